@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GwdConfig(AppConfig):
+    name = "gwd"
+    verbose_name = "GWD"

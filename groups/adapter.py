@@ -2,16 +2,28 @@
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
-from django.utils import translation
+from django.utils import timezone, translation
 
 # The invitation view puts the token here before it sends a new person to sign up.
 INVITATION_SESSION_KEY = "gwd_invitation_token"
 
 
 def signup_invitation_token(request: HttpRequest) -> str | None:
-    """The invitation token this visitor arrived with, if any."""
+    """The token of a still-valid invitation this visitor arrived with, if any."""
+    from groups.models import Invitation
+
     session = getattr(request, "session", None)
-    return session.get(INVITATION_SESSION_KEY) if session is not None else None
+    token = session.get(INVITATION_SESSION_KEY) if session is not None else None
+    if not token:
+        return None
+    valid = Invitation.objects.filter(
+        token=token,
+        accepted_at=None,
+        revoked_at=None,
+        expires_at__gt=timezone.now(),
+        group__archived=False,
+    ).exists()
+    return token if valid else None
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -27,3 +39,19 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def post_login(self, request, user, **kwargs):
+        # The invitation that opened sign-up is accepted as soon as the new person is
+        # signed in with the invited address. People who already had an account accept
+        # on the invitation page, where they see what they join.
+        from groups import services
+
+        token = signup_invitation_token(request) if kwargs.get("signup") else None
+        if token:
+            try:
+                services.invitation_accept(actor=user, token=token)
+            except services.ServiceError:
+                pass  # another address: the invitation page explains when they return
+            else:
+                request.session.pop(INVITATION_SESSION_KEY, None)
+        return super().post_login(request, user, **kwargs)

@@ -3,7 +3,7 @@ import zoneinfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from groups.models import Institution, User
+from groups.models import GroupKind, Institution, Role, User
 
 COMMON_TIME_ZONES = ["Europe/Warsaw", "Europe/Kyiv", "Europe/Berlin", "Europe/London", "UTC"]
 
@@ -53,3 +53,118 @@ class ProfileForm(forms.Form):
         if data.get("institution_kind") and not data.get("institution_name"):
             self.add_error("institution_name", _("Give the name of the institution."))
         return data
+
+
+WORKING_LANGUAGE_CHOICES = User.Language.choices
+
+
+class GroupSettingsForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    working_languages = forms.MultipleChoiceField(
+        label=_("Working languages"),
+        choices=WORKING_LANGUAGE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    accepts_join_requests = forms.BooleanField(
+        label=_("Officials who are not members may ask to join"), required=False
+    )
+
+
+class GroupStaffSettingsForm(GroupSettingsForm):
+    archived = forms.BooleanField(label=_("Archived (read-only)"), required=False)
+
+
+class GroupCreateForm(GroupSettingsForm):
+    slug = forms.SlugField(
+        label=_("Address"),
+        max_length=80,
+        help_text=_("Used in links, e.g. gwd-miejska-2027. Letters, digits and hyphens."),
+    )
+    kind = forms.ChoiceField(label=_("Kind of group"), choices=GroupKind.choices)
+    facilitators = forms.CharField(
+        label=_("Facilitators' e-mail addresses"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_(
+            "One per line. People with an account become facilitators at once; "
+            "others receive an invitation."
+        ),
+    )
+
+    field_order = [
+        "name",
+        "slug",
+        "kind",
+        "description",
+        "working_languages",
+        "accepts_join_requests",
+        "facilitators",
+    ]
+
+
+class FacilitatorAppointForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address of the new facilitator"))
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
+
+
+CSV_LIMIT = 1024 * 1024
+
+
+class BulkInvitationForm(forms.Form):
+    emails = forms.CharField(
+        label=_("E-mail addresses"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text=_("Paste a list: one address per line, or separated by commas or semicolons."),
+    )
+    csv_file = forms.FileField(
+        label=_("…or a CSV file"),
+        required=False,
+        help_text=_("Any column that holds e-mail addresses; at most 1 MB."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
+
+    def clean_csv_file(self):
+        upload = self.cleaned_data.get("csv_file")
+        if upload is None:
+            return ""
+        if upload.size > CSV_LIMIT:
+            raise forms.ValidationError(_("The file is larger than 1 MB."))
+        raw = upload.read()
+        for encoding in ("utf-8-sig", "cp1250"):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        raise forms.ValidationError(_("The file is not a readable CSV text file."))
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not (data.get("emails", "").strip() or data.get("csv_file")):
+            raise forms.ValidationError(_("Paste some addresses or choose a CSV file."))
+        return data
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class JoinRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the facilitators"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        required=False,
+        help_text=_("Say who you are and why you would like to join."),
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "approve"), ("decline", "decline")])

@@ -126,3 +126,191 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class GroupKind(models.TextChoices):
+    URBAN = "urban", _("Urban")
+    URBAN_RURAL = "urban_rural", _("Urban-rural")
+    COUNTY = "county", _("County")
+    PPP = "ppp", _("Public-private partnership")
+    UKRAINE_PARTNERS = "ukraine_partners", _("Ukrainian partners")
+
+
+class Role(models.TextChoices):
+    FACILITATOR = "facilitator", _("Facilitator")
+    MEMBER = "member", _("Member")
+    OBSERVER = "observer", _("Observer")
+
+
+class GroupQuerySet(models.QuerySet):
+    def for_user(self, user) -> "GroupQuerySet":
+        """Groups the user may find in the directory: their own, open ones, all for staff."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self.all()
+        return self.filter(
+            models.Q(memberships__user=user, memberships__status=Membership.Status.ACTIVE)
+            | models.Q(accepts_join_requests=True, archived=False)
+        ).distinct()
+
+
+class Group(models.Model):
+    """A knowledge-exchange group: GWD's tenant. Everything members share belongs to one."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("address"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=GroupKind.choices)
+    description = models.TextField(_("description"), blank=True)
+    working_languages = models.JSONField(
+        _("working languages"), default=list, help_text=_("Languages the group works in.")
+    )
+    accepts_join_requests = models.BooleanField(
+        _("accepts join requests"),
+        default=False,
+        help_text=_("Officials who are not members may find the group and ask to join."),
+    )
+    archived = models.BooleanField(
+        _("archived"), default=False, help_text=_("An archived group can be read but not changed.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = GroupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("groups:group-detail", kwargs={"slug": self.slug})
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self) -> "MembershipQuerySet":
+        return self.filter(status=Membership.Status.ACTIVE)
+
+
+class Membership(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        REMOVED = "removed", _("Removed")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("institution represented"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    joined_at = models.DateTimeField(_("joined"), default=timezone.now)
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "group"], name="membership_user_group_unique"),
+        ]
+        indexes = [models.Index(fields=["group", "status", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.group} ({self.role})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+class Invitation(models.Model):
+    """A single-use invitation to a group, sent by e-mail to a person who may not have an
+    account yet."""
+
+    email = models.EmailField(_("e-mail address"))
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    language = models.CharField(
+        _("language of the e-mail"), max_length=2, choices=User.Language.choices, default="pl"
+    )
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    inviter = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="invitations_sent"
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["group", "email"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.group}"
+
+    @property
+    def is_pending(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
+
+
+class JoinRequest(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="join_requests")
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="join_requests")
+    message = models.TextField(_("message"), max_length=2000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("join request")
+        verbose_name_plural = _("join requests")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "group"],
+                condition=models.Q(status="pending"),
+                name="join_request_one_pending_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.group}"

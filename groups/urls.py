@@ -6,4 +6,41 @@ app_name = "groups"
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
+    path("groups/", views.group_list, name="group-list"),
+    path("groups/new/", views.group_create, name="group-create"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
+    path("groups/<slug:slug>/", views.group_detail, name="group-detail"),
+    path("groups/<slug:slug>/settings/", views.group_settings, name="group-settings"),
+    path(
+        "groups/<slug:slug>/facilitators/appoint/",
+        views.facilitator_appoint,
+        name="facilitator-appoint",
+    ),
+    path("groups/<slug:slug>/members/", views.member_list, name="member-list"),
+    path(
+        "groups/<slug:slug>/members/<int:membership_id>/role/",
+        views.member_role,
+        name="member-role",
+    ),
+    path(
+        "groups/<slug:slug>/members/<int:membership_id>/remove/",
+        views.member_remove,
+        name="member-remove",
+    ),
+    path("groups/<slug:slug>/leave/", views.group_leave, name="group-leave"),
+    path("groups/<slug:slug>/join/", views.group_join, name="group-join"),
+    path("groups/<slug:slug>/invitations/", views.invitation_list, name="invitation-list"),
+    path("groups/<slug:slug>/invitations/new/", views.invitation_create, name="invitation-create"),
+    path("groups/<slug:slug>/invitations/bulk/", views.invitation_bulk, name="invitation-bulk"),
+    path(
+        "groups/<slug:slug>/invitations/<int:invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation-revoke",
+    ),
+    path("groups/<slug:slug>/requests/", views.join_request_list, name="join-request-list"),
+    path(
+        "groups/<slug:slug>/requests/<int:request_id>/decide/",
+        views.join_request_decide,
+        name="join-request-decide",
+    ),
 ]

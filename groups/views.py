@@ -1,17 +1,96 @@
+"""Pages of people and groups. Each view: access → form → service → redirect or render."""
+
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from groups import services
-from groups.forms import ProfileForm
+from groups.access import Capability, GroupAccess, group_for_joining, group_object_get, group_view
+from groups.adapter import INVITATION_SESSION_KEY
+from groups.forms import (
+    BulkInvitationForm,
+    DecisionForm,
+    FacilitatorAppointForm,
+    GroupCreateForm,
+    GroupSettingsForm,
+    GroupStaffSettingsForm,
+    InvitationForm,
+    JoinRequestForm,
+    ProfileForm,
+    RoleForm,
+)
+from groups.models import Group, Invitation, JoinRequest, Membership, Role, User
+from groups.services import InvitationOutcome, ServiceError
+
+MEMBERS_PER_PAGE = 50
+
+
+def _active_member_count():
+    return Count("memberships", filter=Q(memberships__status=Membership.Status.ACTIVE))
+
+
+# --- Home, directory, profile -----------------------------------------------------
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "groups/home.html")
+    """ "My groups": the groups the person belongs to, with what waits for them there."""
+    memberships = list(
+        Membership.objects.active()
+        .filter(user=request.user)
+        .select_related("group")
+        .annotate(
+            member_count=Count(
+                "group__memberships",
+                filter=Q(group__memberships__status=Membership.Status.ACTIVE),
+            ),
+            pending_requests=Count(
+                "group__join_requests",
+                filter=Q(group__join_requests__status=JoinRequest.Status.PENDING),
+                distinct=True,
+            ),
+        )
+        .order_by("group__archived", "group__name")
+    )
+    pending = list(
+        JoinRequest.objects.filter(user=request.user, status=JoinRequest.Status.PENDING)
+        .select_related("group")
+        .order_by("created_at")
+    )
+    return render(
+        request, "groups/home.html", {"memberships": memberships, "pending_requests": pending}
+    )
+
+
+@login_required
+def group_list(request: HttpRequest) -> HttpResponse:
+    """The directory: the person's groups and those that accept requests to join."""
+    user = request.user
+    groups = (
+        Group.objects.for_user(user)
+        .annotate(
+            member_count=_active_member_count(),
+            is_member=Exists(Membership.objects.active().filter(group=OuterRef("pk"), user=user)),
+            has_pending_request=Exists(
+                JoinRequest.objects.filter(
+                    group=OuterRef("pk"), user=user, status=JoinRequest.Status.PENDING
+                )
+            ),
+        )
+        .order_by("archived", "name")
+    )
+    kind = request.GET.get("kind", "")
+    if kind:
+        groups = groups.filter(kind=kind)
+    return render(request, "groups/group_list.html", {"groups": groups, "kind": kind})
 
 
 @login_required
@@ -38,3 +117,452 @@ def profile(request: HttpRequest) -> HttpResponse:
             }
         )
     return render(request, "groups/profile.html", {"form": form})
+
+
+# --- Creating and running a group -------------------------------------------------
+
+
+@login_required
+def group_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_staff:
+        raise PermissionDenied
+    form = GroupCreateForm(request.POST or None, initial={"working_languages": ["pl"]})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            group = services.group_create(
+                actor=request.user,
+                name=data["name"],
+                slug=data["slug"],
+                kind=data["kind"],
+                description=data["description"],
+                working_languages=data["working_languages"],
+                accepts_join_requests=data["accepts_join_requests"],
+            )
+        except ServiceError as error:
+            form.add_error("slug", error.message)
+        else:
+            for email in services.parse_email_list(data["facilitators"]):
+                try:
+                    services.facilitator_appoint(actor=request.user, group=group, email=email)
+                except ServiceError as error:
+                    messages.warning(request, f"{email}: {error.message}")
+            messages.success(request, _("The group has been created."))
+            return redirect(group)
+    return render(request, "groups/group_create.html", {"form": form})
+
+
+@group_view(Capability.VIEW)
+def group_detail(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+    """The group dashboard: meetings, documents and discussions (filled by their apps)."""
+    group = access.group
+    counts = (
+        Membership.objects.active()
+        .filter(group=group)
+        .aggregate(
+            members=Count("pk"),
+            facilitators=Count("pk", filter=Q(role=Role.FACILITATOR)),
+        )
+    )
+    pending_requests = (
+        JoinRequest.objects.filter(group=group, status=JoinRequest.Status.PENDING).count()
+        if access.can(Capability.MANAGE)
+        else 0
+    )
+    facilitators = list(
+        Membership.objects.active()
+        .filter(group=group, role=Role.FACILITATOR)
+        .select_related("user", "institution")
+        .order_by("user__full_name")[:10]
+    )
+    return render(
+        request,
+        "groups/group_detail.html",
+        {
+            "access": access,
+            "group": group,
+            "counts": counts,
+            "pending_requests": pending_requests,
+            "facilitators": facilitators,
+        },
+    )
+
+
+@group_view(Capability.MANAGE)
+def group_settings(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+    group = access.group
+    form_class = GroupStaffSettingsForm if request.user.is_staff else GroupSettingsForm
+    initial = {
+        "name": group.name,
+        "description": group.description,
+        "working_languages": group.working_languages,
+        "accepts_join_requests": group.accepts_join_requests,
+        "archived": group.archived,
+    }
+    form = form_class(request.POST or None, initial=initial)
+    appoint_form = FacilitatorAppointForm()
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.group_update(
+            actor=request.user,
+            group=group,
+            name=data["name"],
+            description=data["description"],
+            working_languages=data["working_languages"],
+            accepts_join_requests=data["accepts_join_requests"],
+            archived=data.get("archived"),
+        )
+        messages.success(request, _("The group settings have been saved."))
+        return redirect("groups:group-settings", slug=group.slug)
+    return render(
+        request,
+        "groups/group_settings.html",
+        {"access": access, "group": group, "form": form, "appoint_form": appoint_form},
+    )
+
+
+@group_view(Capability.MANAGE)
+@require_POST
+def facilitator_appoint(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+    form = FacilitatorAppointForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter a valid e-mail address."))
+        return redirect("groups:group-settings", slug=access.group.slug)
+    result = services.facilitator_appoint(
+        actor=request.user, group=access.group, email=form.cleaned_data["email"]
+    )
+    if isinstance(result, Invitation):
+        messages.success(
+            request,
+            _("%(email)s has no account yet and was invited as a facilitator.")
+            % {"email": result.email},
+        )
+    else:
+        messages.success(
+            request, _("%(name)s is now a facilitator.") % {"name": result.user.full_name}
+        )
+    return redirect("groups:member-list", slug=access.group.slug)
+
+
+# --- Members ----------------------------------------------------------------------
+
+
+@group_view(Capability.VIEW)
+def member_list(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+    """The member directory with institution and role; searchable, paginated."""
+    members = (
+        Membership.objects.active()
+        .filter(group=access.group)
+        .select_related("user", "institution")
+        .order_by("user__full_name", "pk")
+    )
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        members = members.filter(
+            Q(user__full_name__icontains=query)
+            | Q(institution__name__icontains=query)
+            | Q(user__position__icontains=query)
+        )
+    role = request.GET.get("role", "")
+    if role in Role.values:
+        members = members.filter(role=role)
+    page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "groups/member_list.html",
+        {
+            "access": access,
+            "group": access.group,
+            "page": page,
+            "query": query,
+            "role": role,
+            "roles": Role.choices,
+            "can_manage": access.can(Capability.MANAGE),
+        },
+    )
+
+
+@group_view(Capability.MANAGE)
+@require_POST
+def member_role(request: HttpRequest, access: GroupAccess, membership_id: int) -> HttpResponse:
+    membership = group_object_get(
+        access, Membership.objects.active().select_related("user"), membership_id
+    )
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a role."))
+    else:
+        try:
+            services.membership_role_change(
+                actor=request.user, membership=membership, role=form.cleaned_data["role"]
+            )
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now: %(role)s.")
+                % {
+                    "name": membership.user.full_name,
+                    "role": Role(form.cleaned_data["role"]).label,
+                },
+            )
+    return redirect("groups:member-list", slug=access.group.slug)
+
+
+@group_view(Capability.MANAGE)
+def member_remove(request: HttpRequest, access: GroupAccess, membership_id: int) -> HttpResponse:
+    membership = group_object_get(
+        access, Membership.objects.active().select_related("user", "institution"), membership_id
+    )
+    if request.method == "POST":
+        try:
+            services.membership_remove(actor=request.user, membership=membership)
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("%(name)s has been removed from the group.")
+                % {"name": membership.user.full_name},
+            )
+        return redirect("groups:member-list", slug=access.group.slug)
+    return render(
+        request,
+        "groups/member_remove.html",
+        {"access": access, "group": access.group, "membership": membership},
+    )
+
+
+@group_view(Capability.VIEW)
+def group_leave(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+    if access.membership is None:  # site staff looking at a group they are not in
+        messages.info(request, _("You are not a member of this group."))
+        return redirect(access.group)
+    if request.method == "POST":
+        try:
+            services.membership_leave(actor=request.user, group=access.group)
+        except ServiceError as error:
+            messages.error(request, error.message)
+            return redirect(access.group)
+        messages.success(
+            request, _("You have left the group %(group)s.") % {"group": access.group.name}
+        )
+        return redirect("home")
+    return render(request, "groups/group_leave.html", {"access": access, "group": access.group})
+
+
+# --- Invitations ------------------------------------------------------------------
+
+
+def _invitation_page(request, access, *, form=None, bulk_form=None, results=None, status=200):
+    pending = (
+        Invitation.objects.filter(
+            group=access.group,
+            accepted_at=None,
+            revoked_at=None,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("inviter")
+        .order_by("-created_at")
+    )
+    return render(
+        request,
+        "groups/invitations.html",
+        {
+            "access": access,
+            "group": access.group,
+            "form": form or InvitationForm(),
+            "bulk_form": bulk_form or BulkInvitationForm(),
+            "pending": pending,
+            "results": results,
+            "outcome_labels": OUTCOME_LABELS,
+        },
+        status=status,
+    )
+
+
+OUTCOME_LABELS = {
+    InvitationOutcome.INVITED: _("invited"),
+    InvitationOutcome.REINVITED: _("already invited — invitation sent again"),
+    InvitationOutcome.ALREADY_MEMBER: _("already a member"),
+    InvitationOutcome.INVALID: _("not a valid e-mail address"),
+}
+
+
+@group_view(Capability.MANAGE)
+def invitation_list(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+    return _invitation_page(request, access)
+
+
+@group_view(Capability.MANAGE)
+@require_POST
+def invitation_create(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+    form = InvitationForm(request.POST)
+    if not form.is_valid():
+        return _invitation_page(request, access, form=form, status=400)
+    outcome, _invitation = services.invitation_create(
+        actor=request.user,
+        group=access.group,
+        email=form.cleaned_data["email"],
+        role=form.cleaned_data["role"],
+    )
+    message = OUTCOME_LABELS[outcome]
+    level = messages.SUCCESS if outcome != InvitationOutcome.ALREADY_MEMBER else messages.INFO
+    messages.add_message(request, level, f"{form.cleaned_data['email']}: {message}")
+    return redirect("groups:invitation-list", slug=access.group.slug)
+
+
+@group_view(Capability.MANAGE)
+@require_POST
+def invitation_bulk(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+    form = BulkInvitationForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _invitation_page(request, access, bulk_form=form, status=400)
+    emails = services.parse_email_list(form.cleaned_data["emails"])
+    emails += services.parse_email_list(form.cleaned_data["csv_file"])
+    try:
+        results = services.invitations_bulk_create(
+            actor=request.user, group=access.group, emails=emails, role=form.cleaned_data["role"]
+        )
+    except ServiceError as error:
+        form.add_error(None, error.message)
+        return _invitation_page(request, access, bulk_form=form, status=400)
+    return _invitation_page(request, access, results=results)
+
+
+@group_view(Capability.MANAGE)
+@require_POST
+def invitation_revoke(
+    request: HttpRequest, access: GroupAccess, invitation_id: int
+) -> HttpResponse:
+    invitation = group_object_get(access, Invitation.objects.all(), invitation_id)
+    try:
+        services.invitation_revoke(actor=request.user, invitation=invitation)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("The invitation for %(email)s was withdrawn.") % {"email": invitation.email}
+        )
+    return redirect("groups:invitation-list", slug=access.group.slug)
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Where the link in an invitation e-mail leads.
+
+    A signed-in person with the invited address accepts here. A visitor with an account
+    signs in first; a new person signs up — with the address already verified, since the
+    link proves they read mail sent to it — and joins on the way.
+    """
+    invitation = Invitation.objects.select_related("group", "inviter").filter(token=token).first()
+    user = request.user if request.user.is_authenticated else None
+    try:
+        services.invitation_check(invitation=invitation, user=user)
+    except ServiceError as error:
+        return render(
+            request,
+            "groups/invitation_accept.html",
+            {"error": error.message, "invitation": invitation if user else None},
+            status=410
+            if error.code in ("used", "expired", "revoked")
+            else 404
+            if error.code == "unknown"
+            else 403,
+        )
+    assert invitation is not None
+    if user is None:
+        request.session[INVITATION_SESSION_KEY] = invitation.token
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            return render(
+                request,
+                "groups/invitation_accept.html",
+                {"invitation": invitation, "needs_login": True},
+            )
+        get_adapter(request).stash_verified_email(request, invitation.email)
+        return redirect("account_signup")
+    if request.method == "POST":
+        membership = services.invitation_accept(actor=user, token=token)
+        request.session.pop(INVITATION_SESSION_KEY, None)
+        messages.success(
+            request, _("Welcome to the group %(group)s.") % {"group": membership.group.name}
+        )
+        return redirect(membership.group)
+    return render(request, "groups/invitation_accept.html", {"invitation": invitation})
+
+
+# --- Join requests ----------------------------------------------------------------
+
+
+@login_required
+def group_join(request: HttpRequest, slug: str) -> HttpResponse:
+    """Ask to join a group that accepts requests. Members are sent to the group itself."""
+    group = group_for_joining(user=request.user, slug=slug)
+    if Membership.objects.active().filter(group=group, user=request.user).exists():
+        return redirect(group)
+    form = JoinRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.join_request_create(
+                actor=request.user, group=group, message=form.cleaned_data["message"]
+            )
+        except ServiceError as error:
+            messages.info(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("Your request has been sent. The facilitators will decide and e-mail you."),
+            )
+        return redirect("groups:group-list")
+    pending = JoinRequest.objects.filter(
+        group=group, user=request.user, status=JoinRequest.Status.PENDING
+    ).exists()
+    return render(
+        request, "groups/group_join.html", {"group": group, "form": form, "pending": pending}
+    )
+
+
+group_join.group_capability = "join"  # type: ignore[attr-defined]
+
+
+@group_view(Capability.MANAGE)
+def join_request_list(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+    pending = (
+        JoinRequest.objects.filter(group=access.group, status=JoinRequest.Status.PENDING)
+        .select_related("user", "user__institution")
+        .order_by("created_at")
+    )
+    recent = (
+        JoinRequest.objects.filter(group=access.group)
+        .exclude(status=JoinRequest.Status.PENDING)
+        .select_related("user", "decided_by")
+        .order_by("-decided_at")[:20]
+    )
+    return render(
+        request,
+        "groups/join_requests.html",
+        {"access": access, "group": access.group, "pending": pending, "recent": recent},
+    )
+
+
+@group_view(Capability.MANAGE)
+@require_POST
+def join_request_decide(request: HttpRequest, access: GroupAccess, request_id: int) -> HttpResponse:
+    join_request = group_object_get(access, JoinRequest.objects.select_related("user"), request_id)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether to approve or decline the request."))
+        return redirect("groups:join-request-list", slug=access.group.slug)
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        services.join_request_decide(actor=request.user, join_request=join_request, approve=approve)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        text = (
+            _("%(name)s is now a member.")
+            if approve
+            else _("The request of %(name)s was declined.")
+        )
+        messages.success(request, text % {"name": join_request.user.full_name})
+    return redirect("groups:join-request-list", slug=access.group.slug)

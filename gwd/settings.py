@@ -219,6 +219,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- E-mail -----------------------------------------------------------------------
 
 MAILERS = {"default": env_mailer("EMAIL_URL")}
+# The address people reach GWD at, for links in e-mail sent outside a request.
+SITE_URL = env_url(
+    "SITE_URL",
+    "http://127.0.0.1:8000" if DEBUG else "https://gwd.localhost",
+    schemes=("http", "https"),
+)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "GWD <no-reply@gwd.localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 

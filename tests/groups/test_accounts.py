@@ -1,5 +1,6 @@
 import re
 import time
+from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -8,9 +9,10 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from groups.adapter import INVITATION_SESSION_KEY
-from groups.models import User
+from groups.models import Group, Invitation, User
 from tests.conftest import PASSWORD
 
 LOGIN = "/accounts/login/"
@@ -110,6 +112,13 @@ def test_sign_up_is_closed_without_an_invitation(client, db):
 
 
 def test_sign_up_opens_for_a_visitor_who_came_through_an_invitation(client, db):
+    group = Group.objects.create(slug="gwd-miejska", name="GWD miejska", kind="urban")
+    Invitation.objects.create(
+        group=group,
+        email="someone@goleniow.gwd.test",
+        token="token-from-an-invitation",
+        expires_at=timezone.now() + timedelta(days=1),
+    )
     session = client.session
     session[INVITATION_SESSION_KEY] = "token-from-an-invitation"
     session.save()
@@ -126,7 +135,15 @@ def test_sign_up_opens_for_a_visitor_who_came_through_an_invitation(client, db):
     user = User.objects.get(email="invited@goleniow.gwd.test")
     assert user.full_name == "Zofia Invited"
     assert user.language == "pl"
-    assert len(mail.outbox) == 1  # the verification e-mail
+    assert len(mail.outbox) == 1  # the verification e-mail: another address was typed
+
+
+def test_a_forged_invitation_token_does_not_open_sign_up(client, db):
+    session = client.session
+    session[INVITATION_SESSION_KEY] = "made-up"
+    session.save()
+    page = client.get(reverse("account_signup"))
+    assert "account/signup_closed.html" in [t.name for t in page.templates]
 
 
 def test_repeated_failed_logins_lock_the_account_out(client, alice):

@@ -9,7 +9,7 @@ LANGUAGES = ["pl", "uk", "en"]
 
 # A word from each page's own text in each language, so an untranslated page shows up.
 ANONYMOUS_PAGES = {
-    "account_login": {"pl": "Zaloguj", "uk": "Увійти", "en": "Sign In"},
+    "account_login": {"pl": "Zaloguj", "uk": "Увійти", "en": "Sign in"},
     "account_reset_password": {"pl": "Resetowanie hasła", "uk": "пароля", "en": "Password Reset"},
     "account_signup": {"pl": "Rejestracja", "uk": "Реєстрація", "en": "Sign Up"},
 }
@@ -94,3 +94,55 @@ def test_base_layout_has_landmarks_and_a_skip_link(client, db):
     assert 'href="#main"' in html
     for landmark in ("<header", "<nav", '<main id="main"', "<footer"):
         assert landmark in html
+
+
+GROUP_PAGES = {
+    "groups:group-detail": {
+        "pl": "Nadchodzące spotkania",
+        "uk": "Найближчі зустрічі",
+        "en": "Upcoming meetings",
+    },
+    "groups:member-list": {"pl": "Członkowie", "uk": "Учасники", "en": "Members"},
+    "groups:invitation-list": {"pl": "Zaproś", "uk": "Запросити", "en": "Invite"},
+    "groups:join-request-list": {
+        "pl": "Prośby o dołączenie",
+        "uk": "Запити на приєднання",
+        "en": "Join requests",
+    },
+    "groups:group-settings": {"pl": "Ustawienia", "uk": "Налаштування", "en": "Settings"},
+    "groups:group-leave": {"pl": "Opuść", "uk": "Вийти з", "en": "Leave"},
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", GROUP_PAGES)
+def test_group_pages_render_in_each_language(client, user_factory, name, language):
+    from groups.models import Group, Membership
+
+    group = Group.objects.create(slug="gwd-miejska", name="GWD miejska", kind="urban")
+    user = user_factory(language=language)
+    Membership.objects.create(user=user, group=group, role="facilitator")
+    client.force_login(user)
+    response = client.get(reverse(name, kwargs={"slug": group.slug}))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<html lang="{language}">' in html
+    assert GROUP_PAGES[name][language] in html
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_directory_and_join_pages_render_in_each_language(client, user_factory, language):
+    from groups.models import Group
+
+    Group.objects.create(slug="ppp", name="PPP", kind="ppp", accepts_join_requests=True)
+    user = user_factory(language=language, is_staff=False)
+    client.force_login(user)
+    directory = client.get(reverse("groups:group-list")).content.decode()
+    join = client.get(reverse("groups:group-join", kwargs={"slug": "ppp"})).content.decode()
+    words = {
+        "pl": ("Katalog grup", "Wyślij prośbę"),
+        "uk": ("Каталог груп", "Надіслати запит"),
+        "en": ("Group directory", "Send the request"),
+    }[language]
+    assert words[0] in directory
+    assert words[1] in join

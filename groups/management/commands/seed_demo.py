@@ -10,163 +10,81 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from groups.models import Institution, User
+from groups.models import Group, GroupKind, Institution, Membership, Role, User
 from groups.services import institution_get_or_create
 
 DEMO_PASSWORD = "gwd-demo-2026"
 
 K = Institution.Kind
+WAW, KYIV = "Europe/Warsaw", "Europe/Kyiv"
 
-# email, full name, institution, kind, TERYT/KATOTTH, position, language, time zone, staff
-PEOPLE = [
-    (
-        "staff@gwd.example",
-        "Ewa Zielińska",
-        "Związek Miast Polskich",
-        K.PARTNER,
-        "",
-        "Koordynatorka projektów",
-        "pl",
-        "Europe/Warsaw",
-        True,
+# fmt: off
+# key: (email, full name, institution, kind, TERYT/KATOTTH, position, language, zone)
+PEOPLE = {
+    "staff": ("staff@gwd.example", "Ewa Zielińska", "Związek Miast Polskich", K.PARTNER, "", "Koordynatorka projektów", "pl", WAW),  # noqa: E501
+    "kielce": ("m.kowalski@kielce.gwd.example", "Marek Kowalski", "Urząd Miasta Kielce", K.CITY, "2661011", "Naczelnik Wydziału Podatków", "pl", WAW),  # noqa: E501
+    "lublin": ("a.nowak@lublin.gwd.example", "Anna Nowak", "Urząd Miasta Lublin", K.CITY, "0663011", "Inspektorka ds. nieruchomości", "pl", WAW),  # noqa: E501
+    "poznan": ("p.wisniewski@poznan.gwd.example", "Piotr Wiśniewski", "Urząd Miasta Poznania", K.CITY, "3064011", "Kierownik Referatu Opłat", "pl", WAW),  # noqa: E501
+    "bydgoszcz": ("k.wojcik@bydgoszcz.gwd.example", "Katarzyna Wójcik", "Urząd Miasta Bydgoszczy", K.CITY, "0461011", "Specjalistka ds. transportu", "pl", WAW),  # noqa: E501
+    "kutno": ("j.wozniak@kutno.gwd.example", "Jan Woźniak", "Urząd Miasta Kutno", K.CITY, "1002011", "Kierownik Biura Geodezji", "pl", WAW),  # noqa: E501
+    "dopiewo": ("t.lewandowski@dopiewo.gwd.example", "Tomasz Lewandowski", "Urząd Gminy Dopiewo", K.GMINA, "3021022", "Sekretarz Gminy", "pl", WAW),  # noqa: E501
+    "blonie": ("j.kaminska@blonie.gwd.example", "Joanna Kamińska", "Urząd Gminy Błonie", K.GMINA, "1405013", "Inspektorka ds. inwestycji", "pl", WAW),  # noqa: E501
+    "lubicz": ("m.krawczyk@lubicz.gwd.example", "Magdalena Krawczyk", "Urząd Gminy Lubicz", K.GMINA, "0415052", "Referent ds. oświaty", "pl", WAW),  # noqa: E501
+    "morawica": ("s.piotrowski@morawica.gwd.example", "Stanisław Piotrowski", "Urząd Miasta i Gminy Morawica", K.GMINA, "2604104", "Zastępca Burmistrza", "pl", WAW),  # noqa: E501
+    "pow-kutno": ("m.zielinski@powiat-kutno.gwd.example", "Michał Zieliński", "Starostwo Powiatowe w Kutnie", K.POWIAT, "1002", "Geodeta Powiatowy", "pl", WAW),  # noqa: E501
+    "pow-poznan": ("e.grabowska@powiat-poznan.gwd.example", "Elżbieta Grabowska", "Starostwo Powiatowe w Poznaniu", K.POWIAT, "3021", "Naczelniczka Wydziału Dróg", "pl", WAW),  # noqa: E501
+    "gdansk": ("a.szymanska@gdansk.gwd.example", "Agnieszka Szymańska", "Urząd Miejski w Gdańsku", K.CITY, "2261011", "Pełnomocniczka ds. PPP", "pl", WAW),  # noqa: E501
+    "plock": ("r.dabrowski@plock.gwd.example", "Robert Dąbrowski", "Urząd Miasta Płocka", K.CITY, "1462011", "Kierownik Biura Inwestycji", "pl", WAW),  # noqa: E501
+    "krakow": ("w.jablonski@krakow.gwd.example", "Wojciech Jabłoński", "Urząd Miasta Krakowa", K.CITY, "1261011", "Dyrektor Wydziału Inwestycji", "pl", WAW),  # noqa: E501
+    "sopot": ("b.michalska@sopot.gwd.example", "Beata Michalska", "Urząd Miasta Sopotu", K.CITY, "2264011", "Specjalistka ds. PPP", "pl", WAW),  # noqa: E501
+    "zhytomyr": ("o.kovalenko@zhytomyr.gwd.example", "Олена Коваленко", "Житомирська міська громада", K.HROMADA, "UA18040410000032427", "Начальниця відділу енергоефективності", "uk", KYIV),  # noqa: E501
+    "vinnytsia": ("i.bondarenko@vinnytsia.gwd.example", "Ігор Бондаренко", "Вінницька міська громада", K.HROMADA, "UA05020030000031457", "Заступник директора департаменту", "uk", KYIV),  # noqa: E501
+    "ternopil": ("n.melnyk@ternopil.gwd.example", "Наталія Мельник", "Тернопільська міська громада", K.HROMADA, "UA61040390000067898", "Головна спеціалістка з енергоменеджменту", "uk", KYIV),  # noqa: E501
+    "mswia": ("observer@mswia.gwd.example", "Barbara Mazur", "Ministerstwo Spraw Wewnętrznych i Administracji", K.MINISTRY, "", "Radczyni", "pl", WAW),  # noqa: E501
+    "zpp": ("observer@zpp.gwd.example", "Krzysztof Kaczmarek", "Związek Powiatów Polskich", K.PARTNER, "", "Ekspert ds. samorządu", "pl", WAW),  # noqa: E501
+}
+
+# slug: (name, kind, working languages, accepts join requests, description,
+#        facilitators, members, observers)
+GROUPS = {
+    "gwd-miejska": (
+        "GWD miejska", GroupKind.URBAN, ["pl"], False,
+        "Grupa miast: Bydgoszcz, Dzierżoniów, Goleniów, Kielce, Kutno, Lublin, Poznań. "
+        "Podatki i opłaty lokalne, zarządzanie nieruchomościami, transport.",
+        ["kielce"], ["lublin", "poznan", "bydgoszcz", "kutno"], ["mswia"],
     ),
-    (
-        "m.kowalski@kielce.gwd.example",
-        "Marek Kowalski",
-        "Urząd Miasta Kielce",
-        K.CITY,
-        "2661011",
-        "Naczelnik Wydziału Podatków",
-        "pl",
-        "Europe/Warsaw",
-        False,
+    "gwd-miejsko-wiejska": (
+        "GWD miejsko-wiejska", GroupKind.URBAN_RURAL, ["pl"], True,
+        "Gminy miejsko-wiejskie: Błonie, Długosiodło, Dopiewo, Koziegłowy, Lubicz, Morawica, "
+        "Sępólno Krajeńskie. Zarządzanie oświatą i inwestycje.",
+        ["dopiewo"], ["blonie", "lubicz", "morawica"], ["mswia"],
     ),
-    (
-        "a.nowak@lublin.gwd.example",
-        "Anna Nowak",
-        "Urząd Miasta Lublin",
-        K.CITY,
-        "0663011",
-        "Inspektorka ds. nieruchomości",
-        "pl",
-        "Europe/Warsaw",
-        False,
+    "gwd-powiatowa": (
+        "GWD powiatowa", GroupKind.COUNTY, ["pl"], False,
+        "Dziewięć powiatów: geodezja i kartografia, drogi powiatowe, ochrona środowiska.",
+        ["pow-kutno"], ["pow-poznan"], ["zpp"],
     ),
-    (
-        "p.wisniewski@poznan.gwd.example",
-        "Piotr Wiśniewski",
-        "Urząd Miasta Poznania",
-        K.CITY,
-        "3064011",
-        "Kierownik Referatu Opłat",
-        "pl",
-        "Europe/Warsaw",
-        False,
+    "ppp": (
+        "Partnerstwo publiczno-prywatne", GroupKind.PPP, ["pl"], True,
+        "Urzędnicy miast i gmin prowadzących projekty PPP: Gdańsk, Kobylnica, "
+        "Konstancin-Jeziorna, Kraków, Nowy Sącz, Oława, Płock, Sierpc, Sopot, Solec-Zdrój, "
+        "Świdnica, Warszawa.",
+        ["gdansk"], ["plock", "krakow", "sopot", "kielce"], ["mswia"],
     ),
-    (
-        "k.wojcik@bydgoszcz.gwd.example",
-        "Katarzyna Wójcik",
-        "Urząd Miasta Bydgoszczy",
-        K.CITY,
-        "0461011",
-        "Specjalistka ds. transportu",
-        "pl",
-        "Europe/Warsaw",
-        False,
+    "efektywnosc-energetyczna-ua": (
+        "Efektywność energetyczna — partnerzy z Ukrainy", GroupKind.UKRAINE_PARTNERS,
+        ["uk", "pl"], False,
+        "Wymiana doświadczeń i wzorów dokumentów dla inwestycji w efektywność energetyczną "
+        "w formule PPP/ESCO. Обмін досвідом і типовими документами для інвестицій в "
+        "енергоефективність у форматі ДПП/ESCO.",
+        ["zhytomyr", "plock"], ["vinnytsia", "ternopil", "kielce"], ["zpp"],
     ),
-    (
-        "t.lewandowski@dopiewo.gwd.example",
-        "Tomasz Lewandowski",
-        "Urząd Gminy Dopiewo",
-        K.GMINA,
-        "3021022",
-        "Sekretarz Gminy",
-        "pl",
-        "Europe/Warsaw",
-        False,
-    ),
-    (
-        "j.kaminska@blonie.gwd.example",
-        "Joanna Kamińska",
-        "Urząd Gminy Błonie",
-        K.GMINA,
-        "1405013",
-        "Inspektorka ds. inwestycji",
-        "pl",
-        "Europe/Warsaw",
-        False,
-    ),
-    (
-        "m.zielinski@kutno.gwd.example",
-        "Michał Zieliński",
-        "Starostwo Powiatowe w Kutnie",
-        K.POWIAT,
-        "1002",
-        "Geodeta Powiatowy",
-        "pl",
-        "Europe/Warsaw",
-        False,
-    ),
-    (
-        "a.szymanska@gdansk.gwd.example",
-        "Agnieszka Szymańska",
-        "Urząd Miejski w Gdańsku",
-        K.CITY,
-        "2261011",
-        "Pełnomocniczka ds. PPP",
-        "pl",
-        "Europe/Warsaw",
-        False,
-    ),
-    (
-        "r.dabrowski@plock.gwd.example",
-        "Robert Dąbrowski",
-        "Urząd Miasta Płocka",
-        K.CITY,
-        "1462011",
-        "Kierownik Biura Inwestycji",
-        "pl",
-        "Europe/Warsaw",
-        False,
-    ),
-    (
-        "o.kovalenko@zhytomyr.gwd.example",
-        "Олена Коваленко",
-        "Житомирська міська громада",
-        K.HROMADA,
-        "UA18040410000032427",
-        "Начальниця відділу енергоефективності",
-        "uk",
-        "Europe/Kyiv",
-        False,
-    ),
-    (
-        "i.bondarenko@vinnytsia.gwd.example",
-        "Ігор Бондаренко",
-        "Вінницька міська громада",
-        K.HROMADA,
-        "UA05020030000031457",
-        "Заступник директора департаменту",
-        "uk",
-        "Europe/Kyiv",
-        False,
-    ),
-    (
-        "observer@mswia.gwd.example",
-        "Barbara Mazur",
-        "Ministerstwo Spraw Wewnętrznych i Administracji",
-        K.MINISTRY,
-        "",
-        "Radczyni",
-        "pl",
-        "Europe/Warsaw",
-        False,
-    ),
-]
+}
+# fmt: on
 
 
 class Command(BaseCommand):
-    help = "Load demonstration users (and, as later parts land, groups) and print the logins."
+    help = "Load demonstration people and groups, and print the logins."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -182,13 +100,45 @@ class Command(BaseCommand):
                 "seed_demo creates logins with a published password; it runs only with "
                 "DEBUG=1 unless you pass --allow-production."
             )
-        users = [self._person(*row) for row in PEOPLE]
-        self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
-        for user in users:
-            role = " (site staff; sets up two-factor authentication at first sign-in)"
-            self.stdout.write(f"  {user.email:<40} {DEMO_PASSWORD}{role if user.is_staff else ''}")
+        people = {key: self._person(*row) for key, row in PEOPLE.items()}
+        people["staff"].is_staff = people["staff"].is_superuser = True
+        people["staff"].save(update_fields=["is_staff", "is_superuser"])
+        roles: dict[str, list[str]] = {}
+        for slug, row in GROUPS.items():
+            name, kind, languages, open_, description, facilitators, members, observers = row
+            group, _ = Group.objects.update_or_create(
+                slug=slug,
+                defaults={
+                    "name": name,
+                    "kind": kind,
+                    "working_languages": languages,
+                    "accepts_join_requests": open_,
+                    "description": description,
+                    "created_by": people["staff"],
+                },
+            )
+            cast = [(k, Role.FACILITATOR) for k in facilitators]
+            cast += [(k, Role.MEMBER) for k in members] + [(k, Role.OBSERVER) for k in observers]
+            for key, role in cast:
+                user = people[key]
+                Membership.objects.update_or_create(
+                    user=user,
+                    group=group,
+                    defaults={
+                        "role": role,
+                        "institution": user.institution,
+                        "status": Membership.Status.ACTIVE,
+                    },
+                )
+                roles.setdefault(user.email, []).append(f"{role.label} · {name}")
 
-    def _person(self, email, full_name, inst, kind, code, position, language, zone, staff):
+        self.stdout.write(self.style.SUCCESS(f"Demo data is ready. Password: {DEMO_PASSWORD}"))
+        for user in people.values():
+            what = "site staff, sets up two-factor authentication" if user.is_staff else ""
+            what = what or "; ".join(str(r) for r in roles.get(user.email, []))
+            self.stdout.write(f"  {user.email:<42} {what}")
+
+    def _person(self, email, full_name, inst, kind, code, position, language, zone) -> User:
         institution = institution_get_or_create(name=inst, kind=kind, code=code)
         user, created = User.objects.update_or_create(
             email=email,
@@ -198,8 +148,6 @@ class Command(BaseCommand):
                 "position": position,
                 "language": language,
                 "time_zone": zone,
-                "is_staff": staff,
-                "is_superuser": staff,
             },
         )
         if created or not user.check_password(DEMO_PASSWORD):

@@ -1,0 +1,230 @@
+"""Who may do what in a group — the one module that decides.
+
+Every id that arrives in a URL, a form or a websocket frame becomes a group-owned object
+only through the functions here. A person who is not a member and an object that does
+not exist get the same 404, so an outsider learns nothing from probing; a member whose
+role is too low gets a 403.
+
+The permission table below is the whole policy. docs/permissions.md is rendered from it
+(`manage.py permissions_doc`) and the isolation tests are generated from it.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+
+from groups.models import Group, Membership, Role, User
+
+
+class Capability(StrEnum):
+    VIEW = "view"  # read the group: dashboard, members, threads, documents, meetings
+    POST = "post"  # write in discussions, react, register for meetings
+    UPLOAD = "upload"  # add documents and versions to the library
+    MODERATE = "moderate"  # hide messages, lock threads, mute, handle reports
+    MANAGE = "manage"  # invite, change roles, remove members, decide join requests, settings
+
+
+CAPABILITY_LABELS = {
+    Capability.VIEW: _("view"),
+    Capability.POST: _("post"),
+    Capability.UPLOAD: _("upload"),
+    Capability.MODERATE: _("moderate"),
+    Capability.MANAGE: _("manage"),
+}
+
+# Site staff (the Association's employees) act in every group as its administrators,
+# whether or not they are members.
+STAFF = "staff"
+
+ALL = frozenset(Capability)
+PERMISSIONS: dict[str, frozenset[Capability]] = {
+    Role.FACILITATOR: ALL,
+    Role.MEMBER: frozenset({Capability.VIEW, Capability.POST, Capability.UPLOAD}),
+    Role.OBSERVER: frozenset({Capability.VIEW}),
+    STAFF: frozenset({Capability.VIEW, Capability.MODERATE, Capability.MANAGE}),
+}
+
+# An archived group is kept for reference: it can be read and managed (to unarchive it),
+# nothing else.
+ARCHIVED_ALLOWS = frozenset({Capability.VIEW, Capability.MANAGE})
+
+
+def capabilities(*, user: User, group: Group, membership: Membership | None) -> frozenset:
+    allowed: frozenset[Capability] = frozenset()
+    if membership is not None and membership.is_active:
+        allowed |= PERMISSIONS[membership.role]
+    if user.is_staff:
+        allowed |= PERMISSIONS[STAFF]
+    if group.archived:
+        allowed &= ARCHIVED_ALLOWS
+    return allowed
+
+
+@dataclass(frozen=True)
+class GroupAccess:
+    """What one person may do in one group, found once per request or socket action."""
+
+    user: User
+    group: Group
+    membership: Membership | None
+    allowed: frozenset[Capability]
+
+    def can(self, capability: Capability | str) -> bool:
+        return Capability(capability) in self.allowed
+
+    # For templates, which cannot pass arguments to can().
+    @property
+    def can_post(self) -> bool:
+        return Capability.POST in self.allowed
+
+    @property
+    def can_upload(self) -> bool:
+        return Capability.UPLOAD in self.allowed
+
+    @property
+    def can_moderate(self) -> bool:
+        return Capability.MODERATE in self.allowed
+
+    @property
+    def can_manage(self) -> bool:
+        return Capability.MANAGE in self.allowed
+
+    @property
+    def role(self) -> str | None:
+        return self.membership.role if self.membership else None
+
+    def require(self, capability: Capability | str) -> None:
+        if not self.can(capability):
+            raise PermissionDenied
+
+
+def group_access(*, user: User, slug: str, capability: Capability | str) -> GroupAccess:
+    """The group with this slug as seen by `user`, who must hold `capability`.
+
+    Raises Http404 when the group does not exist or the user is neither a member nor
+    staff, PermissionDenied when the user may see the group but not do this.
+    """
+    if not user.is_authenticated:
+        raise Http404
+    group = Group.objects.filter(slug=slug).first()
+    if group is None:
+        raise Http404
+    membership = (
+        Membership.objects.filter(user=user, group=group, status=Membership.Status.ACTIVE)
+        .select_related("institution")
+        .first()
+    )
+    if membership is None and not user.is_staff:
+        raise Http404
+    access = GroupAccess(
+        user=user,
+        group=group,
+        membership=membership,
+        allowed=capabilities(user=user, group=group, membership=membership),
+    )
+    if Capability.VIEW not in access.allowed:
+        raise Http404
+    access.require(capability)
+    return access
+
+
+def group_object_get[M: Model](
+    access: GroupAccess,
+    queryset: QuerySet[M],
+    pk: object,
+    *,
+    group_field: str = "group",
+) -> M:
+    """A row of `queryset` that belongs to the accessed group, or Http404.
+
+    `group_field` names the path from the row to its group, e.g. "thread__group".
+    An id that exists in another group is treated exactly like one that does not exist.
+    """
+    try:
+        return queryset.get(pk=pk, **{group_field: access.group})
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def group_view(capability: Capability | str) -> Callable:
+    """Decorate a view whose URL carries `slug`: it receives `access` and runs only for a
+    person holding `capability`. Anonymous visitors are sent to sign in.
+
+    The capability is recorded on the view so the isolation walk can check every URL.
+    """
+    capability = Capability(capability)
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            access = group_access(user=request.user, slug=slug, capability=capability)
+            return view(request, access, *args, **kwargs)
+
+        wrapper.group_capability = capability  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator
+
+
+def group_for_joining(*, user: User, slug: str) -> Group:
+    """A group a non-member may ask to join: it must accept requests and not be archived.
+
+    Any other group is a 404, exactly as for an unknown slug.
+    """
+    group = Group.objects.filter(slug=slug, accepts_join_requests=True, archived=False).first()
+    if group is None:
+        raise Http404
+    return group
+
+
+def permission_table_markdown() -> str:
+    """docs/permissions.md, rendered from PERMISSIONS."""
+    roles = [Role.FACILITATOR, Role.MEMBER, Role.OBSERVER, STAFF]
+    names = {
+        Role.FACILITATOR: "facilitator",
+        Role.MEMBER: "member",
+        Role.OBSERVER: "observer",
+        STAFF: "site staff",
+    }
+    lines = [
+        "# Permissions",
+        "",
+        "Rendered from `groups/access.py` by `python manage.py permissions_doc`; do not edit",
+        "by hand. A person who is not a member of a group (and not site staff) gets 404 for",
+        "everything in it, the same as for a group that does not exist; a member whose role",
+        "lacks the capability gets 403. An archived group allows only "
+        + ", ".join(f"`{c}`" for c in sorted(ARCHIVED_ALLOWS))
+        + ".",
+        "",
+        "| capability | " + " | ".join(names[r] for r in roles) + " |",
+        "|---|" + "---|" * len(roles),
+    ]
+    for capability in Capability:
+        cells = ["yes" if capability in PERMISSIONS[r] else "—" for r in roles]
+        lines.append(f"| `{capability}` | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "What each capability covers:",
+        "",
+        "- `view`: the dashboard, member directory, discussions, library and meetings.",
+        "- `post`: write and react in discussions, register for meetings.",
+        "- `upload`: add documents and new versions to the library.",
+        "- `moderate`: hide messages, lock and pin threads, mute members, handle reports.",
+        "- `manage`: invite, change roles, remove members, decide join requests, settings.",
+        "",
+        "Group pages and the capability each needs are listed in",
+        "`tests/groups/test_isolation.py`'s walk, which reads them from the views.",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,64 @@
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from groups.access import (
+    PERMISSIONS,
+    STAFF,
+    Capability,
+    group_access,
+    group_object_get,
+    permission_table_markdown,
+)
+from groups.models import Membership, Role
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_docs_permissions_md_is_rendered_from_the_table():
+    shipped = (ROOT / "docs" / "permissions.md").read_text(encoding="utf-8")
+    assert shipped == permission_table_markdown(), "run: python manage.py permissions_doc"
+
+
+def test_the_table_gives_each_role_what_the_design_says():
+    assert PERMISSIONS[Role.FACILITATOR] == frozenset(Capability)
+    assert PERMISSIONS[Role.MEMBER] == {Capability.VIEW, Capability.POST, Capability.UPLOAD}
+    assert PERMISSIONS[Role.OBSERVER] == {Capability.VIEW}
+    assert Capability.POST not in PERMISSIONS[STAFF]
+
+
+@pytest.mark.parametrize("capability", list(Capability))
+def test_access_follows_the_table_for_every_role(
+    capability, group, facilitator, member, observer, outsider
+):
+    for user, role in [
+        (facilitator, Role.FACILITATOR),
+        (member, Role.MEMBER),
+        (observer, Role.OBSERVER),
+    ]:
+        if capability in PERMISSIONS[role]:
+            assert group_access(user=user, slug=group.slug, capability=capability).group == group
+        else:
+            with pytest.raises(PermissionDenied):
+                group_access(user=user, slug=group.slug, capability=capability)
+    with pytest.raises(Http404):
+        group_access(user=outsider, slug=group.slug, capability=capability)
+
+
+def test_an_archived_group_allows_only_view_and_manage(group, facilitator):
+    group.archived = True
+    group.save()
+    access = group_access(user=facilitator, slug=group.slug, capability="view")
+    assert access.allowed == {Capability.VIEW, Capability.MANAGE}
+
+
+def test_objects_of_another_group_are_not_found(group, other_group, facilitator, member_factory):
+    stranger = member_factory(other_group)
+    access = group_access(user=facilitator, slug=group.slug, capability="manage")
+    foreign = Membership.objects.get(user=stranger)
+    with pytest.raises(Http404):
+        group_object_get(access, Membership.objects.all(), foreign.pk)
+    with pytest.raises(Http404):
+        group_object_get(access, Membership.objects.all(), "not-a-number")

@@ -1,0 +1,217 @@
+"""The isolation walk: every URL that takes a group (or a group-owned id), visited by
+anonymous, outsider, observer, member, facilitator and site staff, must answer what the
+permission table in groups/access.py says. A group URL whose view does not declare its
+capability fails the walk."""
+
+from datetime import timedelta
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from groups.access import PERMISSIONS, STAFF, Capability
+from groups.models import Invitation, JoinRequest, Membership, Role
+
+
+def group_patterns() -> list[tuple[str, URLPattern]]:
+    """(name, pattern) for every URL pattern whose route takes a group slug."""
+    found = []
+
+    def walk(patterns, namespace=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+                walk(p.url_patterns, ns)
+            elif isinstance(p, URLPattern) and "slug" in p.pattern.regex.groupindex:
+                found.append((f"{namespace}{p.name}", p))
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+GROUP_URLS = group_patterns()
+
+
+def test_the_walk_finds_the_group_urls():
+    names = {name for name, _ in GROUP_URLS}
+    assert {"groups:group-detail", "groups:member-list", "groups:invitation-list"} <= names
+
+
+@pytest.mark.parametrize("name, pattern", GROUP_URLS, ids=[n for n, _ in GROUP_URLS])
+def test_every_group_url_declares_its_capability(name, pattern):
+    capability = getattr(pattern.callback, "group_capability", None)
+    assert capability is not None, f"{name} has no entry in the permission table"
+    assert capability == "join" or Capability(capability) in Capability
+
+
+@pytest.fixture
+def site_staff(user_factory):
+    user = user_factory(email="staff@zmp.gwd.test", full_name="Ewa Zielińska", is_staff=True)
+    TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    return user
+
+
+@pytest.fixture
+def scene(group, other_group, facilitator, member, observer, outsider, site_staff, member_factory):
+    """Objects for every id a group URL can take, in the group and in another group."""
+    group.accepts_join_requests = True
+    group.save()
+    other_facilitator = member_factory(other_group, Role.FACILITATOR, email="f@ppp.gwd.test")
+    applicant = member_factory(other_group, Role.MEMBER, email="applicant@gwd.test")
+    later = timezone.now() + timedelta(days=3)
+
+    def objects_in(g, member_user, inviter):
+        return {
+            "membership_id": Membership.objects.get(group=g, user=member_user).pk,
+            "invitation_id": Invitation.objects.create(
+                group=g,
+                email=f"new-{g.slug}@gwd.test",
+                token=f"t-{g.slug}",
+                inviter=inviter,
+                expires_at=later,
+            ).pk,
+            "request_id": JoinRequest.objects.create(
+                group=g, user=outsider if g == other_group else applicant
+            ).pk,
+        }
+
+    return {
+        "actors": {
+            "outsider": outsider,
+            "observer": observer,
+            "member": member,
+            "facilitator": facilitator,
+            "staff": site_staff,
+        },
+        "ids": objects_in(group, member, facilitator),
+        "foreign_ids": objects_in(other_group, other_facilitator, other_facilitator),
+    }
+
+
+def url_for(name: str, pattern: URLPattern, slug: str, ids: dict) -> str:
+    kwargs = {"slug": slug}
+    for key in pattern.pattern.regex.groupindex:
+        if key != "slug":
+            kwargs[key] = ids[key]
+    return reverse(name, kwargs=kwargs)
+
+
+ROLE_OF = {
+    "observer": Role.OBSERVER,
+    "member": Role.MEMBER,
+    "facilitator": Role.FACILITATOR,
+    "staff": STAFF,
+}
+
+
+def expected_status(capability: str, actor: str) -> str:
+    if actor == "outsider":
+        return "join-page" if capability == "join" else "404"
+    if capability == "join":
+        return "redirect-member" if actor != "staff" else "join-page"
+    return "allowed" if Capability(capability) in PERMISSIONS[ROLE_OF[actor]] else "403"
+
+
+def matches(expected: str, response) -> bool:
+    status = response.status_code
+    if expected == "allowed":
+        # 405 means the access check passed and the view wants POST for its action.
+        return status in (200, 302, 405)
+    if expected == "join-page":
+        return status == 200
+    if expected == "redirect-member":
+        return status == 302
+    return status == int(expected)
+
+
+ACTORS = ["outsider", "observer", "member", "facilitator", "staff"]
+
+
+@pytest.mark.parametrize("name, pattern", GROUP_URLS, ids=[n for n, _ in GROUP_URLS])
+def test_walk_every_group_url_as_every_role(client, scene, group, name, pattern):
+    capability = pattern.callback.group_capability
+    url = url_for(name, pattern, group.slug, scene["ids"])
+
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous.url, name
+
+    failures = []
+    for actor in ACTORS:
+        client.force_login(scene["actors"][actor])
+        response = client.get(url)
+        expected = expected_status(capability, actor)
+        if not matches(expected, response):
+            failures.append(f"{actor}: expected {expected}, got {response.status_code}")
+        client.logout()
+    assert not failures, f"{name}: " + "; ".join(failures)
+
+
+@pytest.mark.parametrize("name, pattern", GROUP_URLS, ids=[n for n, _ in GROUP_URLS])
+def test_refused_posts_write_nothing(client, scene, group, name, pattern, django_db_blocker):
+    """Outsiders get 404 and too-low roles 403 on POST too, and the database is unchanged."""
+    capability = pattern.callback.group_capability
+    if capability == "join":
+        return
+    url = url_for(name, pattern, group.slug, scene["ids"])
+    payload = {
+        "role": "facilitator",
+        "email": "x@gwd.test",
+        "decision": "approve",
+        "name": "Hacked",
+        "working_languages": ["pl"],
+        "emails": "y@gwd.test",
+    }
+    before = snapshot()
+    for actor in ACTORS:
+        expected = expected_status(capability, actor)
+        if expected == "allowed":
+            continue
+        client.force_login(scene["actors"][actor])
+        response = client.post(url, payload)
+        assert response.status_code == int(expected), f"{name} as {actor}"
+        client.logout()
+    assert snapshot() == before
+
+
+def snapshot():
+    return (
+        list(Membership.objects.values_list("pk", "role", "status").order_by("pk")),
+        list(Invitation.objects.values_list("pk", "email", "revoked_at").order_by("pk")),
+        list(JoinRequest.objects.values_list("pk", "status").order_by("pk")),
+    )
+
+
+@pytest.mark.parametrize(
+    "name, pattern",
+    [(n, p) for n, p in GROUP_URLS if len(p.pattern.regex.groupindex) > 1],
+    ids=[n for n, p in GROUP_URLS if len(p.pattern.regex.groupindex) > 1],
+)
+def test_ids_of_another_group_are_not_found(client, scene, group, name, pattern):
+    """A facilitator of this group who puts another group's id in this group's URL gets
+    the same 404 as for an id that does not exist."""
+    client.force_login(scene["actors"]["facilitator"])
+    foreign = url_for(name, pattern, group.slug, scene["foreign_ids"])
+    missing = url_for(name, pattern, group.slug, dict.fromkeys(scene["ids"], 999999))
+    before = snapshot()
+    payload = {"role": "observer", "decision": "approve"}
+    assert client.post(foreign, payload).status_code == 404
+    assert client.post(missing, payload).status_code == 404
+    # Pages that only take POST answer 405 to GET for any id, so GET tells nothing either.
+    assert client.get(foreign).status_code == client.get(missing).status_code in (404, 405)
+    assert snapshot() == before
+
+
+def test_an_unknown_group_and_a_group_one_is_not_in_look_the_same(client, scene, other_group):
+    client.force_login(scene["actors"]["member"])
+    unknown = client.get(reverse("groups:group-detail", kwargs={"slug": "no-such-group"}))
+    foreign = client.get(reverse("groups:group-detail", kwargs={"slug": other_group.slug}))
+    assert unknown.status_code == foreign.status_code == 404
+
+
+def test_a_removed_member_is_an_outsider(client, scene, group, member):
+    Membership.objects.filter(user=member, group=group).update(status=Membership.Status.REMOVED)
+    client.force_login(member)
+    assert (
+        client.get(reverse("groups:group-detail", kwargs={"slug": group.slug})).status_code == 404
+    )

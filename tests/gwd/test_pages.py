@@ -146,3 +146,16 @@ def test_directory_and_join_pages_render_in_each_language(client, user_factory, 
     }[language]
     assert words[0] in directory
     assert words[1] in join
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_not_found_page_is_translated_and_styled(client, user_factory, language):
+    user = user_factory(language=language)
+    client.force_login(user)
+    response = client.get("/groups/no-such-group/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert f'<html lang="{language}">' in html
+    assert {"pl": "Nie znaleziono strony", "uk": "Сторінку не знайдено", "en": "Page not found"}[
+        language
+    ] in html

@@ -168,3 +168,18 @@ class JoinRequestForm(forms.Form):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "approve"), ("decline", "decline")])
+
+
+class ThreadForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(
+        label=_("First message"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("**bold**, _italics_, [link](https://…), lists, > quotes, `code`."),
+    )
+    client_id = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 3}))
+    client_id = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)

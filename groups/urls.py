@@ -43,4 +43,18 @@ urlpatterns = [
         views.join_request_decide,
         name="join-request-decide",
     ),
+    path("groups/<slug:slug>/threads/", views.thread_list, name="thread-list"),
+    path("groups/<slug:slug>/threads/new/", views.thread_create, name="thread-create"),
+    path("groups/<slug:slug>/threads/<int:thread_id>/", views.thread_detail, name="thread-detail"),
+    path(
+        "groups/<slug:slug>/threads/<int:thread_id>/messages/",
+        views.message_post,
+        name="message-post",
+    ),
+    path(
+        "groups/<slug:slug>/messages/<int:message_id>/history/",
+        views.message_history,
+        name="message-history",
+    ),
+    path("groups/<slug:slug>/members.json", views.member_search, name="member-search"),
 ]

@@ -1,18 +1,22 @@
 """Pages of people and groups. Each view: access → form → service → redirect or render."""
 
+import uuid
+
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from groups import services
+from groups import events, services
 from groups.access import Capability, GroupAccess, group_for_joining, group_object_get, group_view
 from groups.adapter import INVITATION_SESSION_KEY
 from groups.forms import (
@@ -24,10 +28,24 @@ from groups.forms import (
     GroupStaffSettingsForm,
     InvitationForm,
     JoinRequestForm,
+    MessageForm,
     ProfileForm,
     RoleForm,
+    ThreadForm,
 )
-from groups.models import Group, Invitation, JoinRequest, Membership, Role, User
+from groups.models import (
+    REACTIONS,
+    Group,
+    Invitation,
+    JoinRequest,
+    Membership,
+    Message,
+    Reaction,
+    ReadPosition,
+    Role,
+    Thread,
+    User,
+)
 from groups.services import InvitationOutcome, ServiceError
 
 MEMBERS_PER_PAGE = 50
@@ -184,6 +202,11 @@ def group_detail(request: HttpRequest, access: GroupAccess) -> HttpResponse:
             "counts": counts,
             "pending_requests": pending_requests,
             "facilitators": facilitators,
+            "threads": list(
+                Thread.objects.filter(group=group)
+                .select_related("group")
+                .order_by("-last_activity_at", "-pk")[:5]
+            ),
         },
     )
 
@@ -566,3 +589,199 @@ def join_request_decide(request: HttpRequest, access: GroupAccess, request_id: i
         )
         messages.success(request, text % {"name": join_request.user.full_name})
     return redirect("groups:join-request-list", slug=access.group.slug)
+
+
+# --- Discussions ------------------------------------------------------------------
+
+THREADS_PER_PAGE = 30
+MESSAGES_PER_PAGE = 50
+
+
+@group_view(Capability.VIEW)
+def thread_list(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+    """Threads of the group, pinned first, with how many messages each has unread."""
+    user = request.user
+    group_seq = events.latest_seq(access.group.pk)
+    read_seq = ReadPosition.objects.filter(thread=OuterRef("pk"), user=user).values(
+        "last_read_seq"
+    )[:1]
+    threads = (
+        Thread.objects.filter(group=access.group)
+        .select_related("author", "group")
+        .annotate(read_seq=Coalesce(Subquery(read_seq), Value(0)))
+        .annotate(
+            unread=Count(
+                "messages",
+                filter=Q(messages__seq__gt=F("read_seq"), messages__deleted_at=None)
+                & ~Q(messages__author=user),
+            )
+        )
+        .order_by("-pinned", "-last_activity_at", "-pk")
+    )
+    page = Paginator(threads, THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "groups/thread_list.html",
+        {
+            "access": access,
+            "group": access.group,
+            "page": page,
+            "form": ThreadForm(),
+            "socket": _socket_config(request, access, seq=group_seq),
+        },
+    )
+
+
+@group_view(Capability.POST)
+@require_POST
+def thread_create(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+    form = ThreadForm(request.POST)
+    if form.is_valid():
+        try:
+            thread, _message = services.thread_create(
+                actor=request.user,
+                group=access.group,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                client_id=form.cleaned_data["client_id"] or uuid.uuid4().hex,
+            )
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect(thread)
+    return render(
+        request,
+        "groups/thread_list.html",
+        {
+            "access": access,
+            "group": access.group,
+            "page": None,
+            "form": form,
+            "socket": _socket_config(request, access),
+        },
+        status=400,
+    )
+
+
+def _socket_config(request: HttpRequest, access: GroupAccess, **extra) -> dict:
+    return {
+        "url": f"/ws/groups/{access.group.slug}/",
+        "group": access.group.slug,
+        "groupId": access.group.pk,
+        "user": {"id": request.user.pk, "name": request.user.full_name},
+        "timeZone": request.user.time_zone,
+        "canPost": access.can_post,
+        "canModerate": access.can_moderate,
+        "reactions": REACTIONS,
+        "membersUrl": reverse("groups:member-search", kwargs={"slug": access.group.slug}),
+        **extra,
+    }
+
+
+@group_view(Capability.VIEW)
+def thread_detail(request: HttpRequest, access: GroupAccess, thread_id: int) -> HttpResponse:
+    """A thread: its latest messages (or those before ?before=seq) and the reply form.
+
+    The page records the group's event number before it reads the messages, so the
+    socket's resume from that number cannot miss anything written in between.
+    """
+    thread = group_object_get(access, Thread.objects.select_related("author"), thread_id)
+    group_seq = events.latest_seq(access.group.pk)
+    messages_qs = Message.objects.filter(thread=thread).select_related("author")
+    before = request.GET.get("before", "")
+    if before.isdigit():
+        messages_qs = messages_qs.filter(seq__lt=int(before))
+    batch = list(messages_qs.order_by("-seq")[: MESSAGES_PER_PAGE + 1])
+    has_earlier = len(batch) > MESSAGES_PER_PAGE
+    messages_page = list(reversed(batch[:MESSAGES_PER_PAGE]))
+    reactions: dict[int, dict[str, list[int]]] = {}
+    for message_id, emoji, user_id in (
+        Reaction.objects.filter(message__in=messages_page)
+        .order_by("created_at")
+        .values_list("message_id", "emoji", "user_id")
+    ):
+        reactions.setdefault(message_id, {}).setdefault(emoji, []).append(user_id)
+    payloads = [
+        services.message_payload(m, reactions=_ordered(reactions.get(m.pk, {})))
+        for m in messages_page
+    ]
+    if not before:
+        services.thread_read(actor=request.user, thread=thread)
+    return render(
+        request,
+        "groups/thread_detail.html",
+        {
+            "access": access,
+            "group": access.group,
+            "thread": thread,
+            "message_rows": list(zip(messages_page, payloads, strict=True)),
+            "has_earlier": has_earlier,
+            "earliest_seq": messages_page[0].seq if messages_page else 0,
+            "form": MessageForm(),
+            "socket": _socket_config(
+                request, access, thread=thread.pk, seq=group_seq, locked=thread.locked
+            ),
+        },
+    )
+
+
+def _ordered(reactions: dict[str, list[int]]) -> dict[str, list[int]]:
+    return {emoji: reactions[emoji] for emoji in REACTIONS if emoji in reactions}
+
+
+@group_view(Capability.POST)
+@require_POST
+def message_post(request: HttpRequest, access: GroupAccess, thread_id: int) -> HttpResponse:
+    """The reply form without JavaScript: same service as the socket, then back to the
+    thread at the new message."""
+    thread = group_object_get(access, Thread.objects.all(), thread_id)
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write a message first."))
+        return redirect(thread)
+    try:
+        message, _created = services.message_send(
+            actor=request.user,
+            thread=thread,
+            body=form.cleaned_data["body"],
+            client_id=form.cleaned_data["client_id"] or uuid.uuid4().hex,
+        )
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect(thread)
+    return redirect(f"{thread.get_absolute_url()}#m{message.pk}")
+
+
+@group_view(Capability.VIEW)
+def member_search(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+    """Members for @mention autocomplete (?q=) or to name people online (?ids=1,2)."""
+    members = Membership.objects.active().filter(group=access.group).select_related("user")
+    ids = [int(i) for i in request.GET.get("ids", "").split(",") if i.strip().isdigit()][:200]
+    query = request.GET.get("q", "").strip()[:50]
+    if ids:
+        members = members.filter(user_id__in=ids)
+    elif query:
+        members = members.filter(user__full_name__icontains=query)
+    results = [
+        {"id": m.user_id, "name": m.user.full_name}
+        for m in members.order_by("user__full_name")[: 20 if not ids else 200]
+    ]
+    return JsonResponse({"members": results})
+
+
+@group_view(Capability.MODERATE)
+def message_history(request: HttpRequest, access: GroupAccess, message_id: int) -> HttpResponse:
+    """Earlier texts of an edited message, for facilitators."""
+    message = group_object_get(
+        access, Message.objects.select_related("author", "thread"), message_id
+    )
+    return render(
+        request,
+        "groups/message_history.html",
+        {
+            "access": access,
+            "group": access.group,
+            "message": message,
+            "revisions": list(message.revisions.order_by("-replaced_at")),
+        },
+    )

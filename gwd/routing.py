@@ -1,3 +1,9 @@
 """Websocket routes. Each app that speaks websockets adds its patterns here."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from groups.consumers import GroupConsumer
+
+websocket_urlpatterns = [
+    path("ws/groups/<slug:slug>/", GroupConsumer.as_asgi()),
+]

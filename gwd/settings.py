@@ -8,6 +8,7 @@ integration switches on when its variable is set; README.md lists every variable
 from pathlib import Path
 
 import environ
+import limits
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -135,6 +136,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: channel layer and cache -----------------------------------------------
 
 REDIS_URL = env_url("REDIS_URL", "", schemes=("redis", "rediss", "unix"))
+CACHE_PREFIX = env_str("CACHE_PREFIX", "gwd")
 CHANNEL_CAPACITY = env_int("CHANNEL_CAPACITY", 1000, minimum=100)
 
 if REDIS_URL:
@@ -156,7 +158,7 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env_str("CACHE_PREFIX", "gwd"),
+            "KEY_PREFIX": CACHE_PREFIX,
         }
     }
 else:
@@ -168,6 +170,19 @@ else:
     }
     # A real cache even without Redis: allauth's login rate limits count in it.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Discussions: limits a member's client cannot talk its way around.
+MESSAGE_MAX_LENGTH = env_int("MESSAGE_MAX_LENGTH", 10_000, minimum=100)
+MESSAGE_RATE = env_str("MESSAGE_RATE", "8/10seconds")
+try:
+    limits.parse(MESSAGE_RATE)
+except ValueError:
+    raise ImproperlyConfigured(
+        f"MESSAGE_RATE={MESSAGE_RATE!r} is not a rate; write it like 8/10seconds."
+    ) from None
+WEBSOCKET_MAX_FRAME = env_int("WEBSOCKET_MAX_FRAME", 64 * 1024, minimum=1024)
+RESUME_LIMIT = env_int("RESUME_LIMIT", 500, minimum=10)
+HEARTBEAT_SECONDS = env_int("HEARTBEAT_SECONDS", 25, minimum=1)
 
 # --- Files ------------------------------------------------------------------------
 

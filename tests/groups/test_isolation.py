@@ -10,6 +10,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from groups import services
 from groups.access import PERMISSIONS, STAFF, Capability
 from groups.models import Invitation, JoinRequest, Membership, Role
 
@@ -62,7 +63,17 @@ def scene(group, other_group, facilitator, member, observer, outsider, site_staf
     later = timezone.now() + timedelta(days=3)
 
     def objects_in(g, member_user, inviter):
+        thread, message = services.thread_create(
+            actor=inviter,
+            group=g,
+            title=f"Wątek {g.slug}",
+            body="Dzień dobry",
+            client_id=f"c-{g.slug}",
+        )
+        services.message_edit(actor=inviter, message=message, body="Dzień dobry wszystkim")
         return {
+            "thread_id": thread.pk,
+            "message_id": message.pk,
             "membership_id": Membership.objects.get(group=g, user=member_user).pk,
             "invitation_id": Invitation.objects.create(
                 group=g,
@@ -161,6 +172,8 @@ def test_refused_posts_write_nothing(client, scene, group, name, pattern, django
         "name": "Hacked",
         "working_languages": ["pl"],
         "emails": "y@gwd.test",
+        "title": "Hacked",
+        "body": "Hacked",
     }
     before = snapshot()
     for actor in ACTORS:
@@ -175,7 +188,11 @@ def test_refused_posts_write_nothing(client, scene, group, name, pattern, django
 
 
 def snapshot():
+    from groups.models import Message, Thread
+
     return (
+        list(Thread.objects.values_list("pk", "title").order_by("pk")),
+        list(Message.objects.values_list("pk", "body").order_by("pk")),
         list(Membership.objects.values_list("pk", "role", "status").order_by("pk")),
         list(Invitation.objects.values_list("pk", "email", "revoked_at").order_by("pk")),
         list(JoinRequest.objects.values_list("pk", "status").order_by("pk")),

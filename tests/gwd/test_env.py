@@ -74,6 +74,7 @@ GOOD_KEY = "k" * 60
         ({"SECRET_KEY": GOOD_KEY, "TASKS_BACKEND": "celery"}, "TASKS_BACKEND='celery' is unknown"),
         ({"SECRET_KEY": GOOD_KEY, "EMAIL_URL": "ftp://mail"}, "EMAIL_URL must start"),
         ({"SECRET_KEY": GOOD_KEY, "CSRF_TRUSTED_ORIGINS": "gwd.pl"}, "origin with a scheme"),
+        ({"SECRET_KEY": GOOD_KEY, "MESSAGE_RATE": "fast"}, "MESSAGE_RATE='fast' is not a rate"),
     ],
 )
 def test_bad_settings_stop_start_up_with_a_clear_message(env, message):

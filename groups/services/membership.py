@@ -1,4 +1,4 @@
-"""Writes to people and groups. Every function here is the one place its change happens.
+"""Writes to people, groups and memberships.
 
 Services take the acting user and check nothing about URLs: the caller has already asked
 groups.access for the capability. What a service does check are the rules of the data
@@ -26,18 +26,10 @@ from groups.models import (
     Role,
     User,
 )
+from groups.services.errors import ServiceError
 
 INVITATION_LIFETIME = timedelta(days=14)
 BULK_INVITATION_LIMIT = 500
-
-
-class ServiceError(Exception):
-    """A rule of the data refused the change; `message` is translated for the user."""
-
-    def __init__(self, message: str, *, code: str = "invalid"):
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
 
 # --- People -----------------------------------------------------------------------

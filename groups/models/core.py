@@ -223,6 +223,7 @@ class Membership(models.Model):
     removed_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    muted_until = models.DateTimeField(_("muted until"), null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -240,6 +241,10 @@ class Membership(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @property
+    def is_muted(self) -> bool:
+        return self.muted_until is not None and self.muted_until > timezone.now()
 
 
 class Invitation(models.Model):

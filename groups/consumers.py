@@ -1,0 +1,297 @@
+"""The group socket: /ws/groups/<slug>/ (the protocol is docs/protocol.md).
+
+Thin on purpose: connect → access check → join the group's channel → accept; each frame
+is checked for shape, then goes through groups.access and one service. Events reach the
+socket as text serialised once by the service that wrote them.
+"""
+
+import asyncio
+import json
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from groups import events, services
+from groups.access import Capability, GroupAccess, group_access, group_object_get
+from groups.models import Message, Thread, User
+from groups.presence import presence
+
+# A client may send this many frames in FLOOD_WINDOW seconds; past twice as many the
+# socket is closed (4008) — a well-behaved client never comes near.
+FLOOD_FRAMES = 30
+FLOOD_WINDOW = 10.0
+TYPING_INTERVAL = 2.0
+PRESENCE_DELAY = 1.0
+
+CLOSE_GONE = 4404  # no longer a member (or the group is gone)
+CLOSE_FLOOD = 4008
+
+
+class FrameError(Exception):
+    def __init__(self, code: str, detail: str, *, retry_after: int | None = None):
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+        self.retry_after = retry_after
+
+
+def _field(frame: dict, name: str, kind: type) -> object:
+    value = frame.get(name)
+    if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise FrameError("invalid", _("Field “%(name)s” must be a number.") % {"name": name})
+    if kind is str and not isinstance(value, str):
+        raise FrameError("invalid", _("Field “%(name)s” must be text.") % {"name": name})
+    return value
+
+
+class GroupConsumer(AsyncWebsocketConsumer):
+    user: User
+    group_id: int
+    slug: str
+
+    # --- Life of a socket ---------------------------------------------------------
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        slug = self.scope["url_route"]["kwargs"]["slug"]
+        try:
+            access = await database_sync_to_async(group_access)(
+                user=user, slug=slug, capability=Capability.VIEW
+            )
+        except (Http404, PermissionDenied):
+            await self.close()  # refused before accept: the handshake fails with 403
+            return
+        self.user = user
+        self.slug = slug
+        self.group_id = access.group.pk
+        self.language = user.language
+        self.frame_times: deque[float] = deque()
+        self.last_typing = 0.0
+        self.replayed_up_to = 0
+        self.presence_task: asyncio.Task | None = None
+        await self.channel_layer.group_add(events.group_channel(self.group_id), self.channel_name)
+        await self.channel_layer.group_add(events.user_channel(user.pk), self.channel_name)
+        await self.accept()
+        await presence().join(self.group_id, user.pk, self.channel_name)
+        await self._broadcast_presence()
+        await self._send_heartbeat()
+        self.heartbeat_task = asyncio.create_task(self._heartbeat_loop())
+
+    async def disconnect(self, code: int) -> None:
+        if not hasattr(self, "group_id"):
+            return
+        self.heartbeat_task.cancel()
+        await self.channel_layer.group_discard(
+            events.group_channel(self.group_id), self.channel_name
+        )
+        await self.channel_layer.group_discard(events.user_channel(self.user.pk), self.channel_name)
+        await presence().leave(self.group_id, self.user.pk, self.channel_name)
+        await self._broadcast_presence()
+
+    async def _heartbeat_loop(self) -> None:
+        while True:
+            await asyncio.sleep(settings.HEARTBEAT_SECONDS)
+            await presence().join(self.group_id, self.user.pk, self.channel_name)
+            await self._send_heartbeat()
+
+    async def _send_heartbeat(self) -> None:
+        seq = await database_sync_to_async(events.latest_seq)(self.group_id)
+        await self._send({"type": "heartbeat", "seq": seq})
+
+    # --- Frames from the client ---------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):
+        client_id = None
+        try:
+            if text_data is None:
+                raise FrameError("bad_frame", _("Frames must be JSON text."))
+            if len(text_data) > settings.WEBSOCKET_MAX_FRAME:
+                raise FrameError("frame_too_large", _("The frame is too large."))
+            await self._check_flood()
+            try:
+                frame = json.loads(text_data)
+            except ValueError:
+                raise FrameError("bad_json", _("The frame is not valid JSON.")) from None
+            if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+                raise FrameError("invalid", _("A frame is a JSON object with a “type”."))
+            client_id = frame.get("client_id") if isinstance(frame.get("client_id"), str) else None
+            handler = self.handlers.get(frame["type"])
+            if handler is None:
+                raise FrameError("unknown_type", _("Unknown frame type."))
+            await handler(self, frame)
+        except FrameError as error:
+            reply = {"type": "error", "code": error.code, "detail": error.detail}
+            if client_id:
+                reply["client_id"] = client_id
+            if error.retry_after:
+                reply["retry_after"] = error.retry_after
+            await self._send(reply)
+
+    async def _check_flood(self) -> None:
+        now = time.monotonic()
+        self.frame_times.append(now)
+        while self.frame_times and self.frame_times[0] < now - FLOOD_WINDOW:
+            self.frame_times.popleft()
+        if len(self.frame_times) > 2 * FLOOD_FRAMES:
+            await self.close(code=CLOSE_FLOOD)
+            raise FrameError("flood", _("Too many frames; the connection is closed."))
+        if len(self.frame_times) > FLOOD_FRAMES:
+            raise FrameError(
+                "flood", _("Too many frames. Slow down."), retry_after=int(FLOOD_WINDOW)
+            )
+
+    async def _call(self, function: Callable, **kwargs):
+        """Run a sync access check or service in the user's language; map refusals to
+        error codes. Losing access to the group closes the socket."""
+
+        def run():
+            with translation.override(self.language):
+                return function(**kwargs)
+
+        try:
+            return await database_sync_to_async(run)()
+        except Http404:
+            raise FrameError("not_found", self._t(_("Not found."))) from None
+        except PermissionDenied:
+            raise FrameError("forbidden", self._t(_("Your role does not allow this."))) from None
+        except services.ServiceError as error:
+            raise FrameError(error.code, error.message, retry_after=error.retry_after) from None
+
+    def _t(self, text: str) -> str:
+        with translation.override(self.language):
+            return str(text)
+
+    async def _access(self, capability: Capability) -> GroupAccess:
+        try:
+            return await self._call(
+                group_access, user=self.user, slug=self.slug, capability=capability
+            )
+        except FrameError as error:
+            if error.code == "not_found":
+                await self.close(code=CLOSE_GONE)
+            raise
+
+    async def _object(self, access: GroupAccess, queryset, pk: object, **kwargs):
+        return await self._call(group_object_get, access=access, queryset=queryset, pk=pk, **kwargs)
+
+    # --- Actions ------------------------------------------------------------------
+
+    async def on_message_send(self, frame: dict) -> None:
+        thread_id = _field(frame, "thread", int)
+        body = _field(frame, "body", str)
+        client_id = _field(frame, "client_id", str)
+        access = await self._access(Capability.POST)
+        thread = await self._object(access, Thread.objects.select_related("group"), thread_id)
+        message, _created = await self._call(
+            services.message_send, actor=self.user, thread=thread, body=body, client_id=client_id
+        )
+        await self._send(
+            {"type": "message.ack", "client_id": client_id, "id": message.pk, "seq": message.seq}
+        )
+
+    async def on_message_edit(self, frame: dict) -> None:
+        message_id = _field(frame, "id", int)
+        body = _field(frame, "body", str)
+        access = await self._access(Capability.POST)
+        message = await self._object(access, Message.objects.all(), message_id)
+        await self._call(services.message_edit, actor=self.user, message=message, body=body)
+
+    async def on_message_delete(self, frame: dict) -> None:
+        message_id = _field(frame, "id", int)
+        access = await self._access(Capability.VIEW)
+        message = await self._object(access, Message.objects.all(), message_id)
+        await self._call(services.message_delete, actor=self.user, message=message)
+
+    async def on_reaction_toggle(self, frame: dict) -> None:
+        message_id = _field(frame, "message", int)
+        emoji = _field(frame, "emoji", str)
+        access = await self._access(Capability.POST)
+        message = await self._object(access, Message.objects.all(), message_id)
+        await self._call(services.reaction_toggle, actor=self.user, message=message, emoji=emoji)
+
+    async def on_typing(self, frame: dict) -> None:
+        thread_id = _field(frame, "thread", int)
+        now = time.monotonic()
+        if now - self.last_typing < TYPING_INTERVAL:
+            return  # typing is a hint: extra ones are dropped, not refused
+        self.last_typing = now
+        access = await self._access(Capability.POST)
+        await self._object(access, Thread.objects.all(), thread_id)
+        text = events.frame_text(
+            {
+                "type": "typing",
+                "thread": thread_id,
+                "user": {"id": self.user.pk, "name": self.user.full_name},
+            }
+        )
+        await self.channel_layer.group_send(
+            events.group_channel(self.group_id), {"type": "group.frame", "text": text}
+        )
+
+    async def on_read(self, frame: dict) -> None:
+        thread_id = _field(frame, "thread", int)
+        seq = _field(frame, "seq", int)
+        access = await self._access(Capability.VIEW)
+        thread = await self._object(access, Thread.objects.all(), thread_id)
+        await self._call(services.thread_read, actor=self.user, thread=thread, seq=seq)
+
+    async def on_resume(self, frame: dict) -> None:
+        """Replay what the client missed after `after`, in order, or tell it to reload.
+
+        The socket joined the group's channel before any replay, so nothing can fall
+        between the replay and the live stream; live frames already replayed are
+        dropped by seq in group_frame.
+        """
+        after = _field(frame, "after", int)
+        if after < 0:
+            raise FrameError("invalid", _("“after” cannot be negative."))
+        await self._access(Capability.VIEW)
+        limit = settings.RESUME_LIMIT
+        missed = await database_sync_to_async(events.events_after)(self.group_id, after, limit + 1)
+        if len(missed) > limit:
+            await self._send({"type": "resync"})
+            return
+        for seq, text in missed:
+            await self.send(text_data=text)
+            self.replayed_up_to = seq
+
+    handlers: dict[str, Callable[["GroupConsumer", dict], Awaitable[None]]] = {
+        "message.send": on_message_send,
+        "message.edit": on_message_edit,
+        "message.delete": on_message_delete,
+        "reaction.toggle": on_reaction_toggle,
+        "typing": on_typing,
+        "read": on_read,
+        "resume": on_resume,
+    }
+
+    # --- Frames from the channel layer --------------------------------------------
+
+    async def group_frame(self, event: dict) -> None:
+        seq = event.get("seq")
+        if seq is not None and seq <= self.replayed_up_to:
+            return  # already sent by a replay
+        await self.send(text_data=event["text"])
+
+    async def group_close(self, event: dict) -> None:
+        await self.close(code=event.get("code", CLOSE_GONE))
+
+    async def _send(self, frame: dict) -> None:
+        await self.send(text_data=events.frame_text(frame))
+
+    # --- Presence -----------------------------------------------------------------
+
+    async def _broadcast_presence(self) -> None:
+        online = await presence().online(self.group_id)
+        text = events.frame_text({"type": "presence", "online": online})
+        await self.channel_layer.group_send(
+            events.group_channel(self.group_id), {"type": "group.frame", "text": text}
+        )

@@ -1,0 +1,78 @@
+"""The per-group event log and its doorbell.
+
+Inside a writing transaction `event_record` takes the group's next sequence number and
+stores the frame clients will receive; after commit the same text is handed to the
+channel layer once for the whole group. The layer may drop it — a client that notices
+a gap asks to `resume` and gets the stored frames from the database.
+"""
+
+import json
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+
+from groups.models import Event, EventSequence, Group
+
+
+def group_channel(group_id: int) -> str:
+    return f"group.{group_id}"
+
+
+def user_channel(user_id: int) -> str:
+    return f"user.{user_id}"
+
+
+def frame_text(frame: dict[str, Any]) -> str:
+    return json.dumps(frame, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
+
+
+def next_seq(group: Group) -> int:
+    """Lock the group's sequence and return the next number; call inside atomic()."""
+    sequence, _ = EventSequence.objects.select_for_update().get_or_create(group=group)
+    sequence.last_seq += 1
+    sequence.save(update_fields=["last_seq"])
+    return sequence.last_seq
+
+
+def event_record(*, group: Group, seq: int, type: str, payload: dict[str, Any]) -> Event:
+    """Store the event with number `seq` and announce it once the transaction commits."""
+    text = frame_text({"type": type, "seq": seq, **payload})
+    event = Event.objects.create(group=group, seq=seq, type=type, frame=text)
+    transaction.on_commit(lambda: send_to_group(group.pk, text, seq=seq))
+    return event
+
+
+def latest_seq(group_id: int) -> int:
+    return (
+        EventSequence.objects.filter(group_id=group_id).values_list("last_seq", flat=True).first()
+        or 0
+    )
+
+
+def events_after(group_id: int, after: int, limit: int) -> list[tuple[int, str]]:
+    """(seq, frame) of the events after `after`, in order; at most `limit`."""
+    return list(
+        Event.objects.filter(group_id=group_id, seq__gt=after)
+        .order_by("seq")
+        .values_list("seq", "frame")[:limit]
+    )
+
+
+def send_to_group(group_id: int, text: str, *, seq: int | None = None) -> None:
+    """Ring the doorbell: one serialised frame for every socket of the group."""
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(
+            group_channel(group_id), {"type": "group.frame", "text": text, "seq": seq}
+        )
+
+
+def send_to_user(user_id: int, frame: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(
+            user_channel(user_id), {"type": "group.frame", "text": frame_text(frame)}
+        )

@@ -1,0 +1,75 @@
+"""Who is online in a group, across every daphne process.
+
+Each open socket is an entry (user, socket) with an expiry that the heartbeat renews, so
+a process that dies without saying goodbye stops counting once its entries expire.
+Redis keeps the entries when REDIS_URL is set; otherwise this process's memory does.
+"""
+
+import time
+from functools import cache
+
+from django.conf import settings
+
+TTL_SECONDS = 90
+
+
+class LocalPresence:
+    def __init__(self) -> None:
+        self._entries: dict[int, dict[str, float]] = {}
+
+    async def join(self, group_id: int, user_id: int, socket: str) -> None:
+        self._entries.setdefault(group_id, {})[f"{user_id}:{socket}"] = time.time() + TTL_SECONDS
+
+    async def leave(self, group_id: int, user_id: int, socket: str) -> None:
+        self._entries.get(group_id, {}).pop(f"{user_id}:{socket}", None)
+
+    async def online(self, group_id: int) -> list[int]:
+        now = time.time()
+        entries = self._entries.get(group_id, {})
+        for key in [k for k, expiry in entries.items() if expiry < now]:
+            del entries[key]
+        return sorted({int(key.split(":", 1)[0]) for key in entries})
+
+
+class RedisPresence:
+    def __init__(self, url: str, prefix: str) -> None:
+        self._url = url
+        self._prefix = prefix
+        self._clients: dict[int, object] = {}
+
+    @property
+    def _redis(self):
+        # A redis.asyncio client belongs to the event loop it was made in.
+        import asyncio
+
+        import redis.asyncio
+
+        loop = asyncio.get_running_loop()
+        client = self._clients.get(id(loop))
+        if client is None:
+            client = self._clients[id(loop)] = redis.asyncio.Redis.from_url(self._url)
+        return client
+
+    def _key(self, group_id: int) -> str:
+        return f"{self._prefix}:presence:{group_id}"
+
+    async def join(self, group_id: int, user_id: int, socket: str) -> None:
+        key = self._key(group_id)
+        await self._redis.zadd(key, {f"{user_id}:{socket}": time.time() + TTL_SECONDS})
+        await self._redis.expire(key, TTL_SECONDS * 2)
+
+    async def leave(self, group_id: int, user_id: int, socket: str) -> None:
+        await self._redis.zrem(self._key(group_id), f"{user_id}:{socket}")
+
+    async def online(self, group_id: int) -> list[int]:
+        key = self._key(group_id)
+        await self._redis.zremrangebyscore(key, "-inf", time.time())
+        members = await self._redis.zrange(key, 0, -1)
+        return sorted({int(m.decode().split(":", 1)[0]) for m in members})
+
+
+@cache
+def presence() -> LocalPresence | RedisPresence:
+    if settings.REDIS_URL:
+        return RedisPresence(settings.REDIS_URL, settings.CACHE_PREFIX)
+    return LocalPresence()

@@ -1,0 +1,12 @@
+"""Every write users care about, as `noun_verb(*, actor, ...)` functions.
+
+Views, the websocket consumer, admin actions and commands all call these; each function
+is the one place its change happens and, for discussions, the one place that announces
+it (after commit).
+"""
+
+from groups.services.discussions import *  # noqa: F403
+from groups.services.errors import ServiceError
+from groups.services.membership import *  # noqa: F403
+
+__all__ = ["ServiceError"]

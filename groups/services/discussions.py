@@ -1,0 +1,382 @@
+"""Writes to discussions. Each takes the next event number of the group inside its
+transaction and announces the event after commit; nothing is announced on rollback.
+
+Callers have checked the capability with groups.access (post for writing, view for
+reading); these functions check what depends on the data: the author, a locked
+thread, a muted member, slow mode, the pace of one member's messages.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Value
+from django.db.models.functions import Greatest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groups import events
+from groups.models import (
+    REACTIONS,
+    Group,
+    Membership,
+    Mention,
+    Message,
+    MessageRevision,
+    Reaction,
+    ReadPosition,
+    Thread,
+    User,
+)
+from groups.services.errors import ServiceError
+from gwd import markdown, ratelimit
+
+__all__ = [
+    "message_delete",
+    "message_edit",
+    "message_payload",
+    "message_send",
+    "reaction_toggle",
+    "thread_create",
+    "thread_payload",
+    "thread_read",
+]
+
+CLIENT_ID_MAX = 64
+TITLE_MAX = 200
+
+
+# --- What clients receive ---------------------------------------------------------
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def message_payload(message: Message, reactions: dict[str, list[int]] | None = None) -> dict:
+    """The public form of a message, as frames and the thread page's data carry it."""
+    author = message.author
+    gone = message.is_deleted or message.is_hidden
+    return {
+        "id": message.pk,
+        "thread": message.thread_id,
+        "seq": message.seq,
+        "author": {"id": author.pk, "name": author.full_name} if author else None,
+        "body": "" if gone else message.body,
+        "html": "" if gone else message.html,
+        "created": _iso(message.created_at),
+        "edited": _iso(message.edited_at),
+        "deleted": message.is_deleted,
+        "hidden": message.is_hidden,
+        "reactions": reactions if reactions is not None else reactions_of(message),
+    }
+
+
+def reactions_of(message: Message) -> dict[str, list[int]]:
+    grouped: dict[str, list[int]] = {}
+    for emoji, user_id in message.reactions.order_by("created_at").values_list("emoji", "user_id"):
+        grouped.setdefault(emoji, []).append(user_id)
+    return {emoji: grouped[emoji] for emoji in REACTIONS if emoji in grouped}
+
+
+def thread_payload(thread: Thread) -> dict:
+    return {
+        "id": thread.pk,
+        "title": thread.title,
+        "pinned": thread.pinned,
+        "locked": thread.locked,
+        "slow_mode": thread.slow_mode_seconds,
+        "messages": thread.message_count,
+        "last_activity": _iso(thread.last_activity_at),
+    }
+
+
+# --- Rules shared by sending and editing ------------------------------------------
+
+
+def _clean_body(body: object) -> str:
+    if not isinstance(body, str):
+        raise ServiceError(_("The message must be text."), code="invalid")
+    body = body.strip()
+    if not body:
+        raise ServiceError(_("The message is empty."), code="empty")
+    if len(body) > settings.MESSAGE_MAX_LENGTH:
+        raise ServiceError(
+            _("The message is too long: at most %(limit)d characters.")
+            % {"limit": settings.MESSAGE_MAX_LENGTH},
+            code="too_long",
+        )
+    return body
+
+
+def _render(body: str, group: Group) -> tuple[str, list[int]]:
+    """HTML of `body`, resolving @**Name** mentions among the group's active members."""
+    names = {}
+
+    def resolve(name: str, user_id: int | None):
+        if not names:
+            members = Membership.objects.active().filter(group=group).select_related("user")
+            for membership in members:
+                names.setdefault(membership.user.full_name.casefold(), []).append(membership.user)
+                names.setdefault(f"#{membership.user_id}", [membership.user])
+        if user_id is not None:
+            found = names.get(f"#{user_id}", [])
+        else:
+            found = names.get(name.casefold(), [])
+        if len(found) != 1:
+            return None
+        return found[0].pk, found[0].full_name
+
+    return markdown.render(body, mention=resolve)
+
+
+def _require_can_write(actor: User, thread: Thread) -> Membership | None:
+    membership = Membership.objects.filter(
+        user=actor, group_id=thread.group_id, status=Membership.Status.ACTIVE
+    ).first()
+    if membership is not None and membership.is_muted:
+        raise ServiceError(
+            _("You are muted in this group until %(time)s.")
+            % {"time": timezone.localtime(membership.muted_until).strftime("%H:%M, %d.%m.%Y")},
+            code="muted",
+            retry_after=int((membership.muted_until - timezone.now()).total_seconds()) + 1,
+        )
+    if thread.locked:
+        raise ServiceError(_("This thread is locked."), code="locked")
+    return membership
+
+
+def _require_pace(actor: User, thread: Thread) -> None:
+    wait = ratelimit.hit(settings.MESSAGE_RATE, "message", str(actor.pk))
+    if wait is not None:
+        raise ServiceError(
+            _("You are sending messages too fast. Wait %(seconds)d s.") % {"seconds": wait},
+            code="rate_limited",
+            retry_after=wait,
+        )
+    if thread.slow_mode_seconds:
+        last = (
+            Message.objects.filter(thread=thread, author=actor, deleted_at=None)
+            .order_by("-seq")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        if last is not None:
+            passed = (timezone.now() - last).total_seconds()
+            if passed < thread.slow_mode_seconds:
+                wait = int(thread.slow_mode_seconds - passed) + 1
+                raise ServiceError(
+                    _("Slow mode: wait %(seconds)d s before your next message.")
+                    % {"seconds": wait},
+                    code="slow_mode",
+                    retry_after=wait,
+                )
+
+
+def _clean_client_id(client_id: object) -> str:
+    if not isinstance(client_id, str) or not 1 <= len(client_id) <= CLIENT_ID_MAX:
+        raise ServiceError(_("The message has no valid client id."), code="invalid")
+    return client_id
+
+
+def _notify_mentions(message: Message, user_ids: list[int], already: set[int]) -> None:
+    new = [uid for uid in user_ids if uid not in already and uid != message.author_id]
+    Mention.objects.bulk_create(
+        [Mention(message=message, user_id=uid) for uid in new], ignore_conflicts=True
+    )
+    frame = {
+        "type": "mention",
+        "message": message.pk,
+        "thread": message.thread_id,
+        "group": message.group_id,
+        "author": message.author.full_name if message.author else "",
+    }
+    for uid in new:
+        transaction.on_commit(lambda uid=uid: events.send_to_user(uid, frame))
+
+
+# --- Threads ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def thread_create(
+    *, actor: User, group: Group, title: str, body: str, client_id: str
+) -> tuple[Thread, Message]:
+    """Start a thread with its first message."""
+    title = (title or "").strip()
+    if not title:
+        raise ServiceError(_("Give the thread a title."), code="empty")
+    if len(title) > TITLE_MAX:
+        raise ServiceError(_("The title is too long."), code="too_long")
+    thread = Thread.objects.create(group=group, title=title, author=actor)
+    seq = events.next_seq(group)
+    thread.last_seq = seq
+    thread.save(update_fields=["last_seq"])
+    events.event_record(
+        group=group, seq=seq, type="thread.updated", payload={"thread": thread_payload(thread)}
+    )
+    message, _created = message_send(actor=actor, thread=thread, body=body, client_id=client_id)
+    return thread, message
+
+
+# --- Messages ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def message_send(
+    *, actor: User, thread: Thread, body: object, client_id: object
+) -> tuple[Message, bool]:
+    """Post a message, or return the one already stored for this client_id.
+
+    Returns (message, created). Sending is idempotent: a client that retries after a
+    lost acknowledgement gets the stored message back and nothing is posted twice.
+    """
+    client_id = _clean_client_id(client_id)
+    existing = Message.objects.filter(author=actor, client_id=client_id).first()
+    if existing is not None:
+        return existing, False
+    body = _clean_body(body)
+    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    _require_can_write(actor, thread)
+    _require_pace(actor, thread)
+    html, mentioned = _render(body, thread.group)
+    seq = events.next_seq(thread.group)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                thread=thread,
+                group_id=thread.group_id,
+                author=actor,
+                body=body,
+                html=html,
+                client_id=client_id,
+                seq=seq,
+                created_at=now,
+            )
+    except IntegrityError:
+        # The same client_id raced in from another socket: that one won.
+        return Message.objects.get(author=actor, client_id=client_id), False
+    Thread.objects.filter(pk=thread.pk).update(
+        last_activity_at=now, last_seq=seq, message_count=thread.message_count + 1
+    )
+    payload = message_payload(message, reactions={})
+    events.event_record(
+        group=thread.group, seq=seq, type="message.new", payload={"message": payload}
+    )
+    _notify_mentions(message, mentioned, already=set())
+    # The author has read what they wrote.
+    _read_position_advance(actor, thread, seq)
+    return message, True
+
+
+def _editable(actor: User, message: Message) -> None:
+    if message.author_id != actor.pk:
+        raise ServiceError(_("You can change only your own messages."), code="forbidden")
+    if message.is_deleted:
+        raise ServiceError(_("This message has been deleted."), code="deleted")
+    if message.is_hidden:
+        raise ServiceError(_("This message has been hidden by a facilitator."), code="hidden")
+
+
+@transaction.atomic
+def message_edit(*, actor: User, message: Message, body: object) -> Message:
+    """Change the text of one's own message; the previous text is kept in its history."""
+    message = (
+        Message.objects.select_for_update().select_related("thread", "group").get(pk=message.pk)
+    )
+    _editable(actor, message)
+    if message.thread.locked:
+        raise ServiceError(_("This thread is locked."), code="locked")
+    body = _clean_body(body)
+    if body == message.body:
+        return message
+    previously = set(message.mentions.values_list("user_id", flat=True))
+    MessageRevision.objects.create(
+        message=message,
+        body=message.body,
+        html=message.html,
+        created_at=message.edited_at or message.created_at,
+    )
+    message.html, mentioned = _render(body, message.group)
+    message.body = body
+    message.edited_at = timezone.now()
+    message.save(update_fields=["body", "html", "edited_at"])
+    _announce_update(message)
+    _notify_mentions(message, mentioned, already=previously)
+    return message
+
+
+@transaction.atomic
+def message_delete(*, actor: User, message: Message) -> Message:
+    """Delete one's own message: its text and history go, a placeholder stays."""
+    message = Message.objects.select_for_update().select_related("group").get(pk=message.pk)
+    _editable(actor, message)
+    message.deleted_at = timezone.now()
+    message.body = ""
+    message.html = ""
+    message.save(update_fields=["deleted_at", "body", "html"])
+    message.revisions.all().delete()
+    message.reactions.all().delete()
+    _announce_update(message)
+    return message
+
+
+def _announce_update(message: Message) -> None:
+    seq = events.next_seq(message.group)
+    events.event_record(
+        group=message.group,
+        seq=seq,
+        type="message.updated",
+        payload={"message": message_payload(message)},
+    )
+
+
+@transaction.atomic
+def reaction_toggle(*, actor: User, message: Message, emoji: object) -> Message:
+    """Add the actor's reaction, or take it back if it is there."""
+    if emoji not in REACTIONS:
+        raise ServiceError(_("This reaction is not available."), code="invalid")
+    message = (
+        Message.objects.select_for_update().select_related("group", "thread").get(pk=message.pk)
+    )
+    if message.is_deleted or message.is_hidden:
+        raise ServiceError(_("This message cannot take reactions."), code="deleted")
+    membership = Membership.objects.filter(
+        user=actor, group_id=message.group_id, status=Membership.Status.ACTIVE
+    ).first()
+    if membership is not None and membership.is_muted:
+        raise ServiceError(_("You are muted in this group."), code="muted")
+    removed, _per_model = Reaction.objects.filter(message=message, user=actor, emoji=emoji).delete()
+    if not removed:
+        Reaction.objects.create(message=message, user=actor, emoji=emoji)
+    _announce_update(message)
+    return message
+
+
+# --- Reading ----------------------------------------------------------------------
+
+
+def _read_position_advance(user: User, thread: Thread, seq: int) -> None:
+    updated = ReadPosition.objects.filter(user=user, thread=thread).update(
+        last_read_seq=Greatest("last_read_seq", Value(seq))
+    )
+    if not updated:
+        try:
+            with transaction.atomic():
+                ReadPosition.objects.create(user=user, thread=thread, last_read_seq=seq)
+        except IntegrityError:  # created meanwhile by another tab
+            _read_position_advance(user, thread, seq)
+
+
+def thread_read(*, actor: User, thread: Thread, seq: int | None = None) -> None:
+    """Mark the thread read up to `seq` (default: its last message). Never moves back."""
+    last_seq = (
+        Thread.objects.filter(pk=thread.pk).order_by().values_list("last_seq", flat=True).first()
+        or 0
+    )
+    if seq is None:
+        seq = last_seq
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+        raise ServiceError(_("Invalid position."), code="invalid")
+    _read_position_advance(actor, thread, min(seq, last_seq))

@@ -1,0 +1,44 @@
+"""Rate limits shared by every process: in memory on the embedded set-up, in Redis when
+REDIS_URL is set (so two daphne processes count one member's messages together)."""
+
+import math
+import time
+from functools import cache
+
+from django.conf import settings
+from limits import RateLimitItem, parse
+from limits.storage import MemoryStorage, RedisStorage, Storage
+from limits.strategies import MovingWindowRateLimiter
+
+
+@cache
+def _limiter() -> MovingWindowRateLimiter:
+    storage: Storage
+    if settings.REDIS_URL:
+        storage = RedisStorage(settings.REDIS_URL, key_prefix=f"{settings.CACHE_PREFIX}-limits")
+    else:
+        storage = MemoryStorage()
+    return MovingWindowRateLimiter(storage)
+
+
+@cache
+def _rate(rate: str) -> RateLimitItem:
+    return parse(rate)
+
+
+def hit(rate: str, *key: str) -> int | None:
+    """Count one hit against `rate` (e.g. "10/10seconds") for `key`.
+
+    Returns None when allowed, or the whole seconds to wait before trying again.
+    """
+    item = _rate(rate)
+    limiter = _limiter()
+    if limiter.hit(item, *key):
+        return None
+    reset_at, _remaining = limiter.get_window_stats(item, *key)
+    return max(1, math.ceil(reset_at - time.time()))
+
+
+def reset() -> None:
+    """Forget every count (tests)."""
+    _limiter().storage.reset()

@@ -143,14 +143,16 @@ def group_object_get[M: Model](
     pk: object,
     *,
     group_field: str = "group",
+    pk_field: str = "pk",
 ) -> M:
     """A row of `queryset` that belongs to the accessed group, or Http404.
 
-    `group_field` names the path from the row to its group, e.g. "thread__group".
+    `group_field` names the path from the row to its group, e.g. "thread__group";
+    `pk_field` the field the id is looked up in (a membership by "user_id", say).
     An id that exists in another group is treated exactly like one that does not exist.
     """
     try:
-        return queryset.get(pk=pk, **{group_field: access.group})
+        return queryset.get(**{pk_field: pk, group_field: access.group})
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 

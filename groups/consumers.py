@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from groups import events, services
 from groups.access import Capability, GroupAccess, group_access, group_object_get
-from groups.models import Message, Thread, User
+from groups.models import Membership, Message, Thread, User
 from groups.presence import presence
 
 # A client may send this many frames in FLOOD_WINDOW seconds; past twice as many the
@@ -79,6 +79,9 @@ class GroupConsumer(AsyncWebsocketConsumer):
         self.presence_task: asyncio.Task | None = None
         await self.channel_layer.group_add(events.group_channel(self.group_id), self.channel_name)
         await self.channel_layer.group_add(events.user_channel(user.pk), self.channel_name)
+        await self.channel_layer.group_add(
+            events.member_channel(self.group_id, user.pk), self.channel_name
+        )
         await self.accept()
         await presence().join(self.group_id, user.pk, self.channel_name)
         await self._broadcast_presence()
@@ -87,12 +90,16 @@ class GroupConsumer(AsyncWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         if not hasattr(self, "group_id"):
-            return
-        self.heartbeat_task.cancel()
+            return  # refused at the handshake
+        if task := getattr(self, "heartbeat_task", None):
+            task.cancel()
         await self.channel_layer.group_discard(
             events.group_channel(self.group_id), self.channel_name
         )
         await self.channel_layer.group_discard(events.user_channel(self.user.pk), self.channel_name)
+        await self.channel_layer.group_discard(
+            events.member_channel(self.group_id, self.user.pk), self.channel_name
+        )
         await presence().leave(self.group_id, self.user.pk, self.channel_name)
         await self._broadcast_presence()
 
@@ -193,9 +200,10 @@ class GroupConsumer(AsyncWebsocketConsumer):
         message, _created = await self._call(
             services.message_send, actor=self.user, thread=thread, body=body, client_id=client_id
         )
-        await self._send(
-            {"type": "message.ack", "client_id": client_id, "id": message.pk, "seq": message.seq}
-        )
+        ack = {"type": "message.ack", "client_id": client_id, "id": message.pk, "seq": message.seq}
+        if message.is_held:
+            ack["held"] = True
+        await self._send(ack)
 
     async def on_message_edit(self, frame: dict) -> None:
         message_id = _field(frame, "id", int)
@@ -263,6 +271,66 @@ class GroupConsumer(AsyncWebsocketConsumer):
             await self.send(text_data=text)
             self.replayed_up_to = seq
 
+    async def on_message_report(self, frame: dict) -> None:
+        message_id = _field(frame, "id", int)
+        reason = _field(frame, "reason", str)
+        text = frame.get("text", "")
+        access = await self._access(Capability.VIEW)
+        message = await self._object(access, Message.objects.select_related("group"), message_id)
+        await self._call(
+            services.report_create, actor=self.user, message=message, reason=reason, text=text
+        )
+        await self._send({"type": "report.ack", "id": message_id})
+
+    # --- Moderation (facilitators) ------------------------------------------------
+
+    async def on_message_hide(self, frame: dict) -> None:
+        message_id = _field(frame, "id", int)
+        reason = _field(frame, "reason", str)
+        access = await self._access(Capability.MODERATE)
+        message = await self._object(access, Message.objects.all(), message_id)
+        await self._call(services.message_hide, actor=self.user, message=message, reason=reason)
+
+    async def on_message_unhide(self, frame: dict) -> None:
+        message_id = _field(frame, "id", int)
+        access = await self._access(Capability.MODERATE)
+        message = await self._object(access, Message.objects.all(), message_id)
+        await self._call(services.message_unhide, actor=self.user, message=message)
+
+    async def _thread_action(self, frame: dict, action: str) -> None:
+        thread_id = _field(frame, "thread", int)
+        access = await self._access(Capability.MODERATE)
+        thread = await self._object(access, Thread.objects.all(), thread_id)
+        await self._call(services.thread_moderate, actor=self.user, thread=thread, action=action)
+
+    async def on_thread_lock(self, frame: dict) -> None:
+        await self._thread_action(frame, "lock")
+
+    async def on_thread_unlock(self, frame: dict) -> None:
+        await self._thread_action(frame, "unlock")
+
+    async def on_thread_pin(self, frame: dict) -> None:
+        await self._thread_action(frame, "pin")
+
+    async def on_thread_unpin(self, frame: dict) -> None:
+        await self._thread_action(frame, "unpin")
+
+    async def on_member_mute(self, frame: dict) -> None:
+        user_id = _field(frame, "user", int)
+        minutes = _field(frame, "minutes", int)
+        reason = frame.get("reason", "")
+        access = await self._access(Capability.MODERATE)
+        membership = await self._object(
+            access, Membership.objects.active(), user_id, pk_field="user_id"
+        )
+        await self._call(
+            services.member_mute,
+            actor=self.user,
+            membership=membership,
+            minutes=minutes,
+            reason=reason,
+        )
+
     handlers: dict[str, Callable[["GroupConsumer", dict], Awaitable[None]]] = {
         "message.send": on_message_send,
         "message.edit": on_message_edit,
@@ -271,6 +339,14 @@ class GroupConsumer(AsyncWebsocketConsumer):
         "typing": on_typing,
         "read": on_read,
         "resume": on_resume,
+        "message.report": on_message_report,
+        "message.hide": on_message_hide,
+        "message.unhide": on_message_unhide,
+        "thread.lock": on_thread_lock,
+        "thread.unlock": on_thread_unlock,
+        "thread.pin": on_thread_pin,
+        "thread.unpin": on_thread_unpin,
+        "member.mute": on_member_mute,
     }
 
     # --- Frames from the channel layer --------------------------------------------

@@ -25,6 +25,11 @@ def user_channel(user_id: int) -> str:
     return f"user.{user_id}"
 
 
+def member_channel(group_id: int, user_id: int) -> str:
+    """The sockets one person has open on one group (to close them on removal)."""
+    return f"group.{group_id}.user.{user_id}"
+
+
 def frame_text(frame: dict[str, Any]) -> str:
     return json.dumps(frame, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
 
@@ -75,4 +80,13 @@ def send_to_user(user_id: int, frame: dict[str, Any]) -> None:
     if layer is not None:
         async_to_sync(layer.group_send)(
             user_channel(user_id), {"type": "group.frame", "text": frame_text(frame)}
+        )
+
+
+def close_member_sockets(group_id: int, user_id: int) -> None:
+    """Close every socket `user_id` has open on the group, in every process."""
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(
+            member_channel(group_id, user_id), {"type": "group.close", "code": 4404}
         )

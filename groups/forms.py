@@ -3,7 +3,7 @@ import zoneinfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from groups.models import GroupKind, Institution, Role, User
+from groups.models import GroupKind, Institution, Report, Role, User
 
 COMMON_TIME_ZONES = ["Europe/Warsaw", "Europe/Kyiv", "Europe/Berlin", "Europe/London", "UTC"]
 
@@ -183,3 +183,48 @@ class ThreadForm(forms.Form):
 class MessageForm(forms.Form):
     body = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 3}))
     client_id = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why are you reporting this message?"),
+        choices=Report.Reason.choices,
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(
+        label=_("Details"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        required=False,
+        help_text=_("Required for “Other”. Only the group's facilitators read it."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == Report.Reason.OTHER and not data.get("text", "").strip():
+            self.add_error("text", _("Say what is wrong with the message."))
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class MuteForm(forms.Form):
+    DURATIONS = [
+        (15, _("15 minutes")),
+        (60, _("1 hour")),
+        (60 * 24, _("1 day")),
+        (60 * 24 * 7, _("1 week")),
+    ]
+    minutes = forms.TypedChoiceField(label=_("Mute for"), choices=DURATIONS, coerce=int)
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+
+class BlockedPhraseForm(forms.Form):
+    phrase = forms.CharField(
+        label=_("Word or phrase"),
+        max_length=100,
+        min_length=2,
+        help_text=_("Messages containing it wait for a facilitator before anyone sees them."),
+    )

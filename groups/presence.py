@@ -6,6 +6,7 @@ Redis keeps the entries when REDIS_URL is set; otherwise this process's memory d
 """
 
 import time
+import weakref
 from functools import cache
 
 from django.conf import settings
@@ -35,7 +36,8 @@ class RedisPresence:
     def __init__(self, url: str, prefix: str) -> None:
         self._url = url
         self._prefix = prefix
-        self._clients: dict[int, object] = {}
+        # Keyed by the loop itself (weakly): a loop id can be reused once a loop is gone.
+        self._clients: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     @property
     def _redis(self):
@@ -45,9 +47,9 @@ class RedisPresence:
         import redis.asyncio
 
         loop = asyncio.get_running_loop()
-        client = self._clients.get(id(loop))
+        client = self._clients.get(loop)
         if client is None:
-            client = self._clients[id(loop)] = redis.asyncio.Redis.from_url(self._url)
+            client = self._clients[loop] = redis.asyncio.Redis.from_url(self._url)
         return client
 
     def _key(self, group_id: int) -> str:

@@ -57,4 +57,48 @@ urlpatterns = [
         name="message-history",
     ),
     path("groups/<slug:slug>/members.json", views.member_search, name="member-search"),
+    path(
+        "groups/<slug:slug>/messages/<int:message_id>/report/",
+        views.message_report,
+        name="message-report",
+    ),
+    path(
+        "groups/<slug:slug>/messages/<int:message_id>/moderate/",
+        views.message_moderate,
+        name="message-moderate",
+    ),
+    path(
+        "groups/<slug:slug>/messages/<int:message_id>/remove/",
+        views.message_remove,
+        name="message-remove",
+    ),
+    path(
+        "groups/<slug:slug>/threads/<int:thread_id>/moderate/",
+        views.thread_moderate,
+        name="thread-moderate",
+    ),
+    path(
+        "groups/<slug:slug>/members/<int:membership_id>/mute/",
+        views.member_mute,
+        name="member-mute",
+    ),
+    path("groups/<slug:slug>/moderation/", views.moderation_queue, name="moderation-queue"),
+    path(
+        "groups/<slug:slug>/moderation/reports/decide/",
+        views.reports_decide,
+        name="reports-decide",
+    ),
+    path("groups/<slug:slug>/moderation/blocked/", views.blocked_phrases, name="blocked-phrases"),
+    path(
+        "groups/<slug:slug>/moderation/blocked/<int:phrase_id>/remove/",
+        views.blocked_phrase_remove,
+        name="blocked-phrase-remove",
+    ),
+    path("groups/<slug:slug>/moderation/log/", views.moderation_log, name="moderation-log"),
+    path(
+        "groups/<slug:slug>/moderation/log.csv",
+        views.moderation_log_csv,
+        name="moderation-log-csv",
+    ),
+    path("moderation/", views.staff_moderation, name="staff-moderation"),
 ]

@@ -1,5 +1,6 @@
 """Pages of people and groups. Each view: access → form → service → redirect or render."""
 
+import csv
 import uuid
 
 from allauth.account.adapter import get_adapter
@@ -9,17 +10,20 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from groups import events, services
 from groups.access import Capability, GroupAccess, group_for_joining, group_object_get, group_view
 from groups.adapter import INVITATION_SESSION_KEY
 from groups.forms import (
+    BlockedPhraseForm,
     BulkInvitationForm,
     DecisionForm,
     FacilitatorAppointForm,
@@ -29,19 +33,25 @@ from groups.forms import (
     InvitationForm,
     JoinRequestForm,
     MessageForm,
+    MuteForm,
     ProfileForm,
+    ReasonForm,
+    ReportForm,
     RoleForm,
     ThreadForm,
 )
 from groups.models import (
     REACTIONS,
+    BlockedPhrase,
     Group,
     Invitation,
     JoinRequest,
     Membership,
     Message,
+    ModerationAction,
     Reaction,
     ReadPosition,
+    Report,
     Role,
     Thread,
     User,
@@ -301,6 +311,7 @@ def member_list(request: HttpRequest, access: GroupAccess) -> HttpResponse:
             "role": role,
             "roles": Role.choices,
             "can_manage": access.can(Capability.MANAGE),
+            "mute_choices": MuteForm.DURATIONS,
         },
     )
 
@@ -594,6 +605,14 @@ def join_request_decide(request: HttpRequest, access: GroupAccess, request_id: i
 # --- Discussions ------------------------------------------------------------------
 
 THREADS_PER_PAGE = 30
+SLOW_MODE_LABELS = [
+    (0, _lazy("off")),
+    (10, _lazy("10 seconds")),
+    (30, _lazy("30 seconds")),
+    (60, _lazy("1 minute")),
+    (300, _lazy("5 minutes")),
+    (900, _lazy("15 minutes")),
+]
 MESSAGES_PER_PAGE = 50
 
 
@@ -687,13 +706,20 @@ def thread_detail(request: HttpRequest, access: GroupAccess, thread_id: int) -> 
     """
     thread = group_object_get(access, Thread.objects.select_related("author"), thread_id)
     group_seq = events.latest_seq(access.group.pk)
-    messages_qs = Message.objects.filter(thread=thread).select_related("author")
+    messages_qs = Message.objects.filter(thread=thread, held_at=None).select_related("author")
     before = request.GET.get("before", "")
     if before.isdigit():
         messages_qs = messages_qs.filter(seq__lt=int(before))
     batch = list(messages_qs.order_by("-seq")[: MESSAGES_PER_PAGE + 1])
     has_earlier = len(batch) > MESSAGES_PER_PAGE
     messages_page = list(reversed(batch[:MESSAGES_PER_PAGE]))
+    if not before:
+        # The reader's own messages held for review show at the end, marked as waiting.
+        messages_page += list(
+            Message.objects.filter(thread=thread, author=request.user, held_at__isnull=False)
+            .select_related("author")
+            .order_by("held_at")
+        )
     reactions: dict[int, dict[str, list[int]]] = {}
     for message_id, emoji, user_id in (
         Reaction.objects.filter(message__in=messages_page)
@@ -718,6 +744,7 @@ def thread_detail(request: HttpRequest, access: GroupAccess, thread_id: int) -> 
             "has_earlier": has_earlier,
             "earliest_seq": messages_page[0].seq if messages_page else 0,
             "form": MessageForm(),
+            "slow_mode_choices": SLOW_MODE_LABELS,
             "socket": _socket_config(
                 request, access, thread=thread.pk, seq=group_seq, locked=thread.locked
             ),
@@ -785,3 +812,298 @@ def message_history(request: HttpRequest, access: GroupAccess, message_id: int) 
             "revisions": list(message.revisions.order_by("-replaced_at")),
         },
     )
+
+
+# --- Moderation -------------------------------------------------------------------
+
+LOG_PER_PAGE = 50
+
+
+def _back_to_message(message: Message) -> HttpResponse:
+    return redirect(f"{message.thread.get_absolute_url()}#m{message.pk}")
+
+
+@group_view(Capability.VIEW)
+def message_report(request: HttpRequest, access: GroupAccess, message_id: int) -> HttpResponse:
+    """A member reports a message to the group's facilitators."""
+    message = group_object_get(
+        access,
+        Message.objects.select_related("author", "thread", "thread__group", "group"),
+        message_id,
+    )
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_create(
+                actor=request.user,
+                message=message,
+                reason=form.cleaned_data["reason"],
+                text=form.cleaned_data["text"],
+            )
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Thank you. The facilitators will look at it."))
+        return _back_to_message(message)
+    return render(
+        request,
+        "groups/report_form.html",
+        {"access": access, "group": access.group, "message": message, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@group_view(Capability.MODERATE)
+def moderation_queue(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+    """Reported messages (with their reports) and held messages, oldest first."""
+    reports = list(
+        Report.objects.filter(group=access.group, status=Report.Status.OPEN)
+        .select_related("reporter", "message", "message__author", "message__thread")
+        .order_by("message_id", "created_at")
+    )
+    by_message: dict[int, dict] = {}
+    for report in reports:
+        entry = by_message.setdefault(report.message_id, {"message": report.message, "reports": []})
+        entry["reports"].append(report)
+    held = list(
+        Message.objects.filter(group=access.group, held_at__isnull=False)
+        .select_related("author", "thread")
+        .order_by("held_at")
+    )
+    return render(
+        request,
+        "groups/moderation_queue.html",
+        {
+            "access": access,
+            "group": access.group,
+            "reported": list(by_message.values()),
+            "held": held,
+        },
+    )
+
+
+@group_view(Capability.MODERATE)
+@require_POST
+def reports_decide(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+    ids = [int(i) for i in request.POST.getlist("report") if i.isdigit()]
+    decision = request.POST.get("decision")
+    if not ids or decision not in ("resolve", "dismiss"):
+        messages.error(request, _("Choose reports and what to do with them."))
+        return redirect("groups:moderation-queue", slug=access.group.slug)
+    try:
+        changed = services.reports_decide(
+            actor=request.user,
+            group=access.group,
+            report_ids=ids,
+            resolve=decision == "resolve",
+            note=request.POST.get("note", ""),
+        )
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            ngettext("%(count)d report decided.", "%(count)d reports decided.", changed)
+            % {"count": changed},
+        )
+    return redirect("groups:moderation-queue", slug=access.group.slug)
+
+
+@group_view(Capability.MODERATE)
+@require_POST
+def message_moderate(request: HttpRequest, access: GroupAccess, message_id: int) -> HttpResponse:
+    """Hide, show again, publish or reject a message (the socket's actions, without JS)."""
+    message = group_object_get(
+        access, Message.objects.select_related("thread", "thread__group"), message_id
+    )
+    action = request.POST.get("action")
+    reason = request.POST.get("reason", "")
+    actions = {
+        "hide": lambda: services.message_hide(actor=request.user, message=message, reason=reason),
+        "unhide": lambda: services.message_unhide(actor=request.user, message=message),
+        "release": lambda: services.message_release(actor=request.user, message=message),
+        "reject": lambda: services.message_reject(
+            actor=request.user, message=message, reason=reason
+        ),
+    }
+    if action not in actions:
+        messages.error(request, _("Unknown action."))
+    else:
+        try:
+            actions[action]()
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Done."))
+    if request.POST.get("next") == "queue" or action in ("release", "reject"):
+        return redirect("groups:moderation-queue", slug=access.group.slug)
+    return _back_to_message(message)
+
+
+@group_view(Capability.MODERATE)
+def message_remove(request: HttpRequest, access: GroupAccess, message_id: int) -> HttpResponse:
+    """Delete a message permanently, after confirmation."""
+    message = group_object_get(
+        access, Message.objects.select_related("author", "thread", "thread__group"), message_id
+    )
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        thread = message.thread
+        try:
+            services.message_remove(
+                actor=request.user, message=message, reason=form.cleaned_data["reason"]
+            )
+        except ServiceError as error:
+            messages.error(request, error.message)
+            return _back_to_message(message)
+        messages.success(request, _("The message has been deleted permanently."))
+        return redirect(thread)
+    return render(
+        request,
+        "groups/message_remove.html",
+        {"access": access, "group": access.group, "message": message, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@group_view(Capability.MODERATE)
+@require_POST
+def thread_moderate(request: HttpRequest, access: GroupAccess, thread_id: int) -> HttpResponse:
+    thread = group_object_get(access, Thread.objects.select_related("group"), thread_id)
+    action = request.POST.get("action", "")
+    slow_mode = request.POST.get("slow_mode", "")
+    try:
+        services.thread_moderate(
+            actor=request.user,
+            thread=thread,
+            action=action,
+            slow_mode=int(slow_mode) if slow_mode.isdigit() else None,
+            reason=request.POST.get("reason", ""),
+        )
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The thread has been updated."))
+    return redirect(thread)
+
+
+@group_view(Capability.MODERATE)
+@require_POST
+def member_mute(request: HttpRequest, access: GroupAccess, membership_id: int) -> HttpResponse:
+    membership = group_object_get(
+        access, Membership.objects.active().select_related("user"), membership_id
+    )
+    if request.POST.get("action") == "unmute":
+        call = lambda: services.member_unmute(actor=request.user, membership=membership)  # noqa: E731
+    else:
+        form = MuteForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose how long to mute for."))
+            return redirect("groups:member-list", slug=access.group.slug)
+        call = lambda: services.member_mute(  # noqa: E731
+            actor=request.user,
+            membership=membership,
+            minutes=form.cleaned_data["minutes"],
+            reason=form.cleaned_data["reason"],
+        )
+    try:
+        call()
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("groups:member-list", slug=access.group.slug)
+
+
+@group_view(Capability.MODERATE)
+def blocked_phrases(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+    form = BlockedPhraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.blocked_phrase_add(
+                actor=request.user, group=access.group, phrase=form.cleaned_data["phrase"]
+            )
+        except ServiceError as error:
+            form.add_error("phrase", error.message)
+        else:
+            messages.success(request, _("The phrase has been added."))
+            return redirect("groups:blocked-phrases", slug=access.group.slug)
+    return render(
+        request,
+        "groups/blocked_phrases.html",
+        {
+            "access": access,
+            "group": access.group,
+            "form": form,
+            "phrases": BlockedPhrase.objects.filter(group=access.group),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@group_view(Capability.MODERATE)
+@require_POST
+def blocked_phrase_remove(
+    request: HttpRequest, access: GroupAccess, phrase_id: int
+) -> HttpResponse:
+    blocked = group_object_get(access, BlockedPhrase.objects.select_related("group"), phrase_id)
+    services.blocked_phrase_remove(actor=request.user, blocked=blocked)
+    messages.success(request, _("The phrase has been removed."))
+    return redirect("groups:blocked-phrases", slug=access.group.slug)
+
+
+@group_view(Capability.MODERATE)
+def moderation_log(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+    entries = ModerationAction.objects.filter(group=access.group).order_by("-created_at", "-pk")
+    page = Paginator(entries, LOG_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "groups/moderation_log.html",
+        {"access": access, "group": access.group, "page": page},
+    )
+
+
+@group_view(Capability.MODERATE)
+def moderation_log_csv(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+    """The whole log as CSV, streamed (a long-running group's log can be large)."""
+
+    class Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(Echo())
+    kinds = dict(ModerationAction.Kind.choices)
+
+    def rows():
+        yield "\ufeff"  # lets spreadsheet programs read the file as UTF-8
+        yield writer.writerow([_("time (UTC)"), _("who"), _("action"), _("target"), _("reason")])
+        for entry in (
+            ModerationAction.objects.filter(group=access.group)
+            .order_by("created_at", "pk")
+            .iterator()
+        ):
+            yield writer.writerow(
+                [
+                    entry.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+                    entry.actor_name,
+                    kinds.get(entry.kind, entry.kind),
+                    entry.target_label,
+                    entry.reason,
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="moderation-{access.group.slug}.csv"'
+    return response
+
+
+@login_required
+def staff_moderation(request: HttpRequest) -> HttpResponse:
+    """Every group's moderation queue at a glance, for the Association's staff."""
+    if not request.user.is_staff:
+        raise PermissionDenied
+    groups = Group.objects.annotate(
+        open_reports=Count("reports", filter=Q(reports__status=Report.Status.OPEN), distinct=True),
+        held=Count("messages", filter=Q(messages__held_at__isnull=False), distinct=True),
+    ).order_by("-open_reports", "name")
+    return render(request, "groups/staff_moderation.html", {"groups": groups})

@@ -4,6 +4,7 @@ import itertools
 
 import pytest
 from allauth.account.models import EmailAddress
+from channels.layers import channel_layers
 from django.conf import settings
 from django.core.cache import cache
 
@@ -36,6 +37,15 @@ def _test_settings(settings, _static_root):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    # Each test runs in its own event loop; channels_redis keeps asyncio locks that bind
+    # to the loop that first waited on them, so every test gets a new layer object.
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
 
 
 @pytest.fixture(autouse=True)

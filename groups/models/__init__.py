@@ -23,9 +23,11 @@ from groups.models.discussions import (
     ReadPosition,
     Thread,
 )
+from groups.models.moderation import BlockedPhrase, ModerationAction, Report
 
 __all__ = [
     "REACTIONS",
+    "BlockedPhrase",
     "Event",
     "EventSequence",
     "Group",
@@ -39,8 +41,10 @@ __all__ = [
     "Mention",
     "Message",
     "MessageRevision",
+    "ModerationAction",
     "Reaction",
     "ReadPosition",
+    "Report",
     "Role",
     "Thread",
     "User",

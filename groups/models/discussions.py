@@ -103,6 +103,8 @@ class Message(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     hidden_reason = models.CharField(max_length=500, blank=True)
+    # A message with a blocked phrase waits here, unpublished (seq 0), for a facilitator.
+    held_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("message")
@@ -126,6 +128,10 @@ class Message(models.Model):
     @property
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
+
+    @property
+    def is_held(self) -> bool:
+        return self.held_at is not None
 
 
 class MessageRevision(models.Model):

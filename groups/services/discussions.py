@@ -10,7 +10,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Value
+from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from groups import events
 from groups.models import (
     REACTIONS,
+    BlockedPhrase,
     Group,
     Membership,
     Mention,
@@ -36,6 +37,7 @@ __all__ = [
     "message_edit",
     "message_payload",
     "message_send",
+    "publish_held",
     "reaction_toggle",
     "thread_create",
     "thread_payload",
@@ -68,6 +70,7 @@ def message_payload(message: Message, reactions: dict[str, list[int]] | None = N
         "edited": _iso(message.edited_at),
         "deleted": message.is_deleted,
         "hidden": message.is_hidden,
+        "held": message.is_held,
         "reactions": reactions if reactions is not None else reactions_of(message),
     }
 
@@ -240,7 +243,7 @@ def message_send(
     _require_can_write(actor, thread)
     _require_pace(actor, thread)
     html, mentioned = _render(body, thread.group)
-    seq = events.next_seq(thread.group)
+    blocked = _blocked_phrase(body, thread.group_id)
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -251,14 +254,46 @@ def message_send(
                 body=body,
                 html=html,
                 client_id=client_id,
-                seq=seq,
+                seq=0,
                 created_at=now,
+                held_at=now if blocked else None,
             )
     except IntegrityError:
         # The same client_id raced in from another socket: that one won.
         return Message.objects.get(author=actor, client_id=client_id), False
+    if blocked:
+        # Held for a facilitator: no event, nobody else sees it until it is released.
+        from groups.services.moderation import moderation_log
+
+        moderation_log(
+            actor=actor,
+            group=thread.group,
+            kind="hold",
+            target=message,
+            label=f"{actor.full_name}: {body[:120]}",
+            reason=blocked,
+        )
+        return message, True
+    _publish(message, thread, mentioned)
+    return message, True
+
+
+def _blocked_phrase(body: str, group_id: int) -> str | None:
+    """The first blocked phrase of the group that `body` contains, if any."""
+    folded = " ".join(body.split()).casefold()
+    for phrase in BlockedPhrase.objects.filter(group_id=group_id).values_list("phrase", flat=True):
+        if phrase in folded:
+            return phrase
+    return None
+
+
+def _publish(message: Message, thread: Thread, mentioned: list[int]) -> None:
+    """Give a stored message its event number and announce it."""
+    seq = events.next_seq(thread.group)
+    message.seq = seq
+    message.save(update_fields=["seq"])
     Thread.objects.filter(pk=thread.pk).update(
-        last_activity_at=now, last_seq=seq, message_count=thread.message_count + 1
+        last_activity_at=message.created_at, last_seq=seq, message_count=F("message_count") + 1
     )
     payload = message_payload(message, reactions={})
     events.event_record(
@@ -266,8 +301,22 @@ def message_send(
     )
     _notify_mentions(message, mentioned, already=set())
     # The author has read what they wrote.
-    _read_position_advance(actor, thread, seq)
-    return message, True
+    if message.author is not None:
+        _read_position_advance(message.author, thread, seq)
+
+
+def publish_held(message: Message) -> None:
+    """Release a held message: it is published now, as a new message of its thread."""
+    thread = (
+        Thread.objects.select_for_update(of=("self",))
+        .select_related("group")
+        .get(pk=message.thread_id)
+    )
+    message.held_at = None
+    message.created_at = timezone.now()
+    message.save(update_fields=["held_at", "created_at"])
+    _html, mentioned = _render(message.body, thread.group)
+    _publish(message, thread, mentioned)
 
 
 def _editable(actor: User, message: Message) -> None:
@@ -277,13 +326,17 @@ def _editable(actor: User, message: Message) -> None:
         raise ServiceError(_("This message has been deleted."), code="deleted")
     if message.is_hidden:
         raise ServiceError(_("This message has been hidden by a facilitator."), code="hidden")
+    if message.is_held:
+        raise ServiceError(_("This message is waiting for a facilitator's review."), code="held")
 
 
 @transaction.atomic
 def message_edit(*, actor: User, message: Message, body: object) -> Message:
     """Change the text of one's own message; the previous text is kept in its history."""
     message = (
-        Message.objects.select_for_update().select_related("thread", "group").get(pk=message.pk)
+        Message.objects.select_for_update(of=("self",))
+        .select_related("thread", "group")
+        .get(pk=message.pk)
     )
     _editable(actor, message)
     if message.thread.locked:
@@ -310,7 +363,9 @@ def message_edit(*, actor: User, message: Message, body: object) -> Message:
 @transaction.atomic
 def message_delete(*, actor: User, message: Message) -> Message:
     """Delete one's own message: its text and history go, a placeholder stays."""
-    message = Message.objects.select_for_update().select_related("group").get(pk=message.pk)
+    message = (
+        Message.objects.select_for_update(of=("self",)).select_related("group").get(pk=message.pk)
+    )
     _editable(actor, message)
     message.deleted_at = timezone.now()
     message.body = ""
@@ -338,9 +393,11 @@ def reaction_toggle(*, actor: User, message: Message, emoji: object) -> Message:
     if emoji not in REACTIONS:
         raise ServiceError(_("This reaction is not available."), code="invalid")
     message = (
-        Message.objects.select_for_update().select_related("group", "thread").get(pk=message.pk)
+        Message.objects.select_for_update(of=("self",))
+        .select_related("group", "thread")
+        .get(pk=message.pk)
     )
-    if message.is_deleted or message.is_hidden:
+    if message.is_deleted or message.is_hidden or message.is_held:
         raise ServiceError(_("This message cannot take reactions."), code="deleted")
     membership = Membership.objects.filter(
         user=actor, group_id=message.group_id, status=Membership.Status.ACTIVE

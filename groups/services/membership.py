@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groups import tasks
+from groups import events, tasks
 from groups.models import (
     Group,
     Institution,
@@ -360,7 +360,10 @@ def invitation_accept(*, actor: User, token: str) -> Membership:
     already an active member keeps their role; the invitation is used up all the same.
     """
     invitation = (
-        Invitation.objects.select_for_update().select_related("group").filter(token=token).first()
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("group")
+        .filter(token=token)
+        .first()
     )
     invitation_check(invitation=invitation, user=actor)
     assert invitation is not None
@@ -405,9 +408,14 @@ def _keep_one_facilitator(leaving: Membership) -> None:
 
 
 @transaction.atomic
-def membership_remove(*, actor: User, membership: Membership) -> Membership:
-    """Remove a member from the group. Their contributions stay; their access ends."""
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+def membership_remove(*, actor: User, membership: Membership, reason: str = "") -> Membership:
+    """Remove a member from the group. Their contributions stay; their access ends, and
+    their open sockets on the group close."""
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("group", "user")
+        .get(pk=membership.pk)
+    )
     if not membership.is_active:
         raise ServiceError(_("This person is no longer a member."), code="not_member")
     if membership.role == Role.FACILITATOR:
@@ -416,6 +424,19 @@ def membership_remove(*, actor: User, membership: Membership) -> Membership:
     membership.removed_at = timezone.now()
     membership.removed_by = actor
     membership.save(update_fields=["status", "removed_at", "removed_by"])
+    from groups.services.moderation import moderation_log
+
+    moderation_log(
+        actor=actor,
+        group=membership.group,
+        kind="remove",
+        target=membership.user,
+        label=membership.user.full_name,
+        reason=reason,
+    )
+    group_id, user_id = membership.group_id, membership.user_id
+    # Open sockets close at once; the handshake refuses the next one.
+    transaction.on_commit(lambda: events.close_member_sockets(group_id, user_id))
     return membership
 
 
@@ -435,6 +456,8 @@ def membership_leave(*, actor: User, group: Group) -> Membership:
     membership.removed_at = timezone.now()
     membership.removed_by = actor
     membership.save(update_fields=["status", "removed_at", "removed_by"])
+    group_id = group.pk
+    transaction.on_commit(lambda: events.close_member_sockets(group_id, actor.pk))
     return membership
 
 

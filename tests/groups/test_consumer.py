@@ -1,5 +1,6 @@
 """The group socket, end to end through the ASGI application (docs/protocol.md)."""
 
+import contextlib
 import json
 from datetime import timedelta
 
@@ -61,8 +62,10 @@ class Socket:
 
 
 @pytest.fixture
-def connect():
-    """connect(user, group) → (connected, Socket); every socket is closed at the end."""
+async def connect():
+    """connect(user, group) → (connected, Socket). Every socket still open is closed at
+    the end: with Redis the layer's receive lock is shared by a process's consumers, and
+    one left waiting in a finished test's event loop would block the next test."""
     opened: list[WebsocketCommunicator] = []
 
     async def open_socket(user, group, *, origin=b"http://testserver"):
@@ -74,12 +77,16 @@ def connect():
             application, f"/ws/groups/{group.slug}/", headers=headers
         )
         connected, _subprotocol = await communicator.connect(timeout=3)
-        if connected:
-            opened.append(communicator)
+        # Refused ones too: their consumer still waits on the channel layer until told
+        # that the client is gone.
+        opened.append(communicator)
         return connected, Socket(communicator)
 
     yield open_socket
-    # Sockets that a test left open are closed by the test's event loop teardown.
+    for communicator in opened:
+        # Already closed by the server or by the test: nothing left to do.
+        with contextlib.suppress(Exception):
+            await communicator.disconnect(timeout=3)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from groups import services
 from groups.access import PERMISSIONS, STAFF, Capability
-from groups.models import Invitation, JoinRequest, Membership, Role
+from groups.models import BlockedPhrase, Invitation, JoinRequest, Membership, Role
 
 
 def group_patterns() -> list[tuple[str, URLPattern]]:
@@ -71,7 +71,9 @@ def scene(group, other_group, facilitator, member, observer, outsider, site_staf
             client_id=f"c-{g.slug}",
         )
         services.message_edit(actor=inviter, message=message, body="Dzień dobry wszystkim")
+        phrase = BlockedPhrase.objects.create(group=g, phrase=f"zakazane {g.slug}")
         return {
+            "phrase_id": phrase.pk,
             "thread_id": thread.pk,
             "message_id": message.pk,
             "membership_id": Membership.objects.get(group=g, user=member_user).pk,
@@ -174,6 +176,11 @@ def test_refused_posts_write_nothing(client, scene, group, name, pattern, django
         "emails": "y@gwd.test",
         "title": "Hacked",
         "body": "Hacked",
+        "action": "hide",
+        "reason": "Hacked",
+        "minutes": "15",
+        "phrase": "hacked",
+        "report": ["1", "2"],
     }
     before = snapshot()
     for actor in ACTORS:
@@ -188,11 +195,13 @@ def test_refused_posts_write_nothing(client, scene, group, name, pattern, django
 
 
 def snapshot():
-    from groups.models import Message, Thread
+    from groups.models import Message, ModerationAction, Thread
 
     return (
         list(Thread.objects.values_list("pk", "title").order_by("pk")),
-        list(Message.objects.values_list("pk", "body").order_by("pk")),
+        list(Message.objects.values_list("pk", "body", "hidden_at").order_by("pk")),
+        list(BlockedPhrase.objects.values_list("pk", "phrase").order_by("pk")),
+        ModerationAction.objects.count(),
         list(Membership.objects.values_list("pk", "role", "status").order_by("pk")),
         list(Invitation.objects.values_list("pk", "email", "revoked_at").order_by("pk")),
         list(JoinRequest.objects.values_list("pk", "status").order_by("pk")),

@@ -49,8 +49,11 @@ seed: migrate
 	$(PY) manage.py seed_demo
 
 run: export DEBUG ?= 1
+# The task worker (meeting reminders) runs beside daphne and stops with it.
 run: $(VENV)/.installed compile-messages migrate static seed
 	@echo "GWD is starting on http://$(HOST):$(PORT)"
+	@trap 'kill 0' EXIT; \
+	$(PY) manage.py db_worker --queue-name '*' --backend reminders --interval 5 & \
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) gwd.asgi:application
 
 # Tests run with DEBUG off, as in production; this key is for tests only.

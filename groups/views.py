@@ -57,6 +57,7 @@ from groups.models import (
     User,
 )
 from groups.services import InvitationOutcome, ServiceError
+from meetings.models import ActionItem, Meeting
 
 MEMBERS_PER_PAGE = 50
 
@@ -93,8 +94,15 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("group")
         .order_by("created_at")
     )
+    upcoming = list(
+        Meeting.objects.upcoming()
+        .filter(group__in=[m.group_id for m in memberships])
+        .select_related("group")[:10]
+    )
     return render(
-        request, "groups/home.html", {"memberships": memberships, "pending_requests": pending}
+        request,
+        "groups/home.html",
+        {"memberships": memberships, "pending_requests": pending, "upcoming_meetings": upcoming},
     )
 
 
@@ -212,6 +220,14 @@ def group_detail(request: HttpRequest, access: GroupAccess) -> HttpResponse:
             "counts": counts,
             "pending_requests": pending_requests,
             "facilitators": facilitators,
+            "upcoming_meetings": list(
+                Meeting.objects.upcoming().filter(group=group).select_related("group")[:5]
+            ),
+            "open_actions": list(
+                ActionItem.objects.filter(group=group, status=ActionItem.Status.OPEN)
+                .select_related("owner", "owner_institution")
+                .order_by("due_date", "pk")[:10]
+            ),
             "threads": list(
                 Thread.objects.filter(group=group)
                 .select_related("group")

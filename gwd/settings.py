@@ -246,14 +246,20 @@ SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # --- Background tasks -------------------------------------------------------------
 
 TASKS_BACKEND = env_str("TASKS_BACKEND", "immediate")
-if TASKS_BACKEND == "database":
-    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-elif TASKS_BACKEND == "immediate":
-    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-else:
+if TASKS_BACKEND not in ("immediate", "database"):
     raise ImproperlyConfigured(
         f"TASKS_BACKEND={TASKS_BACKEND!r} is unknown; use 'immediate' or 'database'."
     )
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if TASKS_BACKEND == "database"
+        else "django.tasks.backends.immediate.ImmediateBackend"
+    },
+    # Work that must wait for its time (meeting reminders) always goes through the
+    # database and its worker (`manage.py db_worker`, started by `make run`).
+    "reminders": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
 
 # --- Accounts ---------------------------------------------------------------------
 
@@ -361,7 +367,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # django.tasks brings its own handler; one line per task state is enough.
+        "django.tasks": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 ADMINS = [("GWD", a) for a in env_list("ADMIN_EMAILS", [])]

@@ -173,6 +173,11 @@ class Group(models.Model):
     archived = models.BooleanField(
         _("archived"), default=False, help_text=_("An archived group can be read but not changed.")
     )
+    meeting_reminder_hours = models.PositiveIntegerField(
+        _("meeting reminders (hours before)"),
+        default=24,
+        help_text=_("0 sends no reminders."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -224,6 +229,7 @@ class Membership(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     muted_until = models.DateTimeField(_("muted until"), null=True, blank=True)
+    meeting_reminders = models.BooleanField(_("e-mail reminders of meetings"), default=True)
 
     objects = MembershipQuerySet.as_manager()
 

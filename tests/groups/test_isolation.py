@@ -13,6 +13,7 @@ from django.utils import timezone
 from groups import services
 from groups.access import PERMISSIONS, STAFF, Capability
 from groups.models import BlockedPhrase, Invitation, JoinRequest, Membership, Role
+from meetings import services as meeting_services
 
 
 def group_patterns() -> list[tuple[str, URLPattern]]:
@@ -72,7 +73,21 @@ def scene(group, other_group, facilitator, member, observer, outsider, site_staf
         )
         services.message_edit(actor=inviter, message=message, body="Dzień dobry wszystkim")
         phrase = BlockedPhrase.objects.create(group=g, phrase=f"zakazane {g.slug}")
+        starts = timezone.now() + timedelta(days=7)
+        meeting = meeting_services.meeting_schedule(
+            actor=inviter,
+            group=g,
+            title=f"Spotkanie {g.slug}",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            time_zone="Europe/Warsaw",
+        )
+        item = meeting_services.action_item_add(
+            actor=inviter, meeting=meeting, description=f"Zadanie {g.slug}"
+        )
         return {
+            "meeting_id": meeting.pk,
+            "item_id": item.pk,
             "phrase_id": phrase.pk,
             "thread_id": thread.pk,
             "message_id": message.pk,
@@ -181,6 +196,16 @@ def test_refused_posts_write_nothing(client, scene, group, name, pattern, django
         "minutes": "15",
         "phrase": "hacked",
         "report": ["1", "2"],
+        "status": "going",
+        "present": ["1", "2", "3"],
+        "text": "Hacked",
+        "decisions": "Hacked",
+        "publish": "1",
+        "description": "Hacked",
+        "start_date": "2027-01-01",
+        "start_time": "10:00",
+        "end_time": "11:00",
+        "time_zone": "Europe/Warsaw",
     }
     before = snapshot()
     for actor in ACTORS:
@@ -196,11 +221,17 @@ def test_refused_posts_write_nothing(client, scene, group, name, pattern, django
 
 def snapshot():
     from groups.models import Message, ModerationAction, Thread
+    from meetings.models import ActionItem, Attendance, Meeting, Minutes, Registration
 
     return (
         list(Thread.objects.values_list("pk", "title").order_by("pk")),
         list(Message.objects.values_list("pk", "body", "hidden_at").order_by("pk")),
         list(BlockedPhrase.objects.values_list("pk", "phrase").order_by("pk")),
+        list(Meeting.objects.values_list("pk", "title", "status", "sequence").order_by("pk")),
+        list(Registration.objects.values_list("pk", "status").order_by("pk")),
+        list(ActionItem.objects.values_list("pk", "status").order_by("pk")),
+        Attendance.objects.count(),
+        Minutes.objects.count(),
         ModerationAction.objects.count(),
         list(Membership.objects.values_list("pk", "role", "status").order_by("pk")),
         list(Invitation.objects.values_list("pk", "email", "revoked_at").order_by("pk")),

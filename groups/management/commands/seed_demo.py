@@ -9,6 +9,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from groups.models import Group, GroupKind, Institution, Membership, Role, User
 from groups.services import institution_get_or_create
@@ -93,13 +94,20 @@ class Command(BaseCommand):
             help="Run even with DEBUG off (only for disposable demo or test servers).",
         )
 
-    @transaction.atomic
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["allow_production"]:
             raise CommandError(
                 "seed_demo creates logins with a published password; it runs only with "
                 "DEBUG=1 unless you pass --allow-production."
             )
+        # Demo content is not news: nobody is e-mailed about it (the e-mail would go out
+        # when the transaction commits, so the whole run is inside the override).
+        quiet = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+        with override_settings(MAILERS=quiet):
+            self._seed()
+
+    @transaction.atomic
+    def _seed(self) -> None:
         people = {key: self._person(*row) for key, row in PEOPLE.items()}
         people["staff"].is_staff = people["staff"].is_superuser = True
         people["staff"].save(update_fields=["is_staff", "is_superuser"])
@@ -132,6 +140,7 @@ class Command(BaseCommand):
                 )
                 roles.setdefault(user.email, []).append(f"{role.label} · {name}")
 
+        self._content(people)
         self.stdout.write(self.style.SUCCESS(f"Demo data is ready. Password: {DEMO_PASSWORD}"))
         for user in people.values():
             what = "site staff, sets up two-factor authentication" if user.is_staff else ""
@@ -157,3 +166,96 @@ class Command(BaseCommand):
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
         return user
+
+    def _content(self, people: dict[str, User]) -> None:
+        """A discussion and meetings in the groups, created once."""
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from groups import services as group_services
+        from meetings import services as meeting_services
+        from meetings.models import Meeting
+
+        settings.MESSAGE_RATE = "1000/second"  # seeding posts faster than people do
+        threads = [
+            (
+                "gwd-miejska",
+                "kielce",
+                "Podatek od nieruchomości — stawki na 2027",
+                [
+                    (
+                        "kielce",
+                        "Jakie stawki przyjmujecie na 2027 r.? U nas projekt uchwały jest "
+                        "gotowy, proponujemy **1,20 zł/m²** dla gruntów.",
+                    ),
+                    ("lublin", "U nas podobnie. Warto spojrzeć na obwieszczenie ministra z lipca."),
+                    ("poznan", "Przesyłam nasz wzór uchwały po konsultacjach z RIO."),
+                ],
+            ),
+            (
+                "efektywnosc-energetyczna-ua",
+                "zhytomyr",
+                "Umowa ESCO — wzór dla szkół",
+                [
+                    ("zhytomyr", "Чи є у вас досвід енергосервісних договорів для шкіл?"),
+                    ("plock", "Tak, w Płocku mamy umowę ESCO dla 12 szkół. Udostępnię wzór."),
+                ],
+            ),
+        ]
+        for slug, _starter, title, posts in threads:
+            group = Group.objects.get(slug=slug)
+            if group.threads.filter(title=title).exists():
+                continue
+            first_author, first_body = posts[0]
+            thread, _ = group_services.thread_create(
+                actor=people[first_author],
+                group=group,
+                title=title,
+                body=first_body,
+                client_id=f"seed-{slug}-0",
+            )
+            for number, (key, body) in enumerate(posts[1:], 1):
+                group_services.message_send(
+                    actor=people[key],
+                    thread=thread,
+                    body=body,
+                    client_id=f"seed-{slug}-{number}",
+                )
+        warsaw_ten = dt.time(10)
+        day = timezone.localdate() + dt.timedelta(days=14)
+        meetings = [
+            (
+                "gwd-miejska",
+                "kielce",
+                "Spotkanie GWD: podatki lokalne",
+                "Urząd Miasta Kielce, sala 112",
+                "",
+            ),
+            (
+                "efektywnosc-energetyczna-ua",
+                "plock",
+                "Wzory umów ESCO — spotkanie online / Зустріч онлайн",
+                "",
+                "https://meet.example.org/gwd-esco",
+            ),
+        ]
+        for slug, organiser, title, place, online in meetings:
+            group = Group.objects.get(slug=slug)
+            if Meeting.objects.filter(group=group, title=title).exists():
+                continue
+            starts = meeting_services.local_to_utc(day, warsaw_ten, "Europe/Warsaw")
+            meeting_services.meeting_schedule(
+                actor=people[organiser],
+                group=group,
+                title=title,
+                starts_at=starts,
+                ends_at=starts + dt.timedelta(hours=2),
+                time_zone="Europe/Warsaw",
+                place=place,
+                online_url=online,
+                capacity=30,
+                agenda=[
+                    {"title": "Powitanie / Привітання", "presenter": "", "duration_minutes": 10}
+                ],
+            )

@@ -1,0 +1,180 @@
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from groups.forms import time_zone_choices
+from groups.services.errors import ServiceError
+from meetings import services
+from meetings.models import MeetingSeries, Registration
+
+
+class MeetingForm(forms.Form):
+    """A meeting as the organiser plans it: dates and times on the wall clock of the
+    chosen time zone, turned into instants in clean()."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    time_zone = forms.ChoiceField(label=_("Time zone of the meeting"), choices=time_zone_choices)
+    start_date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(
+        label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    end_date = forms.DateField(
+        label=_("End date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+        help_text=_("Leave empty for a meeting that ends on the day it starts."),
+    )
+    end_time = forms.TimeField(label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}))
+    place = forms.CharField(label=_("Place"), max_length=300, required=False)
+    online_url = forms.URLField(
+        label=_("Online meeting link"), max_length=500, required=False, assume_scheme="https"
+    )
+    capacity = forms.IntegerField(
+        label=_("Capacity"),
+        required=False,
+        min_value=1,
+        help_text=_("Leave empty for no limit. Past it, people join a waiting list."),
+    )
+    deadline_date = forms.DateField(
+        label=_("Registration closes on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+    )
+    deadline_time = forms.TimeField(
+        label=_("at"), widget=forms.TimeInput(attrs={"type": "time"}), required=False
+    )
+    agenda = forms.CharField(
+        label=_("Agenda"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_(
+            "One item per line: title | presenter | minutes (presenter and minutes optional)."
+        ),
+    )
+
+    def clean_agenda(self) -> list[dict]:
+        items = []
+        for number, line in enumerate(self.cleaned_data.get("agenda", "").splitlines(), 1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|")]
+            item = {"title": parts[0][:200], "presenter": "", "duration_minutes": None}
+            if len(parts) > 1:
+                item["presenter"] = parts[1][:200]
+            if len(parts) > 2 and parts[2]:
+                if not parts[2].isdigit() or not 1 <= int(parts[2]) <= 600:
+                    raise forms.ValidationError(
+                        _("Line %(number)d: minutes must be a number from 1 to 600."),
+                        params={"number": number},
+                    )
+                item["duration_minutes"] = int(parts[2])
+            if not item["title"]:
+                raise forms.ValidationError(
+                    _("Line %(number)d has no title."), params={"number": number}
+                )
+            items.append(item)
+        return items
+
+    def clean(self):
+        data = super().clean()
+        zone = data.get("time_zone")
+        if self.errors or not zone:
+            return data
+        try:
+            starts_at = services.local_to_utc(data["start_date"], data["start_time"], zone)
+            ends_at = services.local_to_utc(
+                data.get("end_date") or data["start_date"], data["end_time"], zone
+            )
+            deadline = None
+            if data.get("deadline_date"):
+                deadline = services.local_to_utc(
+                    data["deadline_date"], data.get("deadline_time") or dt.time(23, 59), zone
+                )
+        except ServiceError as error:
+            raise forms.ValidationError(error.message) from None
+        if ends_at <= starts_at:
+            self.add_error("end_time", _("The meeting must end after it starts."))
+        if deadline is not None and deadline > starts_at:
+            self.add_error(
+                "deadline_date", _("The registration deadline must be before the meeting starts.")
+            )
+        data["starts_at"], data["ends_at"], data["registration_deadline"] = (
+            starts_at,
+            ends_at,
+            deadline,
+        )
+        return data
+
+
+class MeetingCreateForm(MeetingForm):
+    repeat = forms.ChoiceField(
+        label=_("Repeats"),
+        choices=[("", _("Does not repeat")), *MeetingSeries.Frequency.choices],
+        required=False,
+    )
+    repeat_count = forms.IntegerField(
+        label=_("Number of meetings in the series"),
+        min_value=2,
+        max_value=services.SERIES_HORIZON,
+        required=False,
+    )
+    draft = forms.BooleanField(
+        label=_("Save as a draft (members are not told yet)"), required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("repeat") and not data.get("repeat_count"):
+            self.add_error("repeat_count", _("Say how many meetings the series has."))
+        return data
+
+
+class MeetingEditForm(MeetingForm):
+    apply_to = forms.ChoiceField(
+        label=_("Change"),
+        choices=[
+            ("one", _("only this meeting")),
+            ("future", _("this and all later meetings of the series")),
+        ],
+        initial="one",
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+
+class RegistrationForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[
+            (Registration.Status.GOING, Registration.Status.GOING.label),
+            (Registration.Status.MAYBE, Registration.Status.MAYBE.label),
+            (Registration.Status.NOT_GOING, Registration.Status.NOT_GOING.label),
+        ]
+    )
+
+
+class MinutesForm(forms.Form):
+    text = forms.CharField(
+        label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 10}), required=False
+    )
+    decisions = forms.CharField(
+        label=_("Decisions"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
+
+
+class ActionItemForm(forms.Form):
+    description = forms.CharField(label=_("What is to be done"), max_length=500)
+    owner = forms.TypedChoiceField(label=_("Who"), coerce=int, required=False, empty_value=None)
+    due_date = forms.DateField(
+        label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [
+            ("", "—"),
+            *[(m.user_id, m.user.full_name) for m in members],
+        ]

@@ -1,0 +1,145 @@
+"""E-mail about meetings, sent as background tasks after the writing transaction commits.
+
+Reminders go through the "reminders" task backend, which is always the database backend:
+each is enqueued to run N hours before the meeting and its worker sends it then.
+"""
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.tasks import task
+from django.urls import reverse
+from django.utils import timezone
+
+from groups.models import Membership
+from gwd.mail import absolute_url, send_templated_email
+from meetings.models import Meeting, Registration, ReminderSent
+
+
+def _context(meeting: Meeting) -> dict:
+    return {
+        "meeting": meeting,
+        "group": meeting.group,
+        "meeting_url": absolute_url(meeting.get_absolute_url()),
+        "ics_url": absolute_url(
+            reverse(
+                "meetings:meeting-ics",
+                kwargs={"slug": meeting.group.slug, "meeting_id": meeting.pk},
+            )
+        ),
+    }
+
+
+@task
+def meeting_changed_email(*, meeting_id: int, what: str) -> None:
+    """Tell every active member that a meeting was scheduled, changed or cancelled."""
+    meeting = Meeting.objects.select_related("group").filter(pk=meeting_id).first()
+    if meeting is None:
+        return
+    members = (
+        Membership.objects.active()
+        .filter(group_id=meeting.group_id)
+        .select_related("user")
+        .order_by("pk")
+    )
+    for membership in members.iterator():
+        user = membership.user
+        send_templated_email(
+            to=user.email,
+            template=f"meetings/email/meeting_{what}",
+            language=user.language,
+            time_zone=user.time_zone,
+            context={**_context(meeting), "user": user},
+        )
+
+
+@task
+def waitlist_promoted_email(*, registration_id: int) -> None:
+    registration = (
+        Registration.objects.select_related("meeting", "meeting__group", "user")
+        .filter(pk=registration_id, status=Registration.Status.GOING)
+        .first()
+    )
+    if registration is None:
+        return
+    user = registration.user
+    send_templated_email(
+        to=user.email,
+        template="meetings/email/waitlist_promoted",
+        language=user.language,
+        time_zone=user.time_zone,
+        context={**_context(registration.meeting), "user": user},
+    )
+
+
+def reminder_plan(*, meeting_id: int) -> None:
+    """Enqueue the reminder of a meeting to run `meeting_reminder_hours` before it.
+
+    Called after every change of the meeting: a reminder planned for an old start time
+    finds the start moved and does nothing, so only the newest one sends.
+    """
+    meeting = Meeting.objects.select_related("group").filter(pk=meeting_id).first()
+    if meeting is None or meeting.status != Meeting.Status.SCHEDULED:
+        return
+    hours = meeting.group.meeting_reminder_hours
+    if not hours:
+        return
+    run_after = meeting.starts_at - dt.timedelta(hours=hours)
+    if meeting.starts_at <= timezone.now():
+        return
+    if run_after < timezone.now():
+        run_after = timezone.now()
+    meeting_reminder.using(run_after=run_after).enqueue(
+        meeting_id=meeting.pk, starts_at=meeting.starts_at.isoformat()
+    )
+
+
+@task(backend="reminders")
+def meeting_reminder(*, meeting_id: int, starts_at: str) -> int:
+    """Remind the people registered (going or maybe) who have not opted out.
+
+    Never for a cancelled or moved meeting, never twice: a ReminderSent row per person
+    and start time is written before the e-mail goes, and its unique constraint stops a
+    second run.
+    """
+    meeting = Meeting.objects.select_related("group").filter(pk=meeting_id).first()
+    if (
+        meeting is None
+        or meeting.status != Meeting.Status.SCHEDULED
+        or meeting.starts_at.isoformat() != starts_at
+        or meeting.starts_at <= timezone.now()
+    ):
+        return 0
+    opted_out = set(
+        Membership.objects.filter(group_id=meeting.group_id, meeting_reminders=False).values_list(
+            "user_id", flat=True
+        )
+    )
+    active = set(
+        Membership.objects.active()
+        .filter(group_id=meeting.group_id)
+        .values_list("user_id", flat=True)
+    )
+    registrations = Registration.objects.filter(
+        meeting=meeting,
+        status__in=[Registration.Status.GOING, Registration.Status.MAYBE],
+    ).select_related("user")
+    sent = 0
+    for registration in registrations:
+        user = registration.user
+        if user.pk in opted_out or user.pk not in active:
+            continue
+        try:
+            with transaction.atomic():
+                ReminderSent.objects.create(meeting=meeting, user=user, starts_at=meeting.starts_at)
+        except IntegrityError:
+            continue  # already reminded for this start time
+        send_templated_email(
+            to=user.email,
+            template="meetings/email/meeting_reminder",
+            language=user.language,
+            time_zone=user.time_zone,
+            context={**_context(meeting), "user": user},
+        )
+        sent += 1
+    return sent

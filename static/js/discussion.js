@@ -24,6 +24,9 @@ const LANG = ["pl", "uk"].includes(document.documentElement.lang.slice(0, 2))
 /** Polish plural category helper ("one" | "few" | "many"), shared by pl and uk. */
 const plural = (n, forms) => forms[new Intl.PluralRules(LANG).select(n)] ?? forms.many ?? forms.other;
 
+/** A sentence, then "Reason: …" in the page's language when a reason was given. */
+const withReason = (sentence, reason) => (reason ? `${sentence} ${STRINGS.reason(reason)}` : sentence);
+
 const STRINGS = {
   en: {
     connecting: "Connecting…", connected: "Connected", reconnecting: "Reconnecting…",
@@ -44,6 +47,16 @@ const STRINGS = {
     reactWith: (e) => `React with ${e}`, reactions: "Reactions", unread: "unread", pinned: "pinned",
     locked: "This thread is locked: no new messages.",
     suggestions: (n) => `${n} suggestions. Use the arrow keys, Enter to choose.`,
+    more: "More", messageActions: "message actions", report: "Report to the facilitators",
+    hideReason: "Reason for hiding", hide: "Hide", unhide: "Show again", remove: "Delete permanently",
+    held: "waiting for a facilitator's review", giveReason: "Give a reason.", reason: (r) => `Reason: ${r}`,
+    hiddenYours: (r) => withReason("Your message was hidden by a facilitator.", r),
+    deletedYours: (r) => withReason("Your message was deleted by a facilitator.", r),
+    rejectedYours: (r) => withReason("Your message was not published.", r),
+    mutedUntil: (time, n) => `You are muted in this group until ${time} (${n} min left).`,
+    canWrite: "You can write again.", slowHint: (n) => `Slow mode: ${n} s between messages`,
+    slowTag: (n) => `slow mode: ${n} s`, lockedTag: "locked",
+    lock: "Lock", unlock: "Unlock", pin: "Pin", unpin: "Unpin",
     errors: {
       rate_limited: "You are sending messages too quickly.", slow_mode: "This thread is in slow mode: wait a moment.",
       forbidden: "Your role does not allow this.", not_found: "Not found.", locked: "The thread is locked.",
@@ -61,7 +74,7 @@ const STRINGS = {
     edit: "Edytuj", delete: "Usuń", save: "Zapisz", cancel: "Anuluj", editLabel: "Edytuj swoją wiadomość",
     sent: "Odpowiedź wysłana", sending: "Wysyłanie…", retrying: "Nie udało się wysłać, ponawiam…",
     failed: "Nie wysłano.", retry: "Spróbuj ponownie", discard: "Odrzuć", edited: "(edytowano)", history: "historia",
-    deleted: "Ta wiadomość została usunięta.", hidden: "Ta wiadomość została ukryta przez moderatora.",
+    deleted: "Wiadomość została usunięta.", hidden: "Wiadomość została ukryta przez moderatora.",
     formerMember: "Były członek grupy", newFrom: (n) => `Nowa wiadomość od: ${n}`,
     newMessages: (n) => `Nowe wiadomości: ${n}`, newIn: (t) => `Nowa wiadomość w wątku „${t}”`,
     newThread: (t) => `Nowa dyskusja: „${t}”`, mentioned: (n) => `${n} wspomina o Tobie`,
@@ -69,8 +82,18 @@ const STRINGS = {
     reloadNeeded: "Odśwież stronę, aby zobaczyć wszystko.", dismiss: "Zamknij",
     confirmDelete: "Usunąć tę wiadomość?", addReaction: "Dodaj reakcję",
     reactWith: (e) => `Zareaguj: ${e}`, reactions: "Reakcje", unread: "nieprzeczytane", pinned: "przypięty",
-    locked: "Ten wątek jest zamknięty: nie można dodawać wiadomości.",
+    locked: "Ten wątek jest zablokowany: nie można dodawać nowych wiadomości.",
     suggestions: (n) => `Podpowiedzi: ${n}. Wybierz strzałkami i zatwierdź Enterem.`,
+    more: "Więcej", messageActions: "działania dotyczące wiadomości", report: "Zgłoś moderatorom",
+    hideReason: "Powód ukrycia", hide: "Ukryj", unhide: "Pokaż ponownie", remove: "Usuń trwale",
+    held: "czeka na przejrzenie przez moderatora", giveReason: "Podaj powód.", reason: (r) => `Powód: ${r}`,
+    hiddenYours: (r) => withReason("Twoja wiadomość została ukryta przez moderatora.", r),
+    deletedYours: (r) => withReason("Twoja wiadomość została usunięta przez moderatora.", r),
+    rejectedYours: (r) => withReason("Twoja wiadomość nie została opublikowana.", r),
+    mutedUntil: (time, n) => `Nie możesz pisać w tej grupie do ${time} (jeszcze ${n} min).`,
+    canWrite: "Możesz znowu pisać.", slowHint: (n) => `Tryb powolny: ${n} s między wiadomościami`,
+    slowTag: (n) => `tryb powolny: ${n} s`, lockedTag: "zablokowany",
+    lock: "Zablokuj", unlock: "Odblokuj", pin: "Przypnij", unpin: "Odepnij",
     errors: {
       rate_limited: "Wysyłasz wiadomości zbyt szybko.", slow_mode: "W tym wątku działa tryb powolny: odczekaj chwilę.",
       forbidden: "Twoja rola na to nie pozwala.", not_found: "Nie znaleziono.", locked: "Wątek jest zamknięty.",
@@ -89,16 +112,26 @@ const STRINGS = {
     edit: "Редагувати", delete: "Видалити", save: "Зберегти", cancel: "Скасувати", editLabel: "Редагуйте своє повідомлення",
     sent: "Відповідь надіслано", sending: "Надсилання…", retrying: "Не вдалося надіслати, повторна спроба…",
     failed: "Не надіслано.", retry: "Спробувати ще раз", discard: "Відкинути", edited: "(відредаговано)", history: "історія",
-    deleted: "Це повідомлення видалено.", hidden: "Це повідомлення приховав модератор.",
+    deleted: "Повідомлення видалено.", hidden: "Повідомлення приховав модератор.",
     formerMember: "Колишній учасник", newFrom: (n) => `Нове повідомлення від: ${n}`,
     newMessages: (n) => `Нові повідомлення: ${n}`, newIn: (t) => `Нове повідомлення в темі «${t}»`,
     newThread: (t) => `Нове обговорення: «${t}»`, mentioned: (n) => `${n} згадує вас`,
     showMessage: "Показати повідомлення", reload: "Оновити сторінку",
     reloadNeeded: "Оновіть сторінку, щоб побачити все.", dismiss: "Закрити",
     confirmDelete: "Видалити це повідомлення?", addReaction: "Додати реакцію",
-    reactWith: (e) => `Відреагувати: ${e}`, reactions: "Реакції", unread: "непрочитані", pinned: "закріплено",
+    reactWith: (e) => `Відреагувати: ${e}`, reactions: "Реакції", unread: "непрочитані", pinned: "закріплена",
     locked: "Цю тему закрито: нові повідомлення додавати не можна.",
     suggestions: (n) => `Підказок: ${n}. Оберіть стрілками та підтвердьте клавішею Enter.`,
+    more: "Більше", messageActions: "дії з повідомленням", report: "Поскаржитися модераторам",
+    hideReason: "Причина приховування", hide: "Приховати", unhide: "Показати знову", remove: "Видалити остаточно",
+    held: "очікує на розгляд модератором", giveReason: "Вкажіть причину.", reason: (r) => `Причина: ${r}`,
+    hiddenYours: (r) => withReason("Ваше повідомлення приховав модератор.", r),
+    deletedYours: (r) => withReason("Ваше повідомлення видалив модератор.", r),
+    rejectedYours: (r) => withReason("Ваше повідомлення не опубліковано.", r),
+    mutedUntil: (time, n) => `Ви не можете писати в цій групі до ${time} (ще ${n} хв).`,
+    canWrite: "Ви знову можете писати.", slowHint: (n) => `Повільний режим: ${n} с між повідомленнями`,
+    slowTag: (n) => `повільний режим: ${n} с`, lockedTag: "закрита",
+    lock: "Закрити", unlock: "Відкрити", pin: "Закріпити", unpin: "Відкріпити",
     errors: {
       rate_limited: "Ви надсилаєте повідомлення надто швидко.", slow_mode: "У цій темі повільний режим: зачекайте трохи.",
       forbidden: "Ваша роль цього не дозволяє.", not_found: "Не знайдено.", locked: "Тему закрито.",
@@ -168,6 +201,10 @@ let online = [];
 const typists = new Map();         // user id → {name, timer}
 let lastTypingSent = 0, readTimer = 0, lastReadSent = 0, latestThreadSeq = 0;
 let burst = [], burstTimer = 0;
+/** @type {Map<number, {action: string, reason: string}>} why a facilitator hid/deleted one of my messages */
+const modReasons = new Map();
+/** While muted in this group: until when (ms since epoch), why, and the countdown timer. */
+const mute = { until: 0, reason: "", timer: 0 };
 
 // --- Announcements and notices ---------------------------------------------------------
 
@@ -270,6 +307,7 @@ function closed(code, opened) {
   clearTimeout(silenceTimer);
   socket = null;
   for (const entry of pending.values()) if (entry.state === "sent") entry.state = "queued";
+  $$("[data-request]").forEach(releaseRequest); // the replay after reconnecting shows what happened
   clearTypists();
   if (code === 4404) { setConnection("gone"); return; }
   if (!opened) failedOpens += 1;
@@ -321,6 +359,7 @@ function handleFrame(frame) {
     case "presence": return onPresence(frame);
     case "typing": return onTyping(frame);
     case "mention": return onMention(frame);
+    case "moderation": return onModeration(frame);
     default: if (Number.isInteger(frame.seq)) onEvent(frame);
   }
 }
@@ -352,8 +391,13 @@ function onResync() {
 }
 
 function onError(frame) {
+  if (frame.code === "muted" && frame.retry_after > 0) {
+    applyMute(Date.now() + frame.retry_after * 1000, mute.reason, false);
+  }
   const entry = frame.client_id && pending.get(frame.client_id);
   if (entry) return markFailed(entry, frame);
+  if (onModerationError(frame)) return;
+  if (frame.code === "flood") $$("[data-request]").forEach(releaseRequest);
   for (const editor of $$(".message__edit[data-saving]")) {
     delete editor.dataset.saving;
     $$("button", editor).forEach((control) => { control.disabled = false; });
@@ -366,6 +410,22 @@ function onError(frame) {
 
 const isOwn = (article) => Number(article.dataset.author) === me && me !== 0;
 const isGone = (article) => article.classList.contains("message--gone");
+const isHeld = (article) => article.classList.contains("message--held");
+
+/** "visible" | "hidden" | "deleted" | "held" (waiting for review) of a message payload. */
+const stateOf = (m) => (m.deleted ? "deleted" : m.hidden ? "hidden" : m.held ? "held" : "visible");
+
+/** The state of a server-rendered article; a gone one is hidden if it shows a facilitator's
+ * control or text for hidden messages, deleted otherwise (only facilitators can tell). */
+function inferState(article) {
+  if (isHeld(article)) return "held";
+  if (!isGone(article)) return "visible";
+  const hiddenSigns = $(".hidden-original", article) || unhideForm(article) ||
+    $(".placeholder", article)?.textContent.trim().startsWith(STRINGS.hidden);
+  return hiddenSigns ? "hidden" : "deleted";
+}
+
+const unhideForm = (root) => $$("form", root).find((f) => f.elements.namedItem("action")?.value === "unhide");
 
 function placeholder(text) { return el("p", { class: "placeholder", text }); }
 
@@ -390,17 +450,18 @@ function formatDate(iso) {
   return Number.isNaN(date.getTime()) ? "" : getDateFormat().format(date);
 }
 
-/** Body, edited marker, reactions and own controls of an article from a payload. */
+/** Body, edited marker, reactions, own controls and menu of an article from a payload. */
 function fillMessage(article, m) {
   if (m.author) names.set(m.author.id, m.author.name);
   bodies.set(m.id, m.body);
   const gone = m.deleted || m.hidden;
   article.classList.toggle("message--gone", gone);
   article.dataset.seq = m.seq;
-  const body = $(".message__body", article);
-  if (m.deleted) body.replaceChildren(placeholder(STRINGS.deleted));
-  else if (m.hidden) body.replaceChildren(placeholder(STRINGS.hidden));
-  else body.innerHTML = m.html; // sanitised on the server (nh3 allow-list)
+  if (gone) setGoneBody(article, stateOf(m));
+  else {
+    article.dataset.state = stateOf(m);
+    $(".message__body", article).innerHTML = m.html; // sanitised on the server (nh3 allow-list)
+  }
   const header = $(".message__meta", article);
   if (m.edited && !$(".message__edited", header)) {
     header.append(" ", el("span", { class: "message__edited", text: STRINGS.edited }));
@@ -410,6 +471,27 @@ function fillMessage(article, m) {
   }
   setReactions(m);
   decorate(article);
+  refreshMenu(article);
+}
+
+/**
+ * Show the placeholder of a hidden or deleted message and record the state. On the author's
+ * own message the facilitator's reason is added when known; a placeholder already showing
+ * this state (perhaps with the server's reason) is kept.
+ * @param {HTMLElement} article
+ * @param {"hidden" | "deleted"} state
+ */
+function setGoneBody(article, state) {
+  const id = Number(article.dataset.id);
+  const body = $(".message__body", article);
+  const known = modReasons.get(id);
+  const reason = isOwn(article) && known?.action === state ? known.reason : "";
+  const unchanged = article.dataset.state === state && $(".placeholder", body);
+  article.dataset.state = state;
+  article.classList.add("message--gone");
+  if (unchanged && !reason) return;
+  const text = state === "deleted" ? STRINGS.deleted : STRINGS.hidden;
+  body.replaceChildren(placeholder(reason ? `${text} ${STRINGS.reason(reason)}` : text));
 }
 
 function setReactions(m) {
@@ -423,13 +505,15 @@ function decorate(article) {
   if (!reactionState.has(id)) reactionState.set(id, readServerReactions(article));
   keepFocus(article, () => {
     $$(".reactions, .message__actions", article).forEach((node) => node.remove());
-    if (isGone(article)) return;
+    if (isGone(article) || isHeld(article)) return;
+    const menu = $(":scope > .message__more", article);  // the menu stays last
+    const add = (node) => (menu ? menu.before(node) : article.append(node));
     const bar = renderReactions(id);
-    if (bar) article.append(bar);
+    if (bar) add(bar);
     if (!isOwn(article)) return;
     const actions = renderOwnActions();
     actions.hidden = Boolean($(".message__edit", article)); // an open editor keeps them hidden
-    article.append(actions);
+    add(actions);
   });
 }
 
@@ -484,20 +568,23 @@ function keepFocus(article, change) {
   if (!active || active === article || !article.contains(active)) { change(); return; }
   const { action, emoji } = active.dataset;
   const wasEditing = Boolean(active.closest(".message__edit"));
+  const wasInMenu = Boolean(active.closest(".message__more"));
   change();
   if (active.isConnected && !active.closest("[hidden]")) return;
   const twin = action && $(`[data-action="${action}"]${emoji ? `[data-emoji="${CSS.escape(emoji)}"]` : ""}`, article);
+  const menu = $(":scope > .message__more > summary", article);
   const candidates = wasEditing ? [$('[data-action="edit"]', article)]
-    : [twin, $('[data-action="add-reaction"]', article), $('[data-action="edit"]', article)];
+    : wasInMenu ? [menu, $('[data-action="add-reaction"]', article)]
+    : [twin, $('[data-action="add-reaction"]', article), $('[data-action="edit"]', article), menu];
   const target = candidates.find((node) => node && !node.closest("[hidden]"));
   if (target) target.focus();
   else { article.tabIndex = -1; article.focus(); }
 }
 
-/** Put a new article after the last confirmed message, before any pending ones. */
+/** Put a new article after the last confirmed message, before any pending or held ones. */
 function insertArticle(article) {
   $("#no-messages")?.remove();
-  const firstPending = $(".message--pending", messagesEl);
+  const firstPending = $(".message--pending, .message--held", messagesEl);
   if (firstPending) firstPending.before(article); else messagesEl.append(article);
 }
 
@@ -507,9 +594,10 @@ const THREAD_HANDLERS = {
   "message.new": ({ message: m }) => {
     if (m.thread !== threadId) return;
     const existing = document.getElementById(`m${m.id}`) || claimPending(m);
-    if (existing && !existing.classList.contains("message--pending")) return;
+    if (existing && !existing.classList.contains("message--pending") && !isHeld(existing)) return;
     const article = renderMessage(m);
-    if (existing) existing.replaceWith(article); else insertArticle(article);
+    if (existing && isHeld(existing)) existing.remove(); // released now: it goes where new messages go
+    if (existing && existing.isConnected) existing.replaceWith(article); else insertArticle(article);
     latestThreadSeq = Math.max(latestThreadSeq, m.seq);
     scheduleRead();
     if (m.author?.id !== me) queueAnnouncement(m.author?.name ?? STRINGS.formerMember);
@@ -528,20 +616,22 @@ const THREAD_HANDLERS = {
   "message.hidden": ({ id }) => {
     bodies.delete(id);
     const article = document.getElementById(`m${id}`);
-    if (!article) return;
+    if (!article || article.classList.contains("message--pending")) return;
     keepFocus(article, () => {
       closeEditor(article);
-      article.classList.add("message--gone");
-      $(".message__body", article).replaceChildren(placeholder(STRINGS.hidden));
+      setGoneBody(article, "hidden");
       decorate(article);
+      refreshMenu(article);
     });
   },
   "thread.updated": ({ thread }) => {
     if (thread.id !== threadId) return;
     const title = $("#thread-title");
     if (title) title.textContent = thread.title;
-    if (form) form.hidden = thread.locked;
-    if (thread.locked) showNotice("locked", STRINGS.locked); else clearNotice("locked");
+    showLocked(thread.locked);
+    syncThreadTags(thread);
+    syncThreadButtons(thread);
+    setSlowModeHint(thread.slow_mode);
   },
 };
 
@@ -623,11 +713,16 @@ function setPendingStatus(entry, text, failed) {
   $(".message__retry", article)?.remove();
 }
 
-function onAck({ client_id: clientId, id }) {
+function onAck({ client_id: clientId, id, held }) {
   const entry = pending.get(clientId);
   if (!entry) return;
   pending.delete(clientId);
   clearTimeout(entry.timer);
+  if (held) {          // kept for a facilitator's review: no message.new will follow
+    markHeld(entry.article, id);
+    announce(STRINGS.held);
+    return;
+  }
   const real = document.getElementById(`m${id}`);
   if (real && real !== entry.article) { entry.article.remove(); }
   else if (entry.article.isConnected && entry.article.classList.contains("message--pending")) {
@@ -747,6 +842,405 @@ function onDocumentClick(event) {
   if (event.target.closest(".reactions")) return;
   const open = $('[data-action="add-reaction"][aria-expanded="true"]');
   if (open) togglePopover(open, false);
+}
+
+// --- Moderation: the "More" menu of a message -------------------------------------------------
+
+/** @param {number} id @param {"report" | "remove" | "moderate"} page */
+const messageUrl = (id, page) => `/groups/${config.group}/messages/${id}/${page}/`;
+const HIDE_REASON_MAX = 500;
+
+/** The page's CSRF token as a hidden field, so a built form can still post without the socket. */
+function csrfField() {
+  const token = $('input[name="csrfmiddlewaretoken"]')?.value;
+  return token ? el("input", { type: "hidden", name: "csrfmiddlewaretoken", value: token }) : null;
+}
+
+/**
+ * The `<details class="message__more">` menu, as templates/groups/_message.html renders it,
+ * for the article's current state; null when there is nothing to offer.
+ * @param {HTMLElement} article
+ * @returns {HTMLDetailsElement | null}
+ */
+function renderMoreMenu(article) {
+  const id = Number(article.dataset.id);
+  const state = article.dataset.state || "visible";
+  if (!id || !["visible", "hidden"].includes(state)) return null;
+  const items = [];
+  if (!isOwn(article) && state === "visible") {
+    items.push(el("a", { href: messageUrl(id, "report"), text: STRINGS.report }));
+  }
+  if (config.canModerate) {
+    items.push(state === "hidden" ? renderUnhideForm(id) : renderHideForm(id),
+      el("a", { href: messageUrl(id, "remove"), text: STRINGS.remove }));
+  }
+  if (!items.length) return null;
+  return el("details", { class: "message__more", "data-state": state },
+    el("summary", {}, STRINGS.more, el("span", { class: "visually-hidden", text: ` — ${STRINGS.messageActions}` })),
+    el("div", { class: "message__more-body" }, ...items));
+}
+
+/** A facilitator's "hide" form: a labelled reason and a Hide button (sent over the socket). */
+function renderHideForm(id) {
+  const inputId = `hide-reason-${id}`;
+  return el("form", { method: "post", action: messageUrl(id, "moderate"), class: "moderate-form", novalidate: true },
+    csrfField(), el("input", { type: "hidden", name: "action", value: "hide" }),
+    el("label", { for: inputId, text: STRINGS.hideReason }),
+    el("input", { id: inputId, name: "reason", required: true, maxlength: HIDE_REASON_MAX, autocomplete: "off" }),
+    el("button", { type: "submit", text: STRINGS.hide }));
+}
+
+/** A facilitator's "Show again" form for a hidden message. */
+function renderUnhideForm(id) {
+  return el("form", { method: "post", action: messageUrl(id, "moderate"), class: "inline-form" },
+    csrfField(), el("input", { type: "hidden", name: "action", value: "unhide" }),
+    el("button", { type: "submit", text: STRINGS.unhide }));
+}
+
+/**
+ * Make the menu match the article's state. A menu already built for this state is left
+ * alone, so a reaction or an edit does not wipe a reason being typed; an open menu stays open.
+ * @param {HTMLElement} article
+ */
+function refreshMenu(article) {
+  const old = $(":scope > .message__more", article);
+  if (old && old.dataset.state === article.dataset.state) return;
+  const menu = renderMoreMenu(article);
+  if (menu && old?.open) menu.open = true;
+  if (old && menu) old.replaceWith(menu);
+  else if (old) old.remove();
+  else if (menu) article.append(menu);
+}
+
+/** Take over a server-rendered menu: note its state, validate the reason ourselves, and drop
+ * a menu with nothing in it (a hidden message of someone else, for a non-facilitator). */
+function adoptServerMenu(article) {
+  const menu = $(":scope > .message__more", article);
+  if (!menu) return;
+  if (!$(".message__more-body > *", menu)) { menu.remove(); return; }
+  menu.dataset.state = article.dataset.state;
+  for (const hideForm of $$("form.moderate-form", menu)) hideForm.noValidate = true;
+}
+
+/** Mark my pending article as held for review (the ack said `held`). */
+function markHeld(article, id) {
+  article.id = `m${id}`;
+  article.dataset.id = id;
+  article.dataset.state = "held";
+  article.classList.remove("message--pending", "message--failed");
+  article.classList.add("message--held");
+  $$(".message__status, .message__retry", article).forEach((node) => node.remove());
+  $(".message__meta", article).append(" ", el("span", { class: "tag", text: STRINGS.held }));
+}
+
+// --- Moderation: requests over the socket ---------------------------------------------------
+
+const MESSAGE_ACTIONS = new Set(["hide", "unhide"]);
+const THREAD_ACTIONS = new Set(["lock", "unlock", "pin", "unpin"]);
+
+/**
+ * Send a facilitator's frame tagged with a `client_id` (the server echoes it in an error),
+ * and mark `control` — a form or a button — as waiting until the resulting event arrives.
+ * @param {HTMLElement} control
+ * @param {object} frame
+ * @returns {boolean} whether the frame went out
+ */
+function requestModeration(control, frame) {
+  const clientId = uuid();
+  if (!send({ ...frame, client_id: clientId })) return false;
+  control.dataset.request = clientId;
+  const buttons = control.matches("button") ? [control] : $$("button", control);
+  buttons.forEach((button) => button.setAttribute("aria-disabled", "true"));
+  return true;
+}
+
+/** The control is no longer waiting for an answer. */
+function releaseRequest(control) {
+  delete control.dataset.request;
+  const buttons = control.matches("button") ? [control] : $$("button", control);
+  buttons.forEach((button) => button.removeAttribute("aria-disabled"));
+}
+
+/** An error for a moderation request of ours: shown next to its form, or as a notice. */
+function onModerationError(frame) {
+  const id = typeof frame.client_id === "string" && /^[\w-]+$/.test(frame.client_id) ? frame.client_id : "";
+  const control = id && $(`[data-request="${id}"]`);
+  if (!control) return false;
+  releaseRequest(control);
+  const text = frame.detail || STRINGS.errors[frame.code] || STRINGS.errors.generic;
+  if (control.matches("form")) { showFormError(control, text); announce(text); }
+  else showError(frame);
+  return true;
+}
+
+/** An error message inside a (hide) form, tied to its reason field. */
+function showFormError(formEl, text) {
+  const input = formEl.elements.namedItem("reason");
+  let note = $(".moderate-form__error", formEl);
+  if (!note) {
+    note = el("p", { class: "moderate-form__error" });
+    if (input?.id) note.id = `${input.id}-error`;
+    formEl.append(note);
+  }
+  note.textContent = text;
+  if (input) {
+    input.setAttribute("aria-invalid", "true");
+    if (note.id) input.setAttribute("aria-describedby", note.id);
+  }
+}
+
+function clearFormError(formEl) {
+  $(".moderate-form__error", formEl)?.remove();
+  const input = formEl.elements.namedItem("reason");
+  input?.removeAttribute("aria-invalid");
+  input?.removeAttribute("aria-describedby");
+}
+
+/**
+ * Hide / "Show again" forms inside the messages (server-rendered or built here): send the
+ * socket frame when connected; otherwise the form posts to /moderate/ as it would without JS.
+ * @param {SubmitEvent} event
+ */
+function onMessagesSubmit(event) {
+  const formEl = event.target;
+  const action = formEl.elements?.namedItem("action")?.value;
+  const article = formEl.closest("article.message");
+  const moderates = /\/moderate\/$/.test(formEl.getAttribute("action") || "") || formEl.closest(".message__more");
+  if (!article || !moderates || !MESSAGE_ACTIONS.has(action)) return;
+  const reasonInput = formEl.elements.namedItem("reason");
+  const reason = reasonInput?.value.trim() ?? "";
+  clearFormError(formEl);
+  if (action === "hide" && !reason) {
+    event.preventDefault();
+    showFormError(formEl, STRINGS.giveReason);
+    announce(STRINGS.giveReason);
+    reasonInput?.focus();
+    return;
+  }
+  if (!isOpen()) return;  // the plain POST still works
+  event.preventDefault();
+  if (formEl.dataset.request) return;  // already sent, waiting for the result
+  const id = Number(article.dataset.id);
+  const frame = action === "hide" ? { type: "message.hide", id, reason: reason.slice(0, HIDE_REASON_MAX) }
+    : { type: "message.unhide", id };
+  requestModeration(formEl, frame);
+}
+
+/**
+ * Lock/unlock and pin/unpin buttons of the thread's moderation bar: socket frames when
+ * connected, the plain POST otherwise. Slow mode has no frame and always posts.
+ * @param {SubmitEvent} event
+ */
+function onModerationBarSubmit(event) {
+  const button = event.submitter;
+  const action = button?.name === "action" ? button.value : "";
+  if (!THREAD_ACTIONS.has(action) || !isOpen()) return;
+  const match = /\/threads\/(\d+)\/moderate\/$/.exec(event.target.getAttribute("action") || "");
+  const thread = match ? Number(match[1]) : threadId;
+  if (!thread) return;
+  event.preventDefault();
+  if (button.dataset.request) return;
+  requestModeration(button, { type: `thread.${action}`, thread });
+}
+
+// --- Moderation: the thread page after thread.updated ---------------------------------------
+
+const TAG_ORDER = ["pinned", "locked", "slow"];
+const TAG_MATCHES = {
+  pinned: (text) => [STRINGS.pinned, "pinned"].includes(text),
+  locked: (text) => [STRINGS.lockedTag, "locked"].includes(text),
+  slow: (text) => /\d/.test(text),
+};
+
+/** The header tag of one kind: ours carry data-tag; the server's are recognised by text. */
+function findTag(meta, kind) {
+  const tags = $$(":scope > .tag", meta);
+  return tags.find((tag) => tag.dataset.tag === kind) ||
+    tags.find((tag) => !tag.dataset.tag && TAG_MATCHES[kind](tag.textContent.trim().toLowerCase()));
+}
+
+/** Show (with `text`) or remove (`text` falsy) the header tag of one kind, in a stable order. */
+function setTag(meta, kind, text) {
+  let tag = findTag(meta, kind);
+  if (!text) { tag?.remove(); return; }
+  if (!tag) {
+    tag = el("span", { class: "tag", "data-tag": kind });
+    const later = TAG_ORDER.slice(TAG_ORDER.indexOf(kind) + 1).map((k) => findTag(meta, k)).find(Boolean);
+    const before = later || $("#presence", meta);
+    if (before) before.before(tag, " "); else meta.append(" ", tag);
+  }
+  tag.textContent = text;
+}
+
+function syncThreadTags(thread) {
+  const meta = $(".thread__head .meta");
+  if (!meta) return;
+  setTag(meta, "pinned", thread.pinned && STRINGS.pinned);
+  setTag(meta, "locked", thread.locked && STRINGS.lockedTag);
+  setTag(meta, "slow", thread.slow_mode > 0 && STRINGS.slowTag(thread.slow_mode));
+}
+
+/** Lock ↔ Unlock, Pin ↔ Unpin; a button waiting for this very change is released. */
+function syncThreadButtons(thread) {
+  for (const button of $$('.moderation-bar button[name="action"]')) {
+    const pair = ["lock", "unlock"].includes(button.value) ? [thread.locked, "unlock", "lock"]
+      : ["pin", "unpin"].includes(button.value) ? [thread.pinned, "unpin", "pin"] : null;
+    if (!pair) continue;
+    const [on, undo, doIt] = pair;
+    const value = on ? undo : doIt;
+    if (button.value === value) continue;
+    button.value = value;
+    button.textContent = STRINGS[value];
+    releaseRequest(button);
+  }
+}
+
+/** Locked: hide the reply form and show the locked notice; unlocked: the reverse. A page
+ * rendered locked has no reply form: then a reload is offered to those who may post. */
+function showLocked(locked) {
+  if (form) form.hidden = locked;
+  const staticNotice = $(".thread > p.notice");  // rendered by the server on a locked thread
+  if (staticNotice) staticNotice.hidden = !locked;
+  if (locked && !staticNotice) showNotice("locked", STRINGS.locked); else clearNotice("locked");
+  if (!locked && !form && config.canPost && staticNotice) {
+    const button = el("button", { type: "button", class: "button", text: STRINGS.reload });
+    button.addEventListener("click", () => location.reload());
+    showNotice("unlocked", STRINGS.reloadNeeded, " ", button);
+  } else if (locked) clearNotice("unlocked");
+}
+
+/** "Slow mode: N s between messages" inside the reply form, read with the textarea. */
+function setSlowModeHint(seconds) {
+  let hint = $("#slow-mode-hint");
+  if (!(seconds > 0) || !form) { if (hint) { describe(textarea, hint.id, false); hint.remove(); } return; }
+  if (!hint) {
+    hint = el("p", { id: "slow-mode-hint", class: "slow-mode-hint" });
+    const submit = $('button[type="submit"]', form);
+    if (submit) submit.before(hint); else form.append(hint);
+    describe(textarea, hint.id, true);
+  }
+  hint.textContent = STRINGS.slowHint(seconds);
+}
+
+/** Add or remove one id in an element's aria-describedby list. */
+function describe(node, id, add) {
+  if (!node) return;
+  const ids = (node.getAttribute("aria-describedby") || "").split(/\s+/).filter((x) => x && x !== id);
+  if (add) ids.push(id);
+  if (ids.length) node.setAttribute("aria-describedby", ids.join(" "));
+  else node.removeAttribute("aria-describedby");
+}
+
+// --- Moderation: frames about me -----------------------------------------------------------
+
+/** `moderation` frames are sent only to the person concerned (on every socket they have open). */
+function onModeration(frame) {
+  if (frame.group !== undefined && frame.group !== null && Number.isInteger(config.groupId) &&
+      frame.group !== config.groupId) return;
+  switch (frame.action) {
+    case "hidden": return onMyMessageModerated(frame, "hidden", STRINGS.hiddenYours(frame.reason));
+    case "deleted": return onMyMessageModerated(frame, "deleted", STRINGS.deletedYours(frame.reason));
+    case "rejected": return onMyMessageRejected(frame);
+    case "muted": return applyMute(Date.parse(frame.until), frame.reason || "", true);
+    case "unmuted": return endMute(true);
+  }
+}
+
+/**
+ * My message was hidden or deleted: remember the reason for its placeholder (the public
+ * event may come before or after this frame) and say so; a visible notice as well when the
+ * message is not on this page.
+ */
+function onMyMessageModerated({ message: id, reason }, action, text) {
+  modReasons.set(id, { action, reason: reason || "" });
+  const article = document.getElementById(`m${id}`);
+  if (article?.dataset.state === action) setGoneBody(article, action);
+  if (!article) showNotice(`moderation-${id}`, text);
+  announce(text);
+}
+
+/** My held message was rejected: its article says why and can be dismissed. */
+function onMyMessageRejected({ message: id, reason }) {
+  const text = STRINGS.rejectedYours(reason);
+  const article = document.getElementById(`m${id}`);
+  if (article) {
+    keepFocus(article, () => {
+      article.dataset.state = "rejected";
+      article.classList.remove("message--held", "message--pending");
+      article.classList.add("message--gone", "message--rejected");
+      $$(".message__meta .tag, .message__actions, .message__more, .reactions", article).forEach((n) => n.remove());
+      $(".message__body", article).replaceChildren(placeholder(text));
+      article.append(el("div", { class: "message__actions" },
+        el("button", { type: "button", class: "button--small", "data-action": "discard", text: STRINGS.dismiss })));
+    });
+  } else showNotice(`moderation-${id}`, text);
+  announce(text);
+}
+
+// --- Moderation: being muted ---------------------------------------------------------------
+
+/** The form I write in: the reply form, or the new-discussion form of the thread list. */
+const composer = () => form || $("#new-thread-heading")?.closest("section")?.querySelector("form") || null;
+
+function formatUntil(ms) {
+  const options = { hour: "numeric", minute: "2-digit", ...(config.timeZone ? { timeZone: config.timeZone } : {}) };
+  const day = (d) => new Intl.DateTimeFormat("en", { dateStyle: "short", timeZone: options.timeZone }).format(d);
+  if (day(new Date(ms)) !== day(new Date())) Object.assign(options, { day: "numeric", month: "long" });
+  return new Intl.DateTimeFormat(document.documentElement.lang || LANG, options).format(new Date(ms));
+}
+
+/**
+ * Muted until `until` (ms): a persistent notice above the form, counting down each minute,
+ * and the form's fields disabled until then.
+ * @param {number} until
+ * @param {string} reason
+ * @param {boolean} say announce it (not when an error frame already said so)
+ */
+function applyMute(until, reason, say) {
+  if (!Number.isFinite(until) || until <= Date.now()) return;
+  const changed = Math.abs(until - mute.until) > 1000 || reason !== mute.reason;
+  Object.assign(mute, { until, reason });
+  setComposerDisabled(true);
+  renderMute();
+  if (say && changed) announce($("#mute-notice")?.textContent);
+}
+
+function renderMute() {
+  clearTimeout(mute.timer);
+  const left = mute.until - Date.now();
+  if (left <= 0) { endMute(true); return; }
+  const minutes = Math.ceil(left / 60_000);
+  let notice = $("#mute-notice");
+  if (!notice) {
+    notice = el("p", { id: "mute-notice", class: "mute-notice" });
+    const target = composer();
+    if (target) target.before(notice); else noticeArea().append(notice);
+  }
+  notice.textContent = STRINGS.mutedUntil(formatUntil(mute.until), minutes) +
+    (mute.reason ? ` ${STRINGS.reason(mute.reason)}` : "");
+  mute.timer = setTimeout(renderMute, left - (minutes - 1) * 60_000); // when the minute count drops
+}
+
+/** The mute is over (time passed, or a facilitator lifted it). */
+function endMute(say) {
+  const wasMuted = mute.until > 0;
+  clearTimeout(mute.timer);
+  Object.assign(mute, { until: 0, reason: "", timer: 0 });
+  $("#mute-notice")?.remove();
+  setComposerDisabled(false);
+  if (say && wasMuted) announce(STRINGS.canWrite);
+}
+
+/** Disable (or re-enable) the fields and buttons of the composer; only those we disabled
+ * are enabled again. */
+function setComposerDisabled(disabled) {
+  const target = composer();
+  if (!target) return;
+  for (const control of $$("textarea, input:not([type=hidden]), button", target)) {
+    if (disabled && !control.disabled) { control.disabled = true; control.dataset.muted = ""; }
+    else if (!disabled && "muted" in control.dataset) { control.disabled = false; delete control.dataset.muted; }
+  }
+  if (disabled && target === form) closeAutocomplete();
 }
 
 // --- Typing, presence, read position ---------------------------------------------------------
@@ -1021,7 +1515,9 @@ function seedFromPage() {
     const name = $(".message__author", article)?.textContent.trim();
     if (author && name) names.set(author, name);
     latestThreadSeq = Math.max(latestThreadSeq, Number(article.dataset.seq) || 0);
+    article.dataset.state = inferState(article);
     decorate(article);
+    adoptServerMenu(article);
   }
   lastReadSent = latestThreadSeq; // the server marked the page read when it rendered it
 }
@@ -1030,6 +1526,9 @@ function start() {
   if (messagesEl) {
     seedFromPage();
     messagesEl.addEventListener("click", onMessagesClick);
+    messagesEl.addEventListener("submit", onMessagesSubmit);
+    $(".moderation-bar")?.addEventListener("submit", onModerationBarSubmit);
+    if (Number(config.slowMode) > 0) setSlowModeHint(Number(config.slowMode));
     document.addEventListener("keydown", onDocumentKeydown);
     document.addEventListener("click", onDocumentClick);
     document.addEventListener("visibilitychange", () => {
@@ -1045,6 +1544,7 @@ function start() {
       }
     }
   }
+  if (config.mutedUntil) applyMute(Date.parse(config.mutedUntil), config.muteReason || "", false);
   window.addEventListener("online", () => { if (!socket && connection !== "gone") connect(); });
   setConnection("connecting");
   connect();

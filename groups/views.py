@@ -58,6 +58,7 @@ from groups.models import (
 )
 from groups.services import InvitationOutcome, ServiceError
 from meetings.models import ActionItem, Meeting
+from resources.models import Document
 
 MEMBERS_PER_PAGE = 50
 
@@ -220,6 +221,9 @@ def group_detail(request: HttpRequest, access: GroupAccess) -> HttpResponse:
             "counts": counts,
             "pending_requests": pending_requests,
             "facilitators": facilitators,
+            "latest_documents": list(
+                Document.objects.alive().filter(group=group).select_related("group")[:5]
+            ),
             "upcoming_meetings": list(
                 Meeting.objects.upcoming().filter(group=group).select_related("group")[:5]
             ),
@@ -762,7 +766,15 @@ def thread_detail(request: HttpRequest, access: GroupAccess, thread_id: int) -> 
             "form": MessageForm(),
             "slow_mode_choices": SLOW_MODE_LABELS,
             "socket": _socket_config(
-                request, access, thread=thread.pk, seq=group_seq, locked=thread.locked
+                request,
+                access,
+                thread=thread.pk,
+                seq=group_seq,
+                locked=thread.locked,
+                slowMode=thread.slow_mode_seconds,
+                mutedUntil=access.membership.muted_until.isoformat()
+                if access.membership and access.membership.is_muted
+                else None,
             ),
         },
     )

@@ -228,6 +228,8 @@ STORAGES = {
 }
 SERVESTATIC_AUTOREFRESH = DEBUG
 SERVESTATIC_USE_MANIFEST = not DEBUG
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 50, minimum=1, maximum=2048) * 1024 * 1024
+# Uploads over 2 MB go to a temporary file, never whole into memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", group_views.home, name="home"),
     path("", include("groups.urls")),
     path("", include("meetings.urls")),
+    path("", include("resources.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/language/", views.set_language, name="set-language"),
     path("healthz", views.healthz, name="healthz"),

@@ -114,6 +114,14 @@ class AgendaItem(models.Model):
     title = models.CharField(_("title"), max_length=200)
     presenter = models.CharField(_("presenter"), max_length=200, blank=True)
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), null=True, blank=True)
+    document = models.ForeignKey(
+        "resources.Document",
+        verbose_name=_("document"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+    )
 
     class Meta:
         ordering = ["order", "pk"]

@@ -413,3 +413,15 @@ def agenda_replace(*, actor: User, meeting: Meeting, items: list[dict]) -> None:
     AgendaItem.objects.bulk_create(
         [AgendaItem(meeting=meeting, order=order, **item) for order, item in enumerate(items)]
     )
+
+
+@transaction.atomic
+def agenda_item_attach(*, actor: User, item: AgendaItem, document) -> AgendaItem:
+    """Link a document of the meeting's group to an agenda item (None unlinks)."""
+    if document is not None and (
+        document.group_id != item.meeting.group_id or document.deleted_at is not None
+    ):
+        raise ServiceError(_("Choose a document of this group."), code="invalid")
+    item.document = document
+    item.save(update_fields=["document"])
+    return item

@@ -57,6 +57,11 @@ urlpatterns = [
         name="action-item-toggle",
     ),
     path(
+        "groups/<slug:slug>/agenda/<int:item_id>/document/",
+        views.agenda_item_attach,
+        name="agenda-item-attach",
+    ),
+    path(
         "groups/<slug:slug>/meetings/<int:meeting_id>/meeting.ics",
         views.meeting_ics,
         name="meeting-ics",

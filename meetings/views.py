@@ -24,7 +24,16 @@ from meetings.forms import (
     MinutesForm,
     RegistrationForm,
 )
-from meetings.models import ActionItem, Attendance, CalendarFeed, Meeting, Minutes, Registration
+from meetings.models import (
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    CalendarFeed,
+    Meeting,
+    Minutes,
+    Registration,
+)
+from resources.models import Document
 
 PAST_PER_PAGE = 20
 
@@ -239,7 +248,15 @@ def meeting_detail(request: HttpRequest, access: GroupAccess, meeting_id: int) -
             "access": access,
             "group": access.group,
             "meeting": meeting,
-            "agenda": list(meeting.agenda.all()),
+            "agenda": list(meeting.agenda.select_related("document", "document__current_version")),
+            "documents": list(
+                Document.objects.alive()
+                .filter(group=access.group)
+                .order_by("title")
+                .only("pk", "title")[:200]
+            )
+            if access.can_manage
+            else [],
             "registrations": registrations,
             "going": [r for r in registrations if r.status == Registration.Status.GOING],
             "maybe": [r for r in registrations if r.status == Registration.Status.MAYBE],
@@ -466,3 +483,25 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     )
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+@group_view(Capability.MANAGE)
+@require_POST
+def agenda_item_attach(request: HttpRequest, access: GroupAccess, item_id: int) -> HttpResponse:
+    item = group_object_get(
+        access,
+        AgendaItem.objects.select_related("meeting", "meeting__group"),
+        item_id,
+        group_field="meeting__group",
+    )
+    document_id = request.POST.get("document", "")
+    document = (
+        group_object_get(access, Document.objects.alive(), document_id)
+        if document_id.isdigit()
+        else None
+    )
+    try:
+        services.agenda_item_attach(actor=request.user, item=item, document=document)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    return redirect(f"{item.meeting.get_absolute_url()}#agenda-heading")

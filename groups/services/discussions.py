@@ -6,6 +6,7 @@ reading); these functions check what depends on the data: the author, a locked
 thread, a muted member, slow mode, the pace of one member's messages.
 """
 
+import re
 from datetime import datetime
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from groups import events
@@ -130,7 +132,40 @@ def _render(body: str, group: Group) -> tuple[str, list[int]]:
             return None
         return found[0].pk, found[0].full_name
 
-    return markdown.render(body, mention=resolve)
+    html, mentioned = markdown.render(body, mention=resolve)
+    return html + _document_cards(body, group), mentioned
+
+
+DOCUMENT_LINK = re.compile(r"/groups/(?P<slug>[\w-]+)/library/(?P<id>\d+)/")
+
+
+def _document_cards(body: str, group: Group) -> str:
+    """A card with title and version for each document of this group linked in `body`."""
+    from resources.models import Document
+
+    ids = [
+        int(m.group("id")) for m in DOCUMENT_LINK.finditer(body) if m.group("slug") == group.slug
+    ][:5]
+    if not ids:
+        return ""
+    documents = (
+        Document.objects.alive()
+        .filter(group=group, pk__in=ids)
+        .select_related("current_version", "group")
+    )
+    cards = []
+    for document in sorted(documents, key=lambda d: ids.index(d.pk)):
+        version = document.current_version
+        cards.append(
+            format_html(
+                '<a class="doc-card" href="{}"><span aria-hidden="true">📄</span> '
+                "<strong>{}</strong>{}</a>",
+                document.get_absolute_url(),
+                document.title,
+                f" · v{version.number} · {version.original_name}" if version else "",
+            )
+        )
+    return '<div class="doc-cards">' + "".join(cards) + "</div>"
 
 
 def _require_can_write(actor: User, thread: Thread) -> Membership | None:

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -14,6 +15,7 @@ from groups import services
 from groups.access import PERMISSIONS, STAFF, Capability
 from groups.models import BlockedPhrase, Invitation, JoinRequest, Membership, Role
 from meetings import services as meeting_services
+from resources import services as library_services
 
 
 def group_patterns() -> list[tuple[str, URLPattern]]:
@@ -85,7 +87,13 @@ def scene(group, other_group, facilitator, member, observer, outsider, site_staf
         item = meeting_services.action_item_add(
             actor=inviter, meeting=meeting, description=f"Zadanie {g.slug}"
         )
+        upload = SimpleUploadedFile("umowa.txt", f"Umowa ESCO {g.slug}".encode(), "text/plain")
+        document = library_services.document_upload(
+            actor=inviter, group=g, upload=upload, title=f"Umowa {g.slug}"
+        )
         return {
+            "document_id": document.pk,
+            "version_id": document.current_version_id,
             "meeting_id": meeting.pk,
             "item_id": item.pk,
             "phrase_id": phrase.pk,
@@ -222,6 +230,7 @@ def test_refused_posts_write_nothing(client, scene, group, name, pattern, django
 def snapshot():
     from groups.models import Message, ModerationAction, Thread
     from meetings.models import ActionItem, Attendance, Meeting, Minutes, Registration
+    from resources.models import Document, DocumentVersion, Folder
 
     return (
         list(Thread.objects.values_list("pk", "title").order_by("pk")),
@@ -232,6 +241,11 @@ def snapshot():
         list(ActionItem.objects.values_list("pk", "status").order_by("pk")),
         Attendance.objects.count(),
         Minutes.objects.count(),
+        list(
+            Document.objects.values_list("pk", "title", "deleted_at", "is_template").order_by("pk")
+        ),
+        DocumentVersion.objects.count(),
+        Folder.objects.count(),
         ModerationAction.objects.count(),
         list(Membership.objects.values_list("pk", "role", "status").order_by("pk")),
         list(Invitation.objects.values_list("pk", "email", "revoked_at").order_by("pk")),

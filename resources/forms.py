@@ -1,0 +1,106 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from groups.models import Group
+from resources.models import Document, Domain
+
+LANGUAGES = [("pl", "Polski"), ("uk", "Українська"), ("en", "English")]
+
+
+def _tag_list(text: str) -> list[str]:
+    return [t.strip() for t in text.split(",") if t.strip()]
+
+
+class DocumentFieldsForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    domain = forms.ChoiceField(
+        label=_("Domain"), choices=[("", "—"), *Domain.choices], required=False
+    )
+    tags = forms.CharField(
+        label=_("Tags"), required=False, help_text=_("Separated by commas, e.g. ESCO, szkoły.")
+    )
+    language = forms.ChoiceField(label=_("Language of the document"), choices=LANGUAGES)
+    folder = forms.TypedChoiceField(label=_("Folder"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, folders=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["folder"].choices = [
+            ("", _("(main folder)")),
+            *[(f.pk, f.name) for f in folders],
+        ]
+
+    def clean_tags(self) -> list[str]:
+        return _tag_list(self.cleaned_data.get("tags", ""))
+
+
+class UploadForm(DocumentFieldsForm):
+    file = forms.FileField(label=_("File"))
+
+    field_order = ["file", "title", "description", "domain", "tags", "language", "folder"]
+
+
+class EditForm(DocumentFieldsForm):
+    def clean_title(self):
+        title = self.cleaned_data.get("title", "").strip()
+        if not title:
+            raise forms.ValidationError(_("Give the document a title."))
+        return title
+
+
+class VersionForm(forms.Form):
+    file = forms.FileField(label=_("New version"))
+    change_note = forms.CharField(label=_("What changed"), max_length=500, required=False)
+
+
+class FolderForm(forms.Form):
+    name = forms.CharField(label=_("New folder"), max_length=200)
+
+
+class ShareForm(forms.Form):
+    is_template = forms.BooleanField(label=_("This is a model template"), required=False)
+    share_with_all = forms.BooleanField(label=_("Share with all groups"), required=False)
+    groups = forms.ModelMultipleChoiceField(
+        label=_("…or with these groups"),
+        queryset=Group.objects.filter(archived=False),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    domain = forms.ChoiceField(
+        label=_("Domain"), choices=[("", _("All")), *Domain.choices], required=False
+    )
+    tag = forms.CharField(label=_("Tag"), required=False, max_length=60)
+    language = forms.ChoiceField(
+        label=_("Language"), choices=[("", _("All")), *LANGUAGES], required=False
+    )
+    templates = forms.BooleanField(label=_("Model templates only"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        choices=[("recent", _("Recently changed")), ("title", _("Title"))],
+        required=False,
+    )
+
+    def apply(self, documents):
+        if not self.is_valid():
+            return documents
+        data = self.cleaned_data
+        if data["domain"]:
+            documents = documents.filter(domain=data["domain"])
+        if data["tag"]:
+            documents = documents.filter(tags__name=data["tag"].casefold().strip())
+        if data["language"]:
+            documents = documents.filter(language=data["language"])
+        if data["templates"]:
+            documents = documents.filter(is_template=True)
+        if data["sort"] == "title":
+            documents = documents.order_by("title", "pk")
+        return documents
+
+
+__all__ = ["Document"]

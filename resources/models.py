@@ -1,0 +1,165 @@
+"""The document library: folders, documents, their versions, model templates and the
+copies adapted from them."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from groups.models import Group, Membership
+
+
+class Domain(models.TextChoices):
+    LOCAL_TAXES = "local_taxes", _("Local taxes and fees")
+    REAL_ESTATE = "real_estate", _("Real-estate management")
+    ROADS = "roads", _("Roads and transport")
+    ENVIRONMENT = "environment", _("Environmental protection")
+    INVESTMENTS = "investments", _("Investments and construction")
+    GEODESY = "geodesy", _("Geodesy and cartography")
+    EDUCATION = "education", _("Education")
+    PPP = "ppp", _("Public-private partnership")
+    ENERGY = "energy", _("Energy efficiency")
+
+
+class Folder(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="folders")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "parent", "name"], name="folder_name_unique_in_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DocumentQuerySet(models.QuerySet):
+    def alive(self) -> "DocumentQuerySet":
+        return self.filter(deleted_at=None)
+
+    def for_user(self, user) -> "DocumentQuerySet":
+        """Documents of the user's groups, and model templates shared with those groups
+        or with everyone. Staff see every group's documents."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self.alive()
+        groups = Membership.objects.active().filter(user=user).values("group_id")
+        return (
+            self.alive()
+            .filter(
+                Q(group_id__in=groups)
+                | Q(is_template=True, shared_with_all=True)
+                | Q(is_template=True, shared_with__in=groups)
+            )
+            .distinct()
+        )
+
+
+class Document(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="documents")
+    folder = models.ForeignKey(
+        Folder, on_delete=models.SET_NULL, null=True, blank=True, related_name="documents"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    domain = models.CharField(_("domain"), max_length=20, choices=Domain.choices, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="documents")
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=[("pl", "Polski"), ("uk", "Українська"), ("en", "English")],
+        default="pl",
+    )
+    is_template = models.BooleanField(_("model template"), default=False)
+    shared_with_all = models.BooleanField(_("shared with all groups"), default=False)
+    shared_with = models.ManyToManyField(
+        Group, blank=True, related_name="shared_templates", verbose_name=_("shared with")
+    )
+    # An adapted copy remembers the template and the version it was made from.
+    source_document = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="adaptations"
+    )
+    source_version = models.ForeignKey(
+        "DocumentVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    current_version = models.ForeignKey(
+        "DocumentVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Title, description, tags and the text inside the file, folded (lower case, no
+    # diacritics, ł → l) so one search works the same on PostgreSQL and SQLite.
+    search_text = models.TextField(blank=True, editable=False)
+    content_text = models.TextField(blank=True, editable=False)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-updated_at", "-pk"]
+        indexes = [models.Index(fields=["group", "deleted_at", "-updated_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse(
+            "resources:document-detail", kwargs={"slug": self.group.slug, "document_id": self.pk}
+        )
+
+
+class DocumentVersion(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    storage_key = models.CharField(max_length=200, unique=True)
+    original_name = models.CharField(max_length=255)
+    size = models.BigIntegerField()
+    content_type = models.CharField(max_length=120)
+    sha256 = models.CharField(max_length=64)
+    change_note = models.CharField(_("what changed"), max_length=500, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="version_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} v{self.number}"

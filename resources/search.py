@@ -1,0 +1,34 @@
+"""Full-text search of the library: PostgreSQL text search where available, a simple
+word match on SQLite. Both read the same folded text (see files.fold), because
+PostgreSQL has no Polish or Ukrainian stemmer: words are matched by their beginnings
+("umow" finds "umowa", "umowy")."""
+
+import re
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import F, QuerySet
+
+from resources.files import fold
+from resources.models import Document
+
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def document_search(queryset: QuerySet[Document], text: str) -> QuerySet[Document]:
+    """`queryset` (already scoped to what the person may see) narrowed to documents with
+    every word of `text`, best matches first."""
+    words = WORD.findall(fold(text))[:10]
+    if not words:
+        return queryset.none()
+    if connection.vendor == "postgresql":
+        query = SearchQuery(" & ".join(f"{w}:*" for w in words), config="simple", search_type="raw")
+        vector = SearchVector("search_text", config="simple")
+        return (
+            queryset.annotate(rank=SearchRank(vector, query))
+            .filter(rank__gt=0)
+            .order_by("-rank", F("updated_at").desc())
+        )
+    for word in words:
+        queryset = queryset.filter(search_text__contains=word)
+    return queryset.order_by("-updated_at")

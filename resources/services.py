@@ -1,0 +1,264 @@
+"""Writes to the library. A file is stored before its row is written; if the row cannot
+be written the file is removed again, so no row points at nothing and no file is lost
+track of."""
+
+import datetime as dt
+import unicodedata
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from groups.models import Group, User
+from groups.services.errors import ServiceError
+from resources import files, tasks
+from resources.models import Document, DocumentVersion, Folder, Tag
+
+TRASH_DAYS = 30
+
+REJECTIONS = {
+    "html": _lazy("This file contains a web page or script, which the library does not accept."),
+    "type": _lazy(
+        "This type of file is not accepted. Upload PDF, DOCX, XLSX, PPTX, ODT, ODS, TXT, CSV, "
+        "PNG, JPEG or ZIP."
+    ),
+}
+
+
+def _check_upload(upload: UploadedFile) -> str:
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        raise ServiceError(
+            _("The file is larger than %(limit)d MB.")
+            % {"limit": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
+            code="too_large",
+        )
+    if upload.size == 0:
+        raise ServiceError(_("The file is empty."), code="empty")
+    try:
+        return files.sniff(upload)
+    except files.RejectedFile as rejected:
+        raise ServiceError(str(REJECTIONS[str(rejected)]), code="rejected") from None
+
+
+def _clean_title(text: str) -> str:
+    """A title without control characters (which PostgreSQL text cannot even hold)."""
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C").strip()[:300]
+
+
+def _tags(names: list[str]) -> list[Tag]:
+    cleaned = sorted({" ".join(n.split()).casefold()[:60] for n in names if n.strip()})
+    return [Tag.objects.get_or_create(name=name)[0] for name in cleaned[:20]]
+
+
+def document_index(document: Document) -> None:
+    """Rebuild the folded search text of a document (title, description, tags, content)."""
+    tags = " ".join(document.tags.values_list("name", flat=True))
+    document.search_text = files.fold(
+        " ".join([document.title, document.description, tags, document.content_text])
+    )
+    Document.objects.filter(pk=document.pk).update(search_text=document.search_text)
+
+
+def _add_version(
+    *, document: Document, upload: UploadedFile, actor: User, change_note: str
+) -> DocumentVersion:
+    content_type = _check_upload(upload)
+    stored = files.store(upload, group_id=document.group_id)
+    try:
+        with transaction.atomic():
+            number = (document.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+            version = DocumentVersion.objects.create(
+                document=document,
+                number=number,
+                storage_key=stored.key,
+                original_name=files.clean_name(upload.name, content_type),
+                size=stored.size,
+                content_type=content_type,
+                sha256=stored.sha256,
+                change_note=change_note.strip()[:500],
+                uploaded_by=actor,
+            )
+            document.current_version = version
+            document.updated_at = timezone.now()
+            document.save(update_fields=["current_version", "updated_at"])
+    except Exception:
+        default_storage.delete(stored.key)
+        raise
+    version_id = version.pk
+    transaction.on_commit(lambda: tasks.extract_text.enqueue(version_id=version_id))
+    return version
+
+
+def document_upload(
+    *,
+    actor: User,
+    group: Group,
+    upload: UploadedFile,
+    title: str,
+    description: str = "",
+    folder: Folder | None = None,
+    domain: str = "",
+    tags: list[str] | None = None,
+    language: str = "pl",
+) -> Document:
+    """A new document with its first version."""
+    if folder is not None and folder.group_id != group.pk:
+        raise ServiceError(_("This folder belongs to another group."), code="invalid")
+    _check_upload(upload)
+    with transaction.atomic():
+        document = Document.objects.create(
+            group=group,
+            folder=folder,
+            title=_clean_title(title) or _clean_title(upload.name) or "document",
+            description=description.strip(),
+            domain=domain,
+            language=language,
+            created_by=actor,
+        )
+        document.tags.set(_tags(tags or []))
+        _add_version(document=document, upload=upload, actor=actor, change_note="")
+        document_index(document)
+    return document
+
+
+def version_upload(
+    *, actor: User, document: Document, upload: UploadedFile, change_note: str = ""
+) -> DocumentVersion:
+    if document.deleted_at is not None:
+        raise ServiceError(_("This document is in the trash."), code="deleted")
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        return _add_version(document=document, upload=upload, actor=actor, change_note=change_note)
+
+
+@transaction.atomic
+def document_update(
+    *,
+    actor: User,
+    document: Document,
+    title: str,
+    description: str,
+    domain: str,
+    tags: list[str],
+    language: str,
+    folder: Folder | None,
+) -> Document:
+    """Rename, describe, tag or move a document."""
+    if folder is not None and folder.group_id != document.group_id:
+        raise ServiceError(_("This folder belongs to another group."), code="invalid")
+    if not _clean_title(title):
+        raise ServiceError(_("Give the document a title."), code="empty")
+    document.title = _clean_title(title)
+    document.description = description.strip()
+    document.domain = domain
+    document.language = language
+    document.folder = folder
+    document.updated_at = timezone.now()
+    document.save()
+    document.tags.set(_tags(tags))
+    document_index(document)
+    return document
+
+
+@transaction.atomic
+def document_share(
+    *, actor: User, document: Document, is_template: bool, share_with_all: bool, groups: list
+) -> Document:
+    """Make a document a model template shared with chosen groups or all of them."""
+    document.is_template = is_template
+    document.shared_with_all = is_template and share_with_all
+    document.save(update_fields=["is_template", "shared_with_all"])
+    document.shared_with.set(groups if is_template and not share_with_all else [])
+    return document
+
+
+def document_adapt(*, actor: User, template: Document, group: Group) -> Document:
+    """An adapted copy of a model template in `group`: its own file, and a record of the
+    template and version it came from."""
+    source = template.current_version
+    if not template.is_template or source is None:
+        raise ServiceError(_("Only a model template can be adapted."), code="invalid")
+    key = files.copy(source.storage_key, group_id=group.pk)
+    try:
+        with transaction.atomic():
+            copy = Document.objects.create(
+                group=group,
+                title=template.title,
+                description=template.description,
+                domain=template.domain,
+                language=template.language,
+                source_document=template,
+                source_version=source,
+                created_by=actor,
+                content_text=template.content_text,
+            )
+            copy.tags.set(template.tags.all())
+            version = DocumentVersion.objects.create(
+                document=copy,
+                number=1,
+                storage_key=key,
+                original_name=source.original_name,
+                size=source.size,
+                content_type=source.content_type,
+                sha256=source.sha256,
+                change_note=_("Adapted from “%(title)s”, version %(number)d.")
+                % {"title": template.title, "number": source.number},
+                uploaded_by=actor,
+            )
+            copy.current_version = version
+            copy.save(update_fields=["current_version"])
+            document_index(copy)
+    except Exception:
+        default_storage.delete(key)
+        raise
+    return copy
+
+
+@transaction.atomic
+def document_trash(*, actor: User, document: Document) -> Document:
+    document.deleted_at = timezone.now()
+    document.deleted_by = actor
+    document.save(update_fields=["deleted_at", "deleted_by"])
+    return document
+
+
+@transaction.atomic
+def document_restore(*, actor: User, document: Document) -> Document:
+    if document.deleted_at is None:
+        raise ServiceError(_("This document is not in the trash."), code="invalid")
+    if document.deleted_at < timezone.now() - dt.timedelta(days=TRASH_DAYS):
+        raise ServiceError(_("This document has been in the trash too long."), code="expired")
+    document.deleted_at = None
+    document.deleted_by = None
+    document.save(update_fields=["deleted_at", "deleted_by"])
+    return document
+
+
+def trash_purge() -> int:
+    """Delete documents that spent more than TRASH_DAYS in the trash, files included."""
+    cutoff = timezone.now() - dt.timedelta(days=TRASH_DAYS)
+    purged = 0
+    for document in Document.objects.filter(deleted_at__lt=cutoff):
+        keys = list(document.versions.values_list("storage_key", flat=True))
+        document.delete()
+        for key in keys:
+            default_storage.delete(key)
+        purged += 1
+    return purged
+
+
+@transaction.atomic
+def folder_create(*, actor: User, group: Group, name: str, parent: Folder | None) -> Folder:
+    name = " ".join(name.split())[:200]
+    if not name:
+        raise ServiceError(_("Give the folder a name."), code="empty")
+    if parent is not None and parent.group_id != group.pk:
+        raise ServiceError(_("This folder belongs to another group."), code="invalid")
+    if Folder.objects.filter(group=group, parent=parent, name=name).exists():
+        raise ServiceError(_("A folder with this name is already here."), code="invalid")
+    return Folder.objects.create(group=group, parent=parent, name=name, created_by=actor)

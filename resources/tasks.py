@@ -1,0 +1,27 @@
+"""Background work of the library: reading the text inside uploaded files."""
+
+import logging
+
+from django.tasks import task
+
+logger = logging.getLogger(__name__)
+
+
+@task
+def extract_text(*, version_id: int) -> None:
+    """Index the words inside a version's file, if it is still the current one."""
+    from resources import files, services
+    from resources.models import DocumentVersion
+
+    version = DocumentVersion.objects.select_related("document").filter(pk=version_id).first()
+    if version is None or version.document.current_version_id != version.pk:
+        return
+    try:
+        text = files.extract_text(version.storage_key, version.content_type)
+    except Exception:  # a damaged file must not stop the library: it is found by title
+        logger.warning("could not read the text of version %s", version_id, exc_info=True)
+        return
+    document = version.document
+    document.content_text = text
+    type(document).objects.filter(pk=document.pk).update(content_text=text)
+    services.document_index(document)

@@ -1,0 +1,509 @@
+"""Pages of the library: access → form → service → redirect or render.
+
+Downloads check access first, then stream the file (local storage) or redirect to a
+presigned S3 address that expires within minutes.
+"""
+
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
+
+from groups.access import Capability, GroupAccess, group_access, group_object_get, group_view
+from groups.models import Membership
+from groups.services.errors import ServiceError
+from resources import services
+from resources.forms import EditForm, FilterForm, FolderForm, ShareForm, UploadForm, VersionForm
+from resources.models import Document, DocumentVersion, Folder
+from resources.search import document_search
+from resources.uploads import SizeLimitHandler
+
+DOCUMENTS_PER_PAGE = 30
+
+
+def _documents(access: GroupAccess):
+    return (
+        Document.objects.alive()
+        .filter(group=access.group)
+        .select_related("current_version", "group", "folder")
+    )
+
+
+def _too_large(request: HttpRequest) -> bool:
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    return length > settings.UPLOAD_MAX_BYTES + 1024 * 1024
+
+
+def _too_large_message() -> str:
+    return _("The file is larger than %(limit)d MB.") % {
+        "limit": settings.UPLOAD_MAX_BYTES // (1024 * 1024)
+    }
+
+
+@group_view(Capability.VIEW)
+def library(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+    folder_id = request.GET.get("folder", "")
+    folder = (
+        group_object_get(access, Folder.objects.all(), folder_id) if folder_id.isdigit() else None
+    )
+    filters = FilterForm(request.GET or None)
+    documents = _documents(access)
+    query = request.GET.get("q", "").strip()
+    # A search looks through every folder; browsing shows one folder.
+    documents = document_search(documents, query) if query else documents.filter(folder=folder)
+    documents = filters.apply(documents) if filters.is_bound else documents
+    page = Paginator(documents, DOCUMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    folders = list(Folder.objects.filter(group=access.group).order_by("name"))
+    return render(
+        request,
+        "resources/library.html",
+        {
+            "access": access,
+            "group": access.group,
+            "folder": folder,
+            "subfolders": [f for f in folders if f.parent_id == (folder.pk if folder else None)],
+            "breadcrumbs": _breadcrumbs(folder, folders),
+            "page": page,
+            "filters": filters if filters.is_bound else FilterForm(),
+            "query": query,
+            "upload_form": UploadForm(
+                folders=folders,
+                initial={
+                    "folder": folder.pk if folder else None,
+                    "language": request.LANGUAGE_CODE,
+                },
+            ),
+            "folder_form": FolderForm(),
+            "upload_max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
+        },
+    )
+
+
+def _breadcrumbs(folder: Folder | None, folders: list[Folder]) -> list[Folder]:
+    by_id = {f.pk: f for f in folders}
+    trail = []
+    while folder is not None:
+        trail.append(folder)
+        folder = by_id.get(folder.parent_id)
+    return list(reversed(trail))
+
+
+@csrf_exempt
+@group_view(Capability.UPLOAD)
+def document_upload(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+    # The size limit must be in place before anything reads the body, so CSRF is
+    # checked after the handler is added.
+    if request.method == "POST":
+        if _too_large(request):
+            return _upload_refused(request, access, _too_large_message(), status=413)
+        request.upload_handlers.insert(0, SizeLimitHandler(request, settings.UPLOAD_MAX_BYTES))
+    return _document_upload(request, access)
+
+
+@csrf_protect
+def _document_upload(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("resources:library", slug=access.group.slug)
+    folders = list(Folder.objects.filter(group=access.group))
+    form = UploadForm(request.POST, request.FILES, folders=folders)
+    if getattr(request, "upload_too_large", False):
+        return _upload_refused(request, access, _too_large_message(), status=413)
+    if not form.is_valid():
+        return _upload_refused(request, access, form=form)
+    data = form.cleaned_data
+    folder = next((f for f in folders if f.pk == data["folder"]), None)
+    try:
+        document = services.document_upload(
+            actor=request.user,
+            group=access.group,
+            upload=data["file"],
+            title=data["title"],
+            description=data["description"],
+            folder=folder,
+            domain=data["domain"],
+            tags=data["tags"],
+            language=data["language"],
+        )
+    except ServiceError as error:
+        return _upload_refused(request, access, error.message, form=form)
+    messages.success(request, _("The document has been uploaded."))
+    return redirect(document)
+
+
+def _upload_refused(request, access, message=None, *, form=None, status=400) -> HttpResponse:
+    """The upload form again, with what was wrong; nothing was stored."""
+    return render(
+        request,
+        "resources/upload_refused.html",
+        {
+            "access": access,
+            "group": access.group,
+            "upload_form": form or UploadForm(folders=Folder.objects.filter(group=access.group)),
+            "error_message": message,
+        },
+        status=status,
+    )
+
+
+@group_view(Capability.UPLOAD)
+@require_POST
+def folder_create(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+    form = FolderForm(request.POST)
+    parent_id = request.POST.get("parent", "")
+    parent = (
+        group_object_get(access, Folder.objects.all(), parent_id) if parent_id.isdigit() else None
+    )
+    if form.is_valid():
+        try:
+            folder = services.folder_create(
+                actor=request.user,
+                group=access.group,
+                name=form.cleaned_data["name"],
+                parent=parent,
+            )
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            return redirect(f"{_library_url(access)}?folder={folder.pk}")
+    else:
+        messages.error(request, _("Give the folder a name."))
+    return redirect(_library_url(access) + (f"?folder={parent.pk}" if parent else ""))
+
+
+def _library_url(access: GroupAccess) -> str:
+    from django.urls import reverse
+
+    return reverse("resources:library", kwargs={"slug": access.group.slug})
+
+
+@group_view(Capability.VIEW)
+def document_detail(request: HttpRequest, access: GroupAccess, document_id: int) -> HttpResponse:
+    document = group_object_get(access, _documents(access), document_id)
+    return _document_page(request, access, document)
+
+
+def _document_page(request, access, document, *, as_template=False) -> HttpResponse:
+    versions = list(document.versions.select_related("uploaded_by"))
+    adaptations = (
+        list(
+            Document.objects.alive()
+            .filter(source_document=document)
+            .select_related("group", "source_version")
+        )
+        if document.is_template
+        else []
+    )
+    adapt_targets = (
+        list(
+            Membership.objects.active()
+            .filter(user=request.user, role__in=["facilitator", "member"], group__archived=False)
+            .select_related("group")
+        )
+        if document.is_template
+        else []
+    )
+    return render(
+        request,
+        "resources/document_detail.html",
+        {
+            "access": access,
+            "group": access.group if access else None,
+            "document": document,
+            "versions": versions,
+            "tags": list(document.tags.all()),
+            "adaptations": adaptations,
+            "adapt_targets": adapt_targets,
+            "as_template": as_template,
+            "version_form": VersionForm(),
+            "can_trash": access is not None
+            and (
+                access.can_manage
+                or (access.can_upload and document.created_by_id == request.user.pk)
+            ),
+        },
+    )
+
+
+@csrf_exempt
+@group_view(Capability.UPLOAD)
+def version_upload(request: HttpRequest, access: GroupAccess, document_id: int) -> HttpResponse:
+    if request.method == "POST":
+        if _too_large(request):
+            messages.error(request, _too_large_message())
+            return redirect(
+                "resources:document-detail", slug=access.group.slug, document_id=document_id
+            )
+        request.upload_handlers.insert(0, SizeLimitHandler(request, settings.UPLOAD_MAX_BYTES))
+    return _version_upload(request, access, document_id)
+
+
+@csrf_protect
+def _version_upload(request: HttpRequest, access: GroupAccess, document_id: int) -> HttpResponse:
+    document = group_object_get(access, _documents(access), document_id)
+    if request.method != "POST":
+        return redirect(document)
+    form = VersionForm(request.POST, request.FILES)
+    if getattr(request, "upload_too_large", False):
+        messages.error(request, _too_large_message())
+    elif not form.is_valid():
+        messages.error(request, _("Choose a file."))
+    else:
+        try:
+            services.version_upload(
+                actor=request.user,
+                document=document,
+                upload=form.cleaned_data["file"],
+                change_note=form.cleaned_data["change_note"],
+            )
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The new version has been uploaded."))
+    return redirect(document)
+
+
+def _download(request: HttpRequest, version: DocumentVersion) -> HttpResponse:
+    """Stream the file (local storage) or send the browser to a short-lived S3 link.
+    PDFs may open in the browser (?inline=1); everything else is an attachment."""
+    inline = request.GET.get("inline") == "1" and version.content_type == "application/pdf"
+    disposition = "inline" if inline else "attachment"
+    if settings.S3_BUCKET:
+        header = f"{disposition}; filename*=UTF-8''{quote(version.original_name)}"
+        url = default_storage.url(
+            version.storage_key,
+            parameters={
+                "ResponseContentDisposition": header,
+                "ResponseContentType": version.content_type,
+            },
+            expire=settings.S3_PRESIGNED_URL_SECONDS,
+        )
+        return HttpResponseRedirect(url)
+    try:
+        handle = default_storage.open(version.storage_key, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=not inline,
+        filename=version.original_name,
+        content_type=version.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@group_view(Capability.VIEW)
+def version_download(
+    request: HttpRequest, access: GroupAccess, document_id: int, version_id: int
+) -> HttpResponse:
+    document = group_object_get(access, _documents(access), document_id)
+    version = group_object_get(
+        access,
+        DocumentVersion.objects.filter(document=document),
+        version_id,
+        group_field="document__group",
+    )
+    return _download(request, version)
+
+
+@group_view(Capability.UPLOAD)
+def document_edit(request: HttpRequest, access: GroupAccess, document_id: int) -> HttpResponse:
+    document = group_object_get(access, _documents(access), document_id)
+    folders = list(Folder.objects.filter(group=access.group))
+    initial = {
+        "title": document.title,
+        "description": document.description,
+        "domain": document.domain,
+        "tags": ", ".join(document.tags.values_list("name", flat=True)),
+        "language": document.language,
+        "folder": document.folder_id,
+    }
+    form = EditForm(request.POST or None, initial=initial, folders=folders)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.document_update(
+            actor=request.user,
+            document=document,
+            title=data["title"],
+            description=data["description"],
+            domain=data["domain"],
+            tags=data["tags"],
+            language=data["language"],
+            folder=next((f for f in folders if f.pk == data["folder"]), None),
+        )
+        messages.success(request, _("The document has been saved."))
+        return redirect(document)
+    return render(
+        request,
+        "resources/document_form.html",
+        {"access": access, "group": access.group, "document": document, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@group_view(Capability.MANAGE)
+def document_share(request: HttpRequest, access: GroupAccess, document_id: int) -> HttpResponse:
+    document = group_object_get(access, _documents(access), document_id)
+    form = ShareForm(
+        request.POST or None,
+        initial={
+            "is_template": document.is_template,
+            "share_with_all": document.shared_with_all,
+            "groups": list(document.shared_with.all()),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        services.document_share(
+            actor=request.user,
+            document=document,
+            is_template=form.cleaned_data["is_template"],
+            share_with_all=form.cleaned_data["share_with_all"],
+            groups=list(form.cleaned_data["groups"]),
+        )
+        messages.success(request, _("Sharing has been saved."))
+        return redirect(document)
+    return render(
+        request,
+        "resources/document_share.html",
+        {"access": access, "group": access.group, "document": document, "form": form},
+    )
+
+
+@group_view(Capability.UPLOAD)
+@require_POST
+def document_trash(request: HttpRequest, access: GroupAccess, document_id: int) -> HttpResponse:
+    document = group_object_get(access, _documents(access), document_id)
+    if not (access.can_manage or document.created_by_id == request.user.pk):
+        raise PermissionDenied
+    services.document_trash(actor=request.user, document=document)
+    messages.success(
+        request,
+        _("The document is in the trash; facilitators can restore it for %(days)d days.")
+        % {"days": services.TRASH_DAYS},
+    )
+    return redirect("resources:library", slug=access.group.slug)
+
+
+@group_view(Capability.MANAGE)
+def trash(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+    documents = (
+        Document.objects.filter(group=access.group, deleted_at__isnull=False)
+        .select_related("deleted_by")
+        .order_by("-deleted_at")
+    )
+    return render(
+        request,
+        "resources/trash.html",
+        {
+            "access": access,
+            "group": access.group,
+            "documents": documents,
+            "days": services.TRASH_DAYS,
+        },
+    )
+
+
+@group_view(Capability.MANAGE)
+@require_POST
+def document_restore(request: HttpRequest, access: GroupAccess, document_id: int) -> HttpResponse:
+    document = group_object_get(
+        access, Document.objects.filter(deleted_at__isnull=False), document_id
+    )
+    try:
+        services.document_restore(actor=request.user, document=document)
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect("resources:trash", slug=access.group.slug)
+    messages.success(request, _("The document has been restored."))
+    return redirect(document)
+
+
+# --- Model templates shared across groups -----------------------------------------
+
+
+def _template_for(user, document_id: int) -> Document:
+    document = (
+        Document.objects.for_user(user)
+        .filter(is_template=True, pk=document_id)
+        .select_related("group", "current_version")
+        .first()
+    )
+    if document is None:
+        raise Http404
+    return document
+
+
+@login_required
+def template_list(request: HttpRequest) -> HttpResponse:
+    """Model templates the person may use: shared with their groups or with all."""
+    templates = (
+        Document.objects.for_user(request.user)
+        .filter(is_template=True)
+        .select_related("group", "current_version")
+        .annotate(adaptation_count=Count("adaptations", distinct=True))
+        .order_by("title")
+    )
+    return render(request, "resources/template_list.html", {"templates": templates})
+
+
+@login_required
+def template_detail(request: HttpRequest, document_id: int) -> HttpResponse:
+    document = _template_for(request.user, document_id)
+    return _document_page(request, None, document, as_template=True)
+
+
+@login_required
+def template_download(request: HttpRequest, document_id: int, version_id: int) -> HttpResponse:
+    document = _template_for(request.user, document_id)
+    version = document.versions.filter(pk=version_id).first()
+    if version is None:
+        raise Http404
+    return _download(request, version)
+
+
+@login_required
+@require_POST
+def template_adapt(request: HttpRequest, document_id: int) -> HttpResponse:
+    """Make an adapted copy of a template in one of the person's groups."""
+    template = _template_for(request.user, document_id)
+    target = group_access(
+        user=request.user, slug=request.POST.get("group", ""), capability=Capability.UPLOAD
+    )
+    try:
+        copy = services.document_adapt(actor=request.user, template=template, group=target.group)
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect("resources:template-detail", document_id=template.pk)
+    messages.success(request, _("Your adapted copy is ready: change it as you need."))
+    return redirect(copy)
+
+
+@login_required
+def library_search(request: HttpRequest) -> HttpResponse:
+    """Search across all the person's groups and the templates shared with them."""
+    query = request.GET.get("q", "").strip()[:200]
+    results = (
+        document_search(
+            Document.objects.for_user(request.user).select_related("group", "current_version"),
+            query,
+        )[:50]
+        if query
+        else []
+    )
+    return render(
+        request,
+        "resources/search.html",
+        {"query": query, "results": results, "now": timezone.now()},
+    )

@@ -47,9 +47,10 @@ static: $(VENV)/.installed
 
 seed: migrate
 	$(PY) manage.py seed_demo
+	$(PY) manage.py schedule_digests
 
 run: export DEBUG ?= 1
-# The task worker (meeting reminders) runs beside daphne and stops with it.
+# The task worker (meeting reminders, digests) runs beside daphne and stops with it.
 run: $(VENV)/.installed compile-messages migrate static seed
 	@echo "GWD is starting on http://$(HOST):$(PORT)"
 	@trap 'kill 0' EXIT; \

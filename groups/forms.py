@@ -3,7 +3,7 @@ import zoneinfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from groups.models import GroupKind, Institution, Report, Role, User
+from groups.models import GroupKind, Institution, Membership, Report, Role, User
 
 COMMON_TIME_ZONES = ["Europe/Warsaw", "Europe/Kyiv", "Europe/Berlin", "Europe/London", "UTC"]
 
@@ -228,3 +228,23 @@ class BlockedPhraseForm(forms.Form):
         min_length=2,
         help_text=_("Messages containing it wait for a facilitator before anyone sees them."),
     )
+
+
+class NotificationSettingsForm(forms.Form):
+    email_notifications = forms.BooleanField(
+        label=_("Send me e-mail notifications"), required=False
+    )
+    digest = forms.ChoiceField(label=_("Digest of other news"), choices=User.Digest.choices)
+
+    def __init__(self, *args, memberships=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.memberships = list(memberships)
+        for membership in self.memberships:
+            self.fields[f"group_{membership.group_id}"] = forms.ChoiceField(
+                label=membership.group.name,
+                choices=Membership.Notify.choices,
+                initial=membership.notify,
+            )
+
+    def levels(self) -> dict[int, str]:
+        return {m.group_id: self.cleaned_data[f"group_{m.group_id}"] for m in self.memberships}

@@ -1,7 +1,10 @@
 """E-mail about groups, sent as background tasks after the writing transaction commits."""
 
+import html
+
 from django.tasks import task
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from groups.models import Invitation, JoinRequest, Membership
 from gwd.mail import absolute_url, send_templated_email
@@ -69,3 +72,124 @@ def facilitator_appointed_email(*, membership_id: int) -> None:
             "group_url": absolute_url(membership.group.get_absolute_url()),
         },
     )
+
+
+def _unsubscribe_headers(user, group) -> tuple[str, dict]:
+    from groups.services.notifications import unsubscribe_token
+
+    link = absolute_url(
+        reverse("groups:unsubscribe", kwargs={"token": unsubscribe_token(user, group)})
+    )
+    # RFC 8058: one click in the mail program unsubscribes with a POST, no page needed.
+    return link, {
+        "List-Unsubscribe": f"<{link}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+@task
+def notifications_email(*, notification_ids: list[int]) -> int:
+    """E-mail notifications that cannot wait, each in its reader's language and zone."""
+    from django.utils import timezone
+
+    from groups.models import Notification
+    from groups.services.notifications import notification_text, with_language
+
+    sent = 0
+    notifications = Notification.objects.filter(
+        pk__in=notification_ids, emailed_at=None
+    ).select_related("user", "group")
+    for notification in notifications:
+        user = notification.user
+        if not user.email_notifications or not user.is_active:
+            continue
+        with with_language(user):
+            text = notification_text(notification, user.time_zone)
+        link, headers = _unsubscribe_headers(user, notification.group)
+        send_templated_email(
+            to=user.email,
+            template="groups/email/notification",
+            language=user.language,
+            time_zone=user.time_zone,
+            context={
+                "user": user,
+                "text": text,
+                "plain": html.unescape(strip_tags(text)),
+                "group": notification.group,
+                "url": absolute_url(notification.url) if notification.url else "",
+                "unsubscribe_url": link,
+            },
+            headers=headers,
+        )
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+        sent += 1
+    return sent
+
+
+@task(backend="reminders")
+def digests_send(*, reschedule: bool = True) -> int:
+    """Send every digest that is due; run each hour. A DigestRun row per person and
+    period, written before the e-mail, makes each period go out exactly once even if
+    the worker stops half-way and the task runs again."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from groups.models import Membership, Notification, User
+    from groups.services.notifications import (
+        digest_claim,
+        digest_period,
+        notification_text,
+        with_language,
+    )
+
+    now = timezone.now()
+    sent = 0
+    users = User.objects.filter(is_active=True, email_notifications=True).exclude(
+        digest=User.Digest.NEVER
+    )
+    for user in users.iterator():
+        period = digest_period(user, now)
+        if period is None:
+            continue
+        groups = set(
+            Membership.objects.active().filter(user=user).values_list("group_id", flat=True)
+        )
+        pending = list(
+            Notification.objects.filter(user=user, emailed_at=None, digested_at=None)
+            .filter(group_id__in=groups)
+            .select_related("group")
+            .order_by("group__name", "created_at")
+        )
+        if not pending or not digest_claim(user, period):
+            continue
+        with with_language(user):
+            sections: dict = {}
+            for notification in pending:
+                text = notification_text(notification, user.time_zone)
+                sections.setdefault(notification.group, []).append(
+                    (
+                        text,
+                        html.unescape(strip_tags(text)),
+                        absolute_url(notification.url) if notification.url else "",
+                    )
+                )
+        link, headers = _unsubscribe_headers(user, None)
+        send_templated_email(
+            to=user.email,
+            template="groups/email/digest",
+            language=user.language,
+            time_zone=user.time_zone,
+            context={
+                "user": user,
+                "sections": sections,
+                "unsubscribe_url": link,
+                "count": len(pending),
+            },
+            headers=headers,
+        )
+        Notification.objects.filter(pk__in=[n.pk for n in pending]).update(digested_at=now)
+        sent += 1
+    if reschedule:
+        digests_send.using(run_after=now + dt.timedelta(hours=1)).enqueue(reschedule=True)
+    return sent

@@ -101,4 +101,14 @@ urlpatterns = [
         name="moderation-log-csv",
     ),
     path("moderation/", views.staff_moderation, name="staff-moderation"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/read/", views.notifications_mark_read, name="notifications-read"),
+    path(
+        "notifications/<int:notification_id>/open/",
+        views.notification_open,
+        name="notification-open",
+    ),
+    path("notifications/settings/", views.notification_settings, name="notification-settings"),
+    path("notifications/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("groups/<slug:slug>/library/follow/", views.library_follow, name="library-follow"),
 ]

@@ -10,13 +10,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from groups import events, services
@@ -34,6 +35,7 @@ from groups.forms import (
     JoinRequestForm,
     MessageForm,
     MuteForm,
+    NotificationSettingsForm,
     ProfileForm,
     ReasonForm,
     ReportForm,
@@ -49,6 +51,7 @@ from groups.models import (
     Membership,
     Message,
     ModerationAction,
+    Notification,
     Reaction,
     ReadPosition,
     Report,
@@ -1135,3 +1138,99 @@ def staff_moderation(request: HttpRequest) -> HttpResponse:
         held=Count("messages", filter=Q(messages__held_at__isnull=False), distinct=True),
     ).order_by("-open_reports", "name")
     return render(request, "groups/staff_moderation.html", {"groups": groups})
+
+
+# --- Notifications ----------------------------------------------------------------
+
+NOTIFICATIONS_PER_PAGE = 30
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    notifications = Notification.objects.filter(user=request.user).select_related("group")
+    page = Paginator(notifications, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [(n, services.notification_text(n)) for n in page]
+    return render(request, "groups/notifications.html", {"page": page, "rows": rows})
+
+
+@login_required
+@require_POST
+def notifications_mark_read(request: HttpRequest) -> HttpResponse:
+    ids = [int(i) for i in request.POST.getlist("notification") if i.isdigit()]
+    services.notifications_read(actor=request.user, ids=ids or None)
+    return redirect("groups:notifications")
+
+
+@login_required
+def notification_open(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Mark a notification read and go where it points."""
+    notification = Notification.objects.filter(user=request.user, pk=notification_id).first()
+    if notification is None:
+        raise Http404
+    services.notifications_read(actor=request.user, ids=[notification.pk])
+    target = notification.url if notification.url.startswith("/") else ""
+    return redirect(target or "groups:notifications")
+
+
+@login_required
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    """E-mail on or off, the digest's rhythm, and per group: everything, mentions, nothing."""
+    memberships = list(
+        Membership.objects.active().filter(user=request.user).select_related("group")
+    )
+    form = NotificationSettingsForm(
+        request.POST or None,
+        memberships=memberships,
+        initial={
+            "email_notifications": request.user.email_notifications,
+            "digest": request.user.digest,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        services.notification_settings_save(
+            actor=request.user,
+            email_notifications=form.cleaned_data["email_notifications"],
+            digest=form.cleaned_data["digest"],
+            levels=form.levels(),
+        )
+        messages.success(request, _("Your notification settings have been saved."))
+        return redirect("groups:notification-settings")
+    return render(request, "groups/notification_settings.html", {"form": form})
+
+
+@csrf_exempt
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in every notification e-mail. GET asks; POST (the page's button, or a
+    mail program's one-click request under RFC 8058) unsubscribes. The signed token is
+    the credential, so no sign-in is needed."""
+    from django.core import signing
+
+    try:
+        signing.loads(token, salt=services.notifications.UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return render(request, "groups/unsubscribe.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        _user, group = services.unsubscribe_apply(token=token)
+        return render(request, "groups/unsubscribe.html", {"done": True, "group": group})
+    return render(request, "groups/unsubscribe.html", {"token": token})
+
+
+@group_view(Capability.VIEW)
+@require_POST
+def library_follow(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+    """Follow (or stop following) a folder of the library, or the whole library."""
+    from resources.models import Folder
+
+    folder_id = request.POST.get("folder", "")
+    folder = (
+        group_object_get(access, Folder.objects.all(), folder_id) if folder_id.isdigit() else None
+    )
+    following = services.folder_follow_toggle(actor=request.user, group=access.group, folder=folder)
+    messages.success(
+        request,
+        _("You will hear about new documents here.")
+        if following
+        else _("You will no longer hear about new documents here."),
+    )
+    url = reverse("resources:library", kwargs={"slug": access.group.slug})
+    return redirect(f"{url}?folder={folder.pk}" if folder else url)

@@ -145,21 +145,29 @@ def meeting_schedule(
             AgendaItem.objects.create(meeting=meeting, order=order, **item)
         first = first or meeting
         if not draft:
-            _after_change(meeting, "scheduled")
+            _after_change(meeting, "scheduled", actor)
     assert first is not None
     return first
 
 
-def _after_change(meeting: Meeting, what: str) -> None:
-    """E-mail the members and plan the reminder, once the transaction commits."""
+def _after_change(meeting: Meeting, what: str, actor: User | None = None) -> None:
+    """Tell the members (at once, by e-mail too, unless they chose otherwise) and plan
+    the reminder once the transaction commits."""
+    from groups.services.notifications import notify
+
     meeting_id = meeting.pk
-
-    def notify():
-        tasks.meeting_changed_email.enqueue(meeting_id=meeting_id, what=what)
-        if what != "cancelled":
-            tasks.reminder_plan(meeting_id=meeting_id)
-
-    transaction.on_commit(notify)
+    notify(
+        kind=f"meeting_{what}",
+        group=meeting.group,
+        users=Membership.objects.active()
+        .filter(group_id=meeting.group_id)
+        .values_list("user_id", flat=True),
+        actor=actor,
+        params={"title": meeting.title, "starts_at": meeting.starts_at.isoformat()},
+        url=meeting.get_absolute_url(),
+    )
+    if what != "cancelled":
+        transaction.on_commit(lambda: tasks.reminder_plan(meeting_id=meeting_id))
 
 
 @transaction.atomic
@@ -208,7 +216,7 @@ def meeting_update(
         target.save()
         target.refresh_from_db(fields=["sequence"])
         if target.status == Meeting.Status.SCHEDULED:
-            _after_change(target, "changed")
+            _after_change(target, "changed", actor)
     if meeting.capacity:
         _promote_waitlist(meeting)
     return meeting
@@ -221,7 +229,7 @@ def meeting_publish(*, actor: User, meeting: Meeting) -> Meeting:
         raise ServiceError(_("Only a draft can be published."), code="invalid")
     meeting.status = Meeting.Status.SCHEDULED
     meeting.save(update_fields=["status"])
-    _after_change(meeting, "scheduled")
+    _after_change(meeting, "scheduled", actor)
     return meeting
 
 
@@ -247,7 +255,7 @@ def meeting_cancel(*, actor: User, meeting: Meeting, apply_to_series: bool = Fal
         target.sequence = F("sequence") + 1
         target.save(update_fields=["status", "sequence"])
         if was_public:
-            _after_change(target, "cancelled")
+            _after_change(target, "cancelled", actor)
     return meeting
 
 

@@ -91,7 +91,28 @@ def _add_version(
         raise
     version_id = version.pk
     transaction.on_commit(lambda: tasks.extract_text.enqueue(version_id=version_id))
+    _notify_followers(document, actor, first=number == 1)
     return version
+
+
+def _notify_followers(document: Document, actor: User, *, first: bool) -> None:
+    """Tell those who follow the document's folder, or the whole library."""
+    from django.db.models import Q
+
+    from groups.models import FolderFollow
+    from groups.services.notifications import notify
+
+    followers = FolderFollow.objects.filter(group_id=document.group_id).filter(
+        Q(folder=None) | Q(folder_id=document.folder_id)
+    )
+    notify(
+        kind="document_new" if first else "document_version",
+        group=document.group,
+        users=set(followers.values_list("user_id", flat=True)),
+        actor=actor,
+        params={"actor": actor.full_name, "title": document.title},
+        url=document.get_absolute_url(),
+    )
 
 
 def document_upload(

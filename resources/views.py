@@ -21,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from groups.access import Capability, GroupAccess, group_access, group_object_get, group_view
-from groups.models import Membership
+from groups.models import FolderFollow, Membership
 from groups.services.errors import ServiceError
 from resources import services
 from resources.forms import EditForm, FilterForm, FolderForm, ShareForm, UploadForm, VersionForm
@@ -86,6 +86,9 @@ def library(request: HttpRequest, access: GroupAccess) -> HttpResponse:
             ),
             "folder_form": FolderForm(),
             "upload_max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
+            "following": FolderFollow.objects.filter(
+                user=request.user, group=access.group, folder=folder
+            ).exists(),
         },
     )
 

@@ -24,12 +24,15 @@ from groups.models.discussions import (
     Thread,
 )
 from groups.models.moderation import BlockedPhrase, ModerationAction, Report
+from groups.models.notifications import DigestRun, FolderFollow, Notification
 
 __all__ = [
     "REACTIONS",
     "BlockedPhrase",
+    "DigestRun",
     "Event",
     "EventSequence",
+    "FolderFollow",
     "Group",
     "GroupKind",
     "GroupQuerySet",
@@ -42,6 +45,7 @@ __all__ = [
     "Message",
     "MessageRevision",
     "ModerationAction",
+    "Notification",
     "Reaction",
     "ReadPosition",
     "Report",

@@ -99,6 +99,22 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=settings.TIME_ZONE,
         validators=[validate_time_zone],
     )
+    email_notifications = models.BooleanField(
+        _("e-mail notifications"),
+        default=True,
+        help_text=_("Off: GWD sends no notification e-mail at all (sign-in e-mail still comes)."),
+    )
+
+    class Digest(models.TextChoices):
+        DAILY = "daily", _("Daily")
+        WEEKLY = "weekly", _("Weekly")
+        NEVER = "never", _("Never")
+
+    digest = models.CharField(
+        _("digest of other news"), max_length=10, choices=Digest.choices, default=Digest.DAILY
+    )
+    # Kept on the user row so every page shows the bell without another query.
+    unread_notifications = models.PositiveIntegerField(default=0, editable=False)
     is_staff = models.BooleanField(
         _("site staff"),
         default=False,
@@ -230,6 +246,18 @@ class Membership(models.Model):
     )
     muted_until = models.DateTimeField(_("muted until"), null=True, blank=True)
     meeting_reminders = models.BooleanField(_("e-mail reminders of meetings"), default=True)
+
+    class Notify(models.TextChoices):
+        ALL = "all", _("Everything")
+        MENTIONS = "mentions", _("Only mentions")
+        NOTHING = "nothing", _("Nothing")
+
+    notify = models.CharField(
+        _("notifications from this group"),
+        max_length=10,
+        choices=Notify.choices,
+        default=Notify.ALL,
+    )
 
     objects = MembershipQuerySet.as_manager()
 

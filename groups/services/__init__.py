@@ -9,5 +9,6 @@ from groups.services.discussions import *  # noqa: F403
 from groups.services.errors import ServiceError
 from groups.services.membership import *  # noqa: F403
 from groups.services.moderation import *  # noqa: F403
+from groups.services.notifications import *  # noqa: F403
 
 __all__ = ["ServiceError"]

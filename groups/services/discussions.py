@@ -231,6 +231,44 @@ def _notify_mentions(message: Message, user_ids: list[int], already: set[int]) -
     }
     for uid in new:
         transaction.on_commit(lambda uid=uid: events.send_to_user(uid, frame))
+    if new:
+        from groups.services.notifications import notify
+
+        notify(
+            kind="mention",
+            group=message.group,
+            users=new,
+            actor=message.author,
+            params=_about(message),
+            url=f"{message.thread.get_absolute_url()}#m{message.pk}",
+        )
+
+
+def _about(message: Message) -> dict:
+    return {
+        "actor": message.author.full_name if message.author else "",
+        "thread": message.thread.title,
+    }
+
+
+def _notify_reply(message: Message, mentioned: list[int]) -> None:
+    """Tell the people who wrote in the thread before (mentions are told apart)."""
+    from groups.services.notifications import notify
+
+    earlier = set(
+        Message.objects.filter(thread_id=message.thread_id, seq__lt=message.seq, seq__gt=0)
+        .exclude(author=None)
+        .values_list("author_id", flat=True)
+        .distinct()
+    ) - set(mentioned)
+    notify(
+        kind="reply",
+        group=message.group,
+        users=earlier,
+        actor=message.author,
+        params=_about(message),
+        url=f"{message.thread.get_absolute_url()}#m{message.pk}",
+    )
 
 
 # --- Threads ----------------------------------------------------------------------
@@ -335,6 +373,7 @@ def _publish(message: Message, thread: Thread, mentioned: list[int]) -> None:
         group=thread.group, seq=seq, type="message.new", payload={"message": payload}
     )
     _notify_mentions(message, mentioned, already=set())
+    _notify_reply(message, mentioned)
     # The author has read what they wrote.
     if message.author is not None:
         _read_position_advance(message.author, thread, seq)

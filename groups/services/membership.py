@@ -386,7 +386,11 @@ def membership_role_change(*, actor: User, membership: Membership, role: str) ->
     """Give a member another role; the group always keeps at least one facilitator."""
     if role not in Role.values:
         raise ServiceError(_("Choose a role."), code="invalid_role")
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("user", "group")
+        .get(pk=membership.pk)
+    )
     if not membership.is_active:
         raise ServiceError(_("This person is no longer a member."), code="not_member")
     if membership.role == role:
@@ -395,7 +399,21 @@ def membership_role_change(*, actor: User, membership: Membership, role: str) ->
         _keep_one_facilitator(membership)
     membership.role = role
     membership.save(update_fields=["role"])
+    _tell_member("role_changed", membership.user, membership.group, actor, role=role)
     return membership
+
+
+def _tell_member(kind: str, user: User, group: Group, actor: User, **params) -> None:
+    from groups.services.notifications import notify
+
+    notify(
+        kind=kind,
+        group=group,
+        users=[user],
+        actor=actor,
+        params={"group": group.name, **params},
+        url=group.get_absolute_url() if kind != "removed" else "",
+    )
 
 
 def _keep_one_facilitator(leaving: Membership) -> None:
@@ -434,6 +452,7 @@ def membership_remove(*, actor: User, membership: Membership, reason: str = "") 
         label=membership.user.full_name,
         reason=reason,
     )
+    _tell_member("removed", membership.user, membership.group, actor)
     group_id, user_id = membership.group_id, membership.user_id
     # Open sockets close at once; the handshake refuses the next one.
     transaction.on_commit(lambda: events.close_member_sockets(group_id, user_id))
@@ -491,6 +510,7 @@ def join_request_decide(*, actor: User, join_request: JoinRequest, approve: bool
     if approve:
         _membership_activate(user=join_request.user, group=join_request.group, role=Role.MEMBER)
         join_request.status = JoinRequest.Status.APPROVED
+        _tell_member("joined", join_request.user, join_request.group, actor)
     else:
         join_request.status = JoinRequest.Status.DECLINED
     join_request.decided_by = actor

@@ -147,6 +147,15 @@ def reports_decide(
     )
     now = timezone.now()
     status = Report.Status.RESOLVED if resolve else Report.Status.DISMISSED
+    from groups.services.notifications import notify
+
+    notify(
+        kind="report_decided",
+        group=group,
+        users={report.reporter_id for report in reports},
+        actor=actor,
+        params={"resolved": resolve},
+    )
     for report in reports:
         report.status, report.decided_by, report.decided_at = status, actor, now
         report.save(update_fields=["status", "decided_by", "decided_at"])

@@ -350,8 +350,17 @@ function requestResume(target = 0) {
   send({ type: "resume", after: lastSeq });
 }
 
+/** The bell in the header follows the unread count the server sends. */
+function onNotification(frame) {
+  const bell = document.getElementById("bell-count");
+  if (!bell || typeof frame.unread !== "number") return;
+  bell.hidden = frame.unread === 0;
+  if (bell.firstChild) bell.firstChild.textContent = String(frame.unread);
+}
+
 function handleFrame(frame) {
   switch (frame.type) {
+    case "notification": return onNotification(frame);
     case "heartbeat": return onHeartbeat(frame);
     case "resync": return onResync();
     case "message.ack": return onAck(frame);

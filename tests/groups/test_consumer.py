@@ -17,7 +17,7 @@ from gwd.asgi import application
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-QUIET = {"presence", "heartbeat", "typing"}
+QUIET = {"presence", "heartbeat", "typing", "notification"}
 
 
 def session_cookie(user) -> str:

@@ -224,7 +224,11 @@ def test_a_mention_notifies_only_group_members(
             body=f"@**{observer.full_name}** i @**{outsider.full_name}**, zobaczcie.",
         )
     assert list(Mention.objects.values_list("user_id", flat=True)) == [observer.pk]
-    assert [c.args[0] for c in notify.call_args_list] == [observer.pk]
+    mentions = [c.args[0] for c in notify.call_args_list if c.args[1]["type"] == "mention"]
+    assert mentions == [observer.pk]
+    bells = [c.args[0] for c in notify.call_args_list if c.args[1]["type"] == "notification"]
+    # The mentioned member's bell, and the thread starter's (a reply); never the outsider's.
+    assert observer.pk in bells and outsider.pk not in bells
     assert f'data-user="{observer.pk}"' in message.html
     assert f"@**{outsider.full_name}**" not in message.html  # stays text, not a mention
     assert 'class="mention"' in message.html and message.html.count('class="mention"') == 1

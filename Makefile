@@ -16,11 +16,11 @@ for candidate in python3.13 python3.12 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/ve
 done; exit 1
 endef
 
-.PHONY: help run test test-pg lint fmt messages compile-messages migrate seed static clean check-deploy
+.PHONY: help run test test-e2e lint fmt messages compile-messages migrate seed static clean
 
 help:
 	@echo "make run       set up everything and serve GWD on http://$(HOST):$(PORT)"
-	@echo "make test      run the whole test suite"
+	@echo "make test      run the whole test suite (browser tests: make test-e2e)"
 	@echo "make lint      ruff lint and format check"
 	@echo "make fmt       format the code"
 	@echo "make messages  extract translatable strings into locale/*/django.po"
@@ -61,6 +61,12 @@ run: $(VENV)/.installed compile-messages migrate static seed
 test: export SECRET_KEY ?= tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz
 test: $(VENV)/.installed compile-messages
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Browser tests: a real daphne, Debian's Chromium, axe-core from npm (see tests/e2e).
+test-e2e: export SECRET_KEY ?= tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz
+test-e2e: export GWD_E2E = 1
+test-e2e: $(VENV)/.installed compile-messages
+	$(VENV)/bin/pytest tests/e2e -p no:asyncio -p no:cacheprovider -W ignore::pytest.PytestConfigWarning $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -107,18 +107,29 @@ def env_origins(
 
 
 def env_mailer(name: str, *, environ: Mapping[str, str] | None = None) -> dict:
-    """A MAILERS entry from a URL: smtp://, smtp+tls:// (STARTTLS), smtps:// or console://.
+    """A MAILERS entry from a URL: smtp://, smtp+tls:// (STARTTLS), smtps://, console://
+    or file:///directory (each message a file there: for tests and staging).
 
     User name and password may be percent-encoded in the URL.
     """
     from urllib.parse import unquote
 
     value = env_url(
-        name, "console://", schemes=("console", "smtp", "smtp+tls", "smtps"), environ=environ
+        name,
+        "console://",
+        schemes=("console", "file", "smtp", "smtp+tls", "smtps"),
+        environ=environ,
     )
     parts = urlsplit(value)
     if parts.scheme == "console":
         return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if parts.scheme == "file":
+        if not parts.path:
+            raise ImproperlyConfigured(f"{name} needs a directory, for example file:///tmp/mail.")
+        return {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": unquote(parts.path)},
+        }
     if not parts.hostname:
         raise ImproperlyConfigured(f"{name} needs a host, for example smtp+tls://user:pw@host:587.")
     try:

@@ -1,6 +1,7 @@
 """The fixed cast and factories every test shares."""
 
 import itertools
+import os
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -10,6 +11,10 @@ from django.core.cache import cache
 
 from groups.models import Institution, User
 from gwd import ratelimit
+
+# Browser tests run on their own (`make test-e2e`): Playwright's event loop and
+# pytest-asyncio do not share a process.
+collect_ignore_glob = [] if os.environ.get("GWD_E2E") else ["e2e/*"]
 
 # Channels' AllowedHostsOriginValidator keeps a reference to the ALLOWED_HOSTS list it
 # finds when gwd.asgi is imported; Django's test set-up later swaps in a new list with

@@ -7,6 +7,7 @@ socket as text serialised once by the service that wrote them.
 
 import asyncio
 import json
+import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -15,6 +16,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -30,6 +32,8 @@ FLOOD_FRAMES = 30
 FLOOD_WINDOW = 10.0
 TYPING_INTERVAL = 2.0
 PRESENCE_DELAY = 1.0
+
+logger = logging.getLogger(__name__)
 
 CLOSE_GONE = 4404  # no longer a member (or the group is gone)
 CLOSE_FLOOD = 4008
@@ -171,6 +175,13 @@ class GroupConsumer(AsyncWebsocketConsumer):
             raise FrameError("forbidden", self._t(_("Your role does not allow this."))) from None
         except services.ServiceError as error:
             raise FrameError(error.code, error.message, retry_after=error.retry_after) from None
+        except (OperationalError, InterfaceError):
+            logger.exception("database unavailable during a socket action")
+            raise FrameError(
+                "unavailable",
+                self._t(_("GWD cannot save right now. Nothing was written; try again soon.")),
+                retry_after=30,
+            ) from None
 
     def _t(self, text: str) -> str:
         with translation.override(self.language):

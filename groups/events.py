@@ -12,9 +12,9 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
 
 from groups.models import Event, EventSequence, Group
+from gwd.commit import after_commit
 
 
 def group_channel(group_id: int) -> str:
@@ -46,7 +46,7 @@ def event_record(*, group: Group, seq: int, type: str, payload: dict[str, Any]) 
     """Store the event with number `seq` and announce it once the transaction commits."""
     text = frame_text({"type": type, "seq": seq, **payload})
     event = Event.objects.create(group=group, seq=seq, type=type, frame=text)
-    transaction.on_commit(lambda: send_to_group(group.pk, text, seq=seq))
+    after_commit(lambda: send_to_group(group.pk, text, seq=seq))
     return event
 
 

@@ -6,6 +6,8 @@ app_name = "groups"
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
+    path("profile/my-data.json", views.personal_data, name="personal-data"),
+    path("profile/delete/", views.account_delete, name="account-delete"),
     path("groups/", views.group_list, name="group-list"),
     path("groups/new/", views.group_create, name="group-create"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),

@@ -4,7 +4,9 @@ import csv
 import uuid
 
 from allauth.account.adapter import get_adapter
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -131,6 +133,30 @@ def group_list(request: HttpRequest) -> HttpResponse:
     if kind:
         groups = groups.filter(kind=kind)
     return render(request, "groups/group_list.html", {"groups": groups, "kind": kind})
+
+
+@login_required
+def personal_data(request: HttpRequest) -> HttpResponse:
+    """Download everything GWD keeps about oneself, as JSON."""
+    data = services.personal_data_export(actor=request.user)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="gwd-my-data.json"'
+    return response
+
+
+@login_required
+@reauthentication_required
+def account_delete(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            services.account_delete(actor=request.user)
+        except ServiceError as error:
+            messages.error(request, error.message)
+            return redirect("groups:profile")
+        logout(request)
+        messages.success(request, _("Your account has been deleted."))
+        return redirect("account_login")
+    return render(request, "groups/account_delete.html")
 
 
 @login_required

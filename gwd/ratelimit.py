@@ -1,6 +1,7 @@
 """Rate limits shared by every process: in memory on the embedded set-up, in Redis when
 REDIS_URL is set (so two daphne processes count one member's messages together)."""
 
+import logging
 import math
 import time
 from functools import cache
@@ -9,6 +10,8 @@ from django.conf import settings
 from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage, RedisStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
+
+logger = logging.getLogger(__name__)
 
 
 @cache
@@ -33,9 +36,14 @@ def hit(rate: str, *key: str) -> int | None:
     """
     item = _rate(rate)
     limiter = _limiter()
-    if limiter.hit(item, *key):
+    try:
+        if limiter.hit(item, *key):
+            return None
+        reset_at, _remaining = limiter.get_window_stats(item, *key)
+    except Exception:
+        # Fail open: a member keeps working while Redis is down; the outage is logged.
+        logger.warning("rate limit store unavailable; %s not counted", rate, exc_info=True)
         return None
-    reset_at, _remaining = limiter.get_window_stats(item, *key)
     return max(1, math.ceil(reset_at - time.time()))
 
 

@@ -11,6 +11,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "GWD"
 admin.site.site_title = "GWD"
 
+handler500 = "gwd.views.server_error"
+
 urlpatterns = [
     path("", group_views.home, name="home"),
     path("", include("groups.urls")),

@@ -1,7 +1,12 @@
+import logging
+import sys
+
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import check_for_language
+from django.utils.translation import check_for_language, get_language
 from django.views.decorators.http import require_POST
 
 from groups.services import user_language_set
@@ -33,3 +38,20 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
+
+
+logger = logging.getLogger("gwd.errors")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Whatever went wrong, no trace reaches the user. When the database is unreachable
+    the page says so with 503 and Retry-After; every write is one transaction, so nothing
+    was half-saved. Rendered without the request: its context may need the database."""
+    error = sys.exception()
+    context = {"LANGUAGE_CODE": get_language() or "pl"}
+    if isinstance(error, OperationalError | InterfaceError):
+        logger.error("database unavailable: %s", error)
+        response = HttpResponse(render_to_string("503.html", context), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponse(render_to_string("500.html", context), status=500)

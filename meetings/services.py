@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from groups.models import Group, Institution, Membership, User
 from groups.services.errors import ServiceError
 from gwd import markdown
+from gwd.commit import after_commit
 from meetings import tasks
 from meetings.models import (
     ActionItem,
@@ -167,7 +168,7 @@ def _after_change(meeting: Meeting, what: str, actor: User | None = None) -> Non
         url=meeting.get_absolute_url(),
     )
     if what != "cancelled":
-        transaction.on_commit(lambda: tasks.reminder_plan(meeting_id=meeting_id))
+        after_commit(lambda: tasks.reminder_plan(meeting_id=meeting_id))
 
 
 @transaction.atomic
@@ -315,7 +316,7 @@ def _promote_waitlist(meeting: Meeting) -> None:
         registration.status = Registration.Status.GOING
         registration.save(update_fields=["status", "updated_at"])
         registration_id = registration.pk
-        transaction.on_commit(
+        after_commit(
             lambda rid=registration_id: tasks.waitlist_promoted_email.enqueue(registration_id=rid)
         )
 

@@ -3,6 +3,7 @@ be written the file is removed again, so no row points at nothing and no file is
 track of."""
 
 import datetime as dt
+import logging
 import unicodedata
 
 from django.conf import settings
@@ -16,9 +17,11 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from groups.models import Group, User
 from groups.services.errors import ServiceError
+from gwd.commit import after_commit
 from resources import files, tasks
 from resources.models import Document, DocumentVersion, Folder, Tag
 
+logger = logging.getLogger(__name__)
 TRASH_DAYS = 30
 
 REJECTIONS = {
@@ -64,11 +67,22 @@ def document_index(document: Document) -> None:
     Document.objects.filter(pk=document.pk).update(search_text=document.search_text)
 
 
+def _store(upload: UploadedFile, group_id: int) -> files.Stored:
+    try:
+        return files.store(upload, group_id=group_id)
+    except Exception as error:  # the storage (S3, the disk) failed: say so plainly
+        logger.error("could not store an upload: %s", error)
+        raise ServiceError(
+            _("The file could not be stored right now. Nothing was saved; try again later."),
+            code="storage",
+        ) from error
+
+
 def _add_version(
     *, document: Document, upload: UploadedFile, actor: User, change_note: str
 ) -> DocumentVersion:
     content_type = _check_upload(upload)
-    stored = files.store(upload, group_id=document.group_id)
+    stored = _store(upload, document.group_id)
     try:
         with transaction.atomic():
             number = (document.versions.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -90,7 +104,7 @@ def _add_version(
         default_storage.delete(stored.key)
         raise
     version_id = version.pk
-    transaction.on_commit(lambda: tasks.extract_text.enqueue(version_id=version_id))
+    after_commit(lambda: tasks.extract_text.enqueue(version_id=version_id))
     _notify_followers(document, actor, first=number == 1)
     return version
 

@@ -33,6 +33,7 @@ from groups.models import (
 )
 from groups.services.errors import ServiceError
 from gwd import markdown, ratelimit
+from gwd.commit import after_commit
 
 __all__ = [
     "message_delete",
@@ -230,7 +231,7 @@ def _notify_mentions(message: Message, user_ids: list[int], already: set[int]) -
         "author": message.author.full_name if message.author else "",
     }
     for uid in new:
-        transaction.on_commit(lambda uid=uid: events.send_to_user(uid, frame))
+        after_commit(lambda uid=uid: events.send_to_user(uid, frame))
     if new:
         from groups.services.notifications import notify
 

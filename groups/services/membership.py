@@ -27,6 +27,7 @@ from groups.models import (
     User,
 )
 from groups.services.errors import ServiceError
+from gwd.commit import after_commit
 
 INVITATION_LIFETIME = timedelta(days=14)
 BULK_INVITATION_LIMIT = 500
@@ -188,9 +189,7 @@ def facilitator_appoint(*, actor: User, group: Group, email: str) -> Membership 
         assert invitation is not None, outcome
         return invitation
     membership = _membership_activate(user=user, group=group, role=Role.FACILITATOR)
-    transaction.on_commit(
-        lambda: tasks.facilitator_appointed_email.enqueue(membership_id=membership.pk)
-    )
+    after_commit(lambda: tasks.facilitator_appointed_email.enqueue(membership_id=membership.pk))
     return membership
 
 
@@ -266,7 +265,7 @@ def invitation_create(
             expires_at=now + INVITATION_LIFETIME,
         )
         outcome = InvitationOutcome.INVITED
-    transaction.on_commit(lambda: tasks.invitation_email.enqueue(invitation_id=invitation.pk))
+    after_commit(lambda: tasks.invitation_email.enqueue(invitation_id=invitation.pk))
     return outcome, invitation
 
 
@@ -455,7 +454,7 @@ def membership_remove(*, actor: User, membership: Membership, reason: str = "") 
     _tell_member("removed", membership.user, membership.group, actor)
     group_id, user_id = membership.group_id, membership.user_id
     # Open sockets close at once; the handshake refuses the next one.
-    transaction.on_commit(lambda: events.close_member_sockets(group_id, user_id))
+    after_commit(lambda: events.close_member_sockets(group_id, user_id))
     return membership
 
 
@@ -476,7 +475,7 @@ def membership_leave(*, actor: User, group: Group) -> Membership:
     membership.removed_by = actor
     membership.save(update_fields=["status", "removed_at", "removed_by"])
     group_id = group.pk
-    transaction.on_commit(lambda: events.close_member_sockets(group_id, actor.pk))
+    after_commit(lambda: events.close_member_sockets(group_id, actor.pk))
     return membership
 
 
@@ -516,7 +515,84 @@ def join_request_decide(*, actor: User, join_request: JoinRequest, approve: bool
     join_request.decided_by = actor
     join_request.decided_at = timezone.now()
     join_request.save(update_fields=["status", "decided_by", "decided_at"])
-    transaction.on_commit(
-        lambda: tasks.join_request_decided_email.enqueue(join_request_id=join_request.pk)
-    )
+    after_commit(lambda: tasks.join_request_decided_email.enqueue(join_request_id=join_request.pk))
     return join_request
+
+
+# --- Personal data ----------------------------------------------------------------
+
+
+def personal_data_export(*, actor: User) -> dict:
+    """Everything GWD keeps about the actor that is theirs to take away."""
+    from groups.models import Message
+    from meetings.models import Registration
+
+    institution = actor.institution
+    return {
+        "profile": {
+            "email": actor.email,
+            "full_name": actor.full_name,
+            "position": actor.position,
+            "institution": {
+                "name": institution.name,
+                "kind": institution.kind,
+                "code": institution.code,
+            }
+            if institution
+            else None,
+            "language": actor.language,
+            "time_zone": actor.time_zone,
+            "joined": actor.date_joined.isoformat(),
+        },
+        "memberships": [
+            {
+                "group": m.group.name,
+                "role": m.role,
+                "status": m.status,
+                "joined": m.joined_at.isoformat(),
+            }
+            for m in actor.memberships.select_related("group").order_by("joined_at")
+        ],
+        "messages": [
+            {
+                "group": m.group.name,
+                "thread": m.thread.title,
+                "created": m.created_at.isoformat(),
+                "edited": m.edited_at.isoformat() if m.edited_at else None,
+                "text": m.body,
+            }
+            for m in Message.objects.filter(author=actor, deleted_at=None)
+            .select_related("group", "thread")
+            .order_by("created_at")
+        ],
+        "registrations": [
+            {
+                "meeting": r.meeting.title,
+                "group": r.meeting.group.name,
+                "starts": r.meeting.starts_at.isoformat(),
+                "status": r.status,
+            }
+            for r in Registration.objects.filter(user=actor)
+            .select_related("meeting", "meeting__group")
+            .order_by("meeting__starts_at")
+        ],
+    }
+
+
+@transaction.atomic
+def account_delete(*, actor: User) -> None:
+    """Delete the actor's account and personal data. Their messages stay, signed
+    "former member", so discussions keep their sense; memberships, registrations,
+    reactions and notifications go. The last facilitator of a group must hand over
+    first, so no group is left without one."""
+    for membership in Membership.objects.select_for_update().filter(
+        user=actor, status=Membership.Status.ACTIVE, role=Role.FACILITATOR
+    ).select_related("group"):
+        others = _active_facilitators(membership.group).exclude(pk=membership.pk).count()
+        if others == 0:
+            raise ServiceError(
+                _("You are the last facilitator of “%(group)s”. Appoint another one first.")
+                % {"group": membership.group.name},
+                code="last_facilitator",
+            )
+    actor.delete()

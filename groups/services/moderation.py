@@ -28,6 +28,7 @@ from groups.models import (
 from groups.services.discussions import message_payload, publish_held, thread_payload
 from groups.services.errors import ServiceError
 from gwd import ratelimit
+from gwd.commit import after_commit
 
 __all__ = [
     "REPORT_RATE",
@@ -185,7 +186,7 @@ def _announce_message(message: Message, type_: str = "message.updated") -> None:
 
 def _tell(user_id: int | None, frame: dict) -> None:
     if user_id is not None:
-        transaction.on_commit(lambda: events.send_to_user(user_id, frame))
+        after_commit(lambda: events.send_to_user(user_id, frame))
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from groups import events
 from groups.models import DigestRun, Group, Membership, Notification, User
+from gwd.commit import after_commit
 
 __all__ = [
     "folder_follow_toggle",
@@ -69,14 +70,12 @@ def notify(
         ]
     )
     User.objects.filter(pk__in=ids).update(unread_notifications=F("unread_notifications") + 1)
-    transaction.on_commit(lambda: _push(sorted(ids)))
+    after_commit(lambda: _push(sorted(ids)))
     if kind in IMMEDIATE:
         notification_ids = [n.pk for n in created]
         from groups import tasks
 
-        transaction.on_commit(
-            lambda: tasks.notifications_email.enqueue(notification_ids=notification_ids)
-        )
+        after_commit(lambda: tasks.notifications_email.enqueue(notification_ids=notification_ids))
     return created
 
 

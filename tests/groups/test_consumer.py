@@ -460,3 +460,23 @@ async def test_reading_over_the_socket_moves_the_read_position(
 
     assert await sync_to_async(position)() == latest
     await socket.close()
+
+
+async def test_a_database_outage_gets_an_error_frame_and_writes_nothing(
+    connect, member, group, thread
+):
+    from unittest import mock
+
+    from django.db import OperationalError
+
+    _, socket = await connect(member, group)
+    with mock.patch.object(
+        services, "message_send", side_effect=OperationalError("connection refused")
+    ):
+        await socket.send(
+            {"type": "message.send", "thread": thread.pk, "body": "x", "client_id": "db"}
+        )
+        error = await socket.receive("error")
+    assert (error["code"], error["retry_after"]) == ("unavailable", 30)
+    assert "refused" not in error["detail"]
+    await socket.close()

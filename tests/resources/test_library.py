@@ -467,10 +467,11 @@ def test_an_s3_outage_during_upload_leaves_no_row(facilitator, group, settings, 
     settings.STORAGES["default"]["OPTIONS"]["endpoint_url"] = "http://127.0.0.1:9"  # nothing there
     settings.STORAGES = {**settings.STORAGES}
     default_storage._wrapped = None
-    with pytest.raises(Exception):  # noqa: B017 — boto3 raises its own connection error
+    with pytest.raises(ServiceError) as refused:
         services.document_upload(
             actor=facilitator, group=group, upload=upload_file("a.pdf", make_pdf("x")), title="a"
         )
+    assert refused.value.code == "storage"
     assert not Document.objects.exists()
 
 

@@ -12,6 +12,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -25,6 +26,7 @@ from groups import events, services
 from groups.access import Capability, GroupAccess, group_access, group_object_get
 from groups.models import Membership, Message, Thread, User
 from groups.presence import presence
+from gwd import metrics
 
 # A client may send this many frames in FLOOD_WINDOW seconds; past twice as many the
 # socket is closed (4008) — a well-behaved client never comes near.
@@ -110,8 +112,13 @@ class GroupConsumer(AsyncWebsocketConsumer):
     async def _heartbeat_loop(self) -> None:
         while True:
             await asyncio.sleep(settings.HEARTBEAT_SECONDS)
-            await presence().join(self.group_id, self.user.pk, self.channel_name)
-            await self._send_heartbeat()
+            try:
+                await presence().join(self.group_id, self.user.pk, self.channel_name)
+                await self._send_heartbeat()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # an outage must not silence the socket for good
+                logger.warning("heartbeat failed", exc_info=True)
 
     async def _send_heartbeat(self) -> None:
         seq = await database_sync_to_async(events.latest_seq)(self.group_id)
@@ -151,6 +158,8 @@ class GroupConsumer(AsyncWebsocketConsumer):
         self.frame_times.append(now)
         while self.frame_times and self.frame_times[0] < now - FLOOD_WINDOW:
             self.frame_times.popleft()
+        if len(self.frame_times) > FLOOD_FRAMES:
+            await sync_to_async(metrics.count)("frames_flood")
         if len(self.frame_times) > 2 * FLOOD_FRAMES:
             await self.close(code=CLOSE_FLOOD)
             raise FrameError("flood", _("Too many frames; the connection is closed."))
@@ -174,6 +183,8 @@ class GroupConsumer(AsyncWebsocketConsumer):
         except PermissionDenied:
             raise FrameError("forbidden", self._t(_("Your role does not allow this."))) from None
         except services.ServiceError as error:
+            if error.code == "rate_limited":
+                await sync_to_async(metrics.count)("messages_rate_limited")
             raise FrameError(error.code, error.message, retry_after=error.retry_after) from None
         except (OperationalError, InterfaceError):
             logger.exception("database unavailable during a socket action")
@@ -275,12 +286,16 @@ class GroupConsumer(AsyncWebsocketConsumer):
         await self._access(Capability.VIEW)
         limit = settings.RESUME_LIMIT
         missed = await database_sync_to_async(events.events_after)(self.group_id, after, limit + 1)
+        await sync_to_async(metrics.count)("resumes")
         if len(missed) > limit:
+            await sync_to_async(metrics.count)("resyncs")
             await self._send({"type": "resync"})
             return
         for seq, text in missed:
             await self.send(text_data=text)
             self.replayed_up_to = seq
+        if missed:
+            await sync_to_async(metrics.count)("events_replayed", len(missed))
 
     async def on_message_report(self, frame: dict) -> None:
         message_id = _field(frame, "id", int)

@@ -5,6 +5,7 @@ a process that dies without saying goodbye stops counting once its entries expir
 Redis keeps the entries when REDIS_URL is set; otherwise this process's memory does.
 """
 
+import logging
 import time
 import weakref
 from functools import cache
@@ -12,6 +13,7 @@ from functools import cache
 from django.conf import settings
 
 TTL_SECONDS = 90
+logger = logging.getLogger(__name__)
 
 
 class LocalPresence:
@@ -49,7 +51,16 @@ class RedisPresence:
         loop = asyncio.get_running_loop()
         client = self._clients.get(loop)
         if client is None:
-            client = self._clients[loop] = redis.asyncio.Redis.from_url(self._url)
+            from redis.asyncio.retry import Retry
+            from redis.backoff import ExponentialBackoff
+            from redis.exceptions import ConnectionError as RedisConnectionError
+
+            client = self._clients[loop] = redis.asyncio.Redis.from_url(
+                self._url,
+                health_check_interval=10,
+                retry=Retry(ExponentialBackoff(cap=1, base=0.05), 3),
+                retry_on_error=[RedisConnectionError],
+            )
         return client
 
     def _key(self, group_id: int) -> str:
@@ -70,8 +81,35 @@ class RedisPresence:
         return sorted({int(m.decode().split(":", 1)[0]) for m in members})
 
 
+class Tolerant:
+    """Presence is a courtesy: if its store fails, sockets keep working and nobody is
+    listed as online until it is back."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    async def join(self, *args) -> None:
+        try:
+            await self.inner.join(*args)
+        except Exception:
+            logger.warning("presence unavailable", exc_info=True)
+
+    async def leave(self, *args) -> None:
+        try:
+            await self.inner.leave(*args)
+        except Exception:
+            logger.warning("presence unavailable", exc_info=True)
+
+    async def online(self, group_id: int) -> list[int]:
+        try:
+            return await self.inner.online(group_id)
+        except Exception:
+            logger.warning("presence unavailable", exc_info=True)
+            return []
+
+
 @cache
-def presence() -> LocalPresence | RedisPresence:
+def presence() -> Tolerant:
     if settings.REDIS_URL:
-        return RedisPresence(settings.REDIS_URL, settings.CACHE_PREFIX)
-    return LocalPresence()
+        return Tolerant(RedisPresence(settings.REDIS_URL, settings.CACHE_PREFIX))
+    return Tolerant(LocalPresence())

@@ -12,6 +12,9 @@ import limits
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from gwd.env import env_bool, env_int, env_list, env_mailer, env_origins, env_str, env_url
 
@@ -147,7 +150,22 @@ if REDIS_URL:
             "CONFIG": {
                 # The default pool refuses connections when hundreds of sockets
                 # connect at once; size it for a large group coming online together.
-                "hosts": [{"address": REDIS_URL, "max_connections": 1000}],
+                # redis-py 8 gives every read a 5 s timeout, the same as channels-redis'
+                # blocking receive: idle sockets then die with TimeoutError. Reads wait
+                # longer than the receive.
+                # After a Redis restart pooled connections are dead: check idle ones
+                # before use and retry a command once the connection is renewed.
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "max_connections": 1000,
+                        "socket_timeout": 30,
+                        "socket_connect_timeout": 5,
+                        "health_check_interval": 10,
+                        "retry": Retry(ExponentialBackoff(cap=1, base=0.05), 3),
+                        "retry_on_error": [RedisConnectionError],
+                    }
+                ],
                 "capacity": CHANNEL_CAPACITY,
                 "expiry": 60,
                 "group_expiry": 86400,

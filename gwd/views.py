@@ -37,7 +37,14 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok", content_type="text/plain")
+    """Database, cache (Redis), file storage and task-worker lag, with delivery counters.
+    200 when everything answers, 503 otherwise (for the load balancer and monitoring)."""
+    from django.http import JsonResponse
+
+    from gwd.health import report
+
+    result = report()
+    return JsonResponse(result, status=200 if result["ok"] else 503)
 
 
 logger = logging.getLogger("gwd.errors")

@@ -585,9 +585,11 @@ def account_delete(*, actor: User) -> None:
     "former member", so discussions keep their sense; memberships, registrations,
     reactions and notifications go. The last facilitator of a group must hand over
     first, so no group is left without one."""
-    for membership in Membership.objects.select_for_update().filter(
-        user=actor, status=Membership.Status.ACTIVE, role=Role.FACILITATOR
-    ).select_related("group"):
+    for membership in (
+        Membership.objects.select_for_update()
+        .filter(user=actor, status=Membership.Status.ACTIVE, role=Role.FACILITATOR)
+        .select_related("group")
+    ):
         others = _active_facilitators(membership.group).exclude(pk=membership.pk).count()
         if others == 0:
             raise ServiceError(

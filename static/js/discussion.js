@@ -377,6 +377,9 @@ function onHeartbeat({ seq }) {
   if (!Number.isInteger(seq)) return;
   if (lastSeq === null) lastSeq = seq;
   else if (seq > lastSeq) requestResume(seq);
+  // The server is behind what this page has seen: its database was restored from a
+  // backup. The page's numbers mean nothing any more; reload like after a resync.
+  else if (seq < lastSeq) onResync();
 }
 
 /** Apply an event only if it is the very next one; anything else is a duplicate or a gap. */

@@ -28,9 +28,8 @@ from groups.models import Membership, Message, Thread, User
 from groups.presence import presence
 from gwd import metrics
 
-# A client may send this many frames in FLOOD_WINDOW seconds; past twice as many the
-# socket is closed (4008) — a well-behaved client never comes near.
-FLOOD_FRAMES = 30
+# A client may send WEBSOCKET_FLOOD_FRAMES frames in FLOOD_WINDOW seconds; past twice as
+# many the socket is closed (4008) — a well-behaved client never comes near.
 FLOOD_WINDOW = 10.0
 TYPING_INTERVAL = 2.0
 PRESENCE_DELAY = 1.0
@@ -158,12 +157,13 @@ class GroupConsumer(AsyncWebsocketConsumer):
         self.frame_times.append(now)
         while self.frame_times and self.frame_times[0] < now - FLOOD_WINDOW:
             self.frame_times.popleft()
-        if len(self.frame_times) > FLOOD_FRAMES:
+        limit = settings.WEBSOCKET_FLOOD_FRAMES
+        if len(self.frame_times) > limit:
             await sync_to_async(metrics.count)("frames_flood")
-        if len(self.frame_times) > 2 * FLOOD_FRAMES:
+        if len(self.frame_times) > 2 * limit:
             await self.close(code=CLOSE_FLOOD)
             raise FrameError("flood", _("Too many frames; the connection is closed."))
-        if len(self.frame_times) > FLOOD_FRAMES:
+        if len(self.frame_times) > limit:
             raise FrameError(
                 "flood", _("Too many frames. Slow down."), retry_after=int(FLOOD_WINDOW)
             )

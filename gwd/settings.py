@@ -200,6 +200,8 @@ except ValueError:
         f"MESSAGE_RATE={MESSAGE_RATE!r} is not a rate; write it like 8/10seconds."
     ) from None
 WEBSOCKET_MAX_FRAME = env_int("WEBSOCKET_MAX_FRAME", 64 * 1024, minimum=1024)
+# Frames one socket may send in 10 s before it is told to slow down (twice that: closed).
+WEBSOCKET_FLOOD_FRAMES = env_int("WEBSOCKET_FLOOD_FRAMES", 30, minimum=5)
 RESUME_LIMIT = env_int("RESUME_LIMIT", 500, minimum=10)
 HEARTBEAT_SECONDS = env_int("HEARTBEAT_SECONDS", 25, minimum=1)
 

@@ -15,6 +15,7 @@ import time
 import uuid
 from pathlib import Path
 
+import pytest
 import websockets
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,6 +54,23 @@ for n in range({count}):
     services.message_send(actor=User.objects.get(email="gdansk@gwd.test"), thread=thread,
                           body=f"{prefix} {{n}}", client_id=f"{prefix}-{{n}}")
 """
+
+
+def require_service(variable: str, scheme: str = "") -> str:
+    """The URL of a service these tests need (REDIS_URL, DATABASE_URL), or a skip that
+    says how to run them. CI sets GWD_REQUIRE_SERVICES=1, which turns the skip into a
+    failure, so the run against PostgreSQL and Redis can never quietly leave them out."""
+    value = os.environ.get(variable, "")
+    if value and (not scheme or value.startswith(scheme)):
+        return value
+    if os.environ.get("GWD_REQUIRE_SERVICES"):
+        pytest.fail(
+            f"GWD_REQUIRE_SERVICES is set but {variable} is not a usable {scheme or 'service'} URL"
+        )
+    pytest.skip(
+        f"needs a real {scheme or variable.split('_')[0].lower()} server: set {variable} "
+        "(make test on the embedded defaults has none; CI's second run sets it)"
+    )
 
 
 def free_port() -> int:

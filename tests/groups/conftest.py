@@ -1,6 +1,7 @@
 """The fixed cast of a group: facilitator, member, observer, outsider and site staff."""
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP
 
 from groups.models import Group, GroupKind, Institution, Membership, Role
 from tests.conftest import PASSWORD
@@ -73,6 +74,14 @@ def observer(member_factory, group):
 @pytest.fixture
 def outsider(user_factory):
     return user_factory(email="outsider@sopot.gwd.test", full_name="Beata Michalska")
+
+
+@pytest.fixture
+def site_staff(user_factory):
+    """The Association's staff member, with two-factor authentication set up."""
+    user = user_factory(email="staff@zmp.gwd.test", full_name="Ewa Zielińska", is_staff=True)
+    TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    return user
 
 
 @pytest.fixture

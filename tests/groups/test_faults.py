@@ -7,7 +7,6 @@ tests are skipped with the reason — CI, which sets GWD_REQUIRE_SERVICES=1, fai
 
 import asyncio
 import json
-import os
 import urllib.error
 import urllib.request
 import uuid
@@ -16,23 +15,14 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 
-from tests.groups.cluster import Client, Cluster, RedisServer, TcpCut
+from tests.groups.cluster import Client, Cluster, RedisServer, TcpCut, require_service
 
 pytestmark = pytest.mark.needs_redis
 
 
-def require(variable: str, scheme: str = "") -> str:
-    value = os.environ.get(variable, "")
-    if not value or (scheme and not value.startswith(scheme)):
-        if os.environ.get("GWD_REQUIRE_SERVICES"):
-            pytest.fail(f"GWD_REQUIRE_SERVICES is set but {variable} is not usable")
-        pytest.skip(f"needs {variable}")
-    return value
-
-
 @pytest.fixture
 def own_redis(tmp_path):
-    require("REDIS_URL")
+    require_service("REDIS_URL")
     redis = RedisServer(tmp_path)
     redis.start()
     yield redis
@@ -98,7 +88,7 @@ async def test_a_killed_daphne_sends_its_clients_elsewhere_without_loss(cluster)
 def postgres_behind_a_cut(tmp_path, own_redis):
     """A database of its own on the machine's PostgreSQL, reached through a TCP path the
     test can cut."""
-    url = urlsplit(require("DATABASE_URL", "postgres"))
+    url = urlsplit(require_service("DATABASE_URL", "postgres"))
     name = f"gwd_fault_{uuid.uuid4().hex[:8]}"
     admin = f"postgresql://{url.username or 'postgres'}@{url.hostname}:{url.port or 5432}/postgres"
     with psycopg.connect(admin, autocommit=True) as connection:

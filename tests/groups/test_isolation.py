@@ -6,7 +6,6 @@ capability fails the walk."""
 from datetime import timedelta
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -47,13 +46,6 @@ def test_every_group_url_declares_its_capability(name, pattern):
     capability = getattr(pattern.callback, "group_capability", None)
     assert capability is not None, f"{name} has no entry in the permission table"
     assert capability == "join" or Capability(capability) in Capability
-
-
-@pytest.fixture
-def site_staff(user_factory):
-    user = user_factory(email="staff@zmp.gwd.test", full_name="Ewa Zielińska", is_staff=True)
-    TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
-    return user
 
 
 @pytest.fixture

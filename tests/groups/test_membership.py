@@ -1,5 +1,4 @@
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,13 +14,6 @@ def url(name, group, **kwargs):
 
 def membership_of(user, group):
     return Membership.objects.get(user=user, group=group)
-
-
-@pytest.fixture
-def site_staff(user_factory):
-    user = user_factory(email="staff@zmp.gwd.test", full_name="Ewa Zielińska", is_staff=True)
-    TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
-    return user
 
 
 # --- Creating groups and appointing facilitators ----------------------------------

@@ -8,25 +8,18 @@ skipped with that reason — and CI, which sets GWD_REQUIRE_SERVICES=1, fails in
 
 import asyncio
 import json
-import os
 
 import pytest
 import websockets
 
-from tests.groups.cluster import Client, Cluster
-
-REDIS_URL = os.environ.get("REDIS_URL", "")
+from tests.groups.cluster import Client, Cluster, require_service
 
 pytestmark = pytest.mark.needs_redis
 
 
 @pytest.fixture
 def cluster(tmp_path):
-    if not REDIS_URL:
-        if os.environ.get("GWD_REQUIRE_SERVICES"):
-            pytest.fail("GWD_REQUIRE_SERVICES is set but REDIS_URL is not")
-        pytest.skip("needs REDIS_URL: run with the Redis channel layer")
-    cluster = Cluster(tmp_path, redis_url=REDIS_URL, processes=3)
+    cluster = Cluster(tmp_path, redis_url=require_service("REDIS_URL"), processes=3)
     cluster.prepare()
     cluster.start_all()
     yield cluster

@@ -31,29 +31,6 @@ def _context(meeting: Meeting) -> dict:
 
 
 @task
-def meeting_changed_email(*, meeting_id: int, what: str) -> None:
-    """Tell every active member that a meeting was scheduled, changed or cancelled."""
-    meeting = Meeting.objects.select_related("group").filter(pk=meeting_id).first()
-    if meeting is None:
-        return
-    members = (
-        Membership.objects.active()
-        .filter(group_id=meeting.group_id)
-        .select_related("user")
-        .order_by("pk")
-    )
-    for membership in members.iterator():
-        user = membership.user
-        send_templated_email(
-            to=user.email,
-            template=f"meetings/email/meeting_{what}",
-            language=user.language,
-            time_zone=user.time_zone,
-            context={**_context(meeting), "user": user},
-        )
-
-
-@task
 def waitlist_promoted_email(*, registration_id: int) -> None:
     registration = (
         Registration.objects.select_related("meeting", "meeting__group", "user")

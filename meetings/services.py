@@ -125,7 +125,7 @@ def meeting_schedule(
         starts = [local.replace(tzinfo=zone).astimezone(dt.UTC) for local in rule]
     duration = ends_at - starts_at
     deadline_before = starts_at - registration_deadline if registration_deadline else None
-    first = None
+    created = []
     for start in starts:
         meeting = Meeting.objects.create(
             group=group,
@@ -144,31 +144,43 @@ def meeting_schedule(
         )
         for order, item in enumerate(agenda or []):
             AgendaItem.objects.create(meeting=meeting, order=order, **item)
-        first = first or meeting
-        if not draft:
-            _after_change(meeting, "scheduled", actor)
-    assert first is not None
-    return first
+        created.append(meeting)
+    if not draft:
+        _after_change(created, "scheduled", actor)
+    return created[0]
 
 
-def _after_change(meeting: Meeting, what: str, actor: User | None = None) -> None:
-    """Tell the members (at once, by e-mail too, unless they chose otherwise) and plan
-    the reminder once the transaction commits."""
+def _after_change(meetings: list[Meeting], what: str, actor: User | None = None) -> None:
+    """Tell the members once (at once, by e-mail too, unless they chose otherwise) about
+    the first of the meetings a change covers and how many there are — a series of 26
+    is one message, not 26 — and plan each meeting's reminder once the transaction
+    commits."""
     from groups.services.notifications import notify
 
-    meeting_id = meeting.pk
+    if not meetings:
+        return
+    first = meetings[0]
+    params = {"title": first.title, "starts_at": first.starts_at.isoformat()}
+    if len(meetings) > 1:
+        params["count"] = len(meetings)
     notify(
         kind=f"meeting_{what}",
-        group=meeting.group,
+        group=first.group,
         users=Membership.objects.active()
-        .filter(group_id=meeting.group_id)
+        .filter(group_id=first.group_id)
         .values_list("user_id", flat=True),
         actor=actor,
-        params={"title": meeting.title, "starts_at": meeting.starts_at.isoformat()},
-        url=meeting.get_absolute_url(),
+        params=params,
+        url=first.get_absolute_url(),
     )
     if what != "cancelled":
-        after_commit(lambda: tasks.reminder_plan(meeting_id=meeting_id))
+        meeting_ids = [meeting.pk for meeting in meetings]
+
+        def plan_reminders():
+            for meeting_id in meeting_ids:
+                tasks.reminder_plan(meeting_id=meeting_id)
+
+        after_commit(plan_reminders)
 
 
 @transaction.atomic
@@ -216,8 +228,11 @@ def meeting_update(
         target.sequence = F("sequence") + 1
         target.save()
         target.refresh_from_db(fields=["sequence"])
-        if target.status == Meeting.Status.SCHEDULED:
-            _after_change(target, "changed", actor)
+    _after_change(
+        [target for target in targets if target.status == Meeting.Status.SCHEDULED],
+        "changed",
+        actor,
+    )
     if meeting.capacity:
         _promote_waitlist(meeting)
     return meeting
@@ -230,7 +245,7 @@ def meeting_publish(*, actor: User, meeting: Meeting) -> Meeting:
         raise ServiceError(_("Only a draft can be published."), code="invalid")
     meeting.status = Meeting.Status.SCHEDULED
     meeting.save(update_fields=["status"])
-    _after_change(meeting, "scheduled", actor)
+    _after_change([meeting], "scheduled", actor)
     return meeting
 
 
@@ -250,13 +265,12 @@ def meeting_cancel(*, actor: User, meeting: Meeting, apply_to_series: bool = Fal
                 status=Meeting.Status.SCHEDULED,
             )
         )
+    public = [target for target in targets if target.status == Meeting.Status.SCHEDULED]
     for target in targets:
-        was_public = target.status == Meeting.Status.SCHEDULED
         target.status = Meeting.Status.CANCELLED
         target.sequence = F("sequence") + 1
         target.save(update_fields=["status", "sequence"])
-        if was_public:
-            _after_change(target, "cancelled", actor)
+    _after_change(public, "cancelled", actor)
     return meeting
 
 

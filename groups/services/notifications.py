@@ -121,6 +121,18 @@ def notification_text(notification: Notification, time_zone: str | None = None) 
         Kind.ROLE_CHANGED: _("Your role in “{group}” is now: {role}"),
         Kind.REMOVED: _("You have been removed from “{group}”"),
     }
+    if p.get("count"):  # one notice for several meetings of a series
+        texts |= {
+            Kind.MEETING_SCHEDULED: _(
+                "New meeting series “{title}” from {when} (meetings: {count})"
+            ),
+            Kind.MEETING_CHANGED: _(
+                "The meeting series “{title}” has changed: now from {when} (meetings: {count})"
+            ),
+            Kind.MEETING_CANCELLED: _(
+                "The meeting series “{title}” from {when} is cancelled (meetings: {count})"
+            ),
+        }
     role = p.get("role", "")
     if role:
         from groups.models import Role
@@ -134,6 +146,7 @@ def notification_text(notification: Notification, time_zone: str | None = None) 
         group=p.get("group", ""),
         when=when,
         role=role,
+        count=p.get("count", ""),
     )
 
 

@@ -13,9 +13,11 @@ from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
-from groups.models import Membership
+from groups.models import Membership, Notification
 from groups.services.errors import ServiceError
+from groups.services.notifications import notification_text
 from meetings import services, tasks
 from meetings.models import ActionItem, Meeting, Registration, ReminderSent
 
@@ -144,6 +146,40 @@ def test_editing_all_future_meetings_of_a_series(schedule, facilitator):
         .values_list("title", "sequence")
     )
     assert titles == [("Podatek od nieruchomości 2027", 0), ("Nowa nazwa", 1), ("Nowa nazwa", 1)]
+
+
+def test_a_series_is_announced_once_not_once_per_meeting(
+    schedule, facilitator, member, django_capture_on_commit_callbacks
+):
+    # A weekly meeting for half a year must not put 26 e-mails in every member's inbox.
+    first = schedule(repeat="weekly", repeat_count=4)
+    assert Meeting.objects.filter(series=first.series).count() == 4
+    assert [m.to for m in mail.outbox] == [[member.email]]
+    notice = Notification.objects.get(user=member)
+    assert (notice.kind, notice.url) == ("meeting_scheduled", first.get_absolute_url())
+    assert "4" in notification_text(notice)
+    # …while every meeting of the series still has its own reminder waiting.
+    planned = DBTaskResult.objects.filter(task_path=tasks.meeting_reminder.module_path)
+    assert planned.count() == 4
+
+    second = Meeting.objects.filter(series=first.series).order_by("starts_at")[1]
+    for change in (
+        lambda: services.meeting_update(
+            actor=facilitator, meeting=second, apply_to_series=True, title="Nowa nazwa"
+        ),
+        lambda: services.meeting_cancel(actor=facilitator, meeting=second, apply_to_series=True),
+    ):
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            change()
+        assert [m.to for m in mail.outbox] == [[member.email]]
+    assert list(
+        Notification.objects.filter(user=member).order_by("pk").values_list("kind", "url")
+    ) == [
+        ("meeting_scheduled", first.get_absolute_url()),
+        ("meeting_changed", second.get_absolute_url()),
+        ("meeting_cancelled", second.get_absolute_url()),
+    ]
 
 
 # --- Time zones -------------------------------------------------------------------------

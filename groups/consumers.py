@@ -2,12 +2,14 @@
 
 Thin on purpose: connect → access check → join the group's channel → accept; each frame
 is checked for shape, then goes through groups.access and one service. Events reach the
-socket as text serialised once by the service that wrote them.
+socket as text serialised once by the service that wrote them, through the process's hub
+(groups.hub): one subscription per group and process, not one per socket.
 """
 
 import asyncio
 import json
 import logging
+import random
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -24,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from groups import events, services
 from groups.access import Capability, GroupAccess, group_access, group_object_get
+from groups.hub import Hub, hub_for
 from groups.models import Membership, Message, Thread, User
 from groups.presence import presence
 from gwd import metrics
@@ -32,7 +35,6 @@ from gwd import metrics
 # many the socket is closed (4008) — a well-behaved client never comes near.
 FLOOD_WINDOW = 10.0
 TYPING_INTERVAL = 2.0
-PRESENCE_DELAY = 1.0
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +63,11 @@ class GroupConsumer(AsyncWebsocketConsumer):
     user: User
     group_id: int
     slug: str
+    hub: Hub
+    # Group frames that arrive while the socket is busy with a client frame (or still
+    # connecting) wait here, so they follow the reply and any replay, as they would if
+    # they came one by one through the consumer's own channel.
+    held: list[dict] | None = None
 
     # --- Life of a socket ---------------------------------------------------------
 
@@ -81,16 +88,21 @@ class GroupConsumer(AsyncWebsocketConsumer):
         self.frame_times: deque[float] = deque()
         self.last_typing = 0.0
         self.replayed_up_to = 0
-        self.presence_task: asyncio.Task | None = None
-        await self.channel_layer.group_add(events.group_channel(self.group_id), self.channel_name)
+        self.held = []
+        self.hub = hub_for(self.channel_layer)
         await self.channel_layer.group_add(events.user_channel(user.pk), self.channel_name)
         await self.channel_layer.group_add(
             events.member_channel(self.group_id, user.pk), self.channel_name
         )
+        await self.hub.attach(self.group_id, self)
         await self.accept()
         await presence().join(self.group_id, user.pk, self.channel_name)
-        await self._broadcast_presence()
-        await self._send_heartbeat()
+        self.hub.presence_changed(self.group_id)
+        await self._send({"type": "presence", "online": await presence().online(self.group_id)})
+        # Fresh at connect: a list page takes its starting seq from this heartbeat.
+        seq = await database_sync_to_async(events.latest_seq)(self.group_id)
+        await self._send({"type": "heartbeat", "seq": seq})
+        await self._release_held()
         self.heartbeat_task = asyncio.create_task(self._heartbeat_loop())
 
     async def disconnect(self, code: int) -> None:
@@ -98,34 +110,39 @@ class GroupConsumer(AsyncWebsocketConsumer):
             return  # refused at the handshake
         if task := getattr(self, "heartbeat_task", None):
             task.cancel()
-        await self.channel_layer.group_discard(
-            events.group_channel(self.group_id), self.channel_name
-        )
+        await self.hub.detach(self.group_id, self)
         await self.channel_layer.group_discard(events.user_channel(self.user.pk), self.channel_name)
         await self.channel_layer.group_discard(
             events.member_channel(self.group_id, self.user.pk), self.channel_name
         )
         await presence().leave(self.group_id, self.user.pk, self.channel_name)
-        await self._broadcast_presence()
+        self.hub.presence_changed(self.group_id)
 
     async def _heartbeat_loop(self) -> None:
+        # The first beat comes after a random part of the interval: sockets that connected
+        # together (a meeting starting) do not all beat in the same instant ever after.
+        await asyncio.sleep(settings.HEARTBEAT_SECONDS * random.uniform(0.5, 1))  # noqa: S311
         while True:
-            await asyncio.sleep(settings.HEARTBEAT_SECONDS)
             try:
                 await presence().join(self.group_id, self.user.pk, self.channel_name)
-                await self._send_heartbeat()
+                seq = await self.hub.latest_seq(self.group_id)
+                await self._send({"type": "heartbeat", "seq": seq})
             except asyncio.CancelledError:
                 raise
             except Exception:  # an outage must not silence the socket for good
                 logger.warning("heartbeat failed", exc_info=True)
-
-    async def _send_heartbeat(self) -> None:
-        seq = await database_sync_to_async(events.latest_seq)(self.group_id)
-        await self._send({"type": "heartbeat", "seq": seq})
+            await asyncio.sleep(settings.HEARTBEAT_SECONDS)
 
     # --- Frames from the client ---------------------------------------------------
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):
+        self.held = []
+        try:
+            await self._receive(text_data, bytes_data)
+        finally:
+            await self._release_held()
+
+    async def _receive(self, text_data: str | None, bytes_data: bytes | None) -> None:
         client_id = None
         try:
             if text_data is None:
@@ -378,6 +395,17 @@ class GroupConsumer(AsyncWebsocketConsumer):
     # --- Frames from the channel layer --------------------------------------------
 
     async def group_frame(self, event: dict) -> None:
+        if self.held is not None:
+            self.held.append(event)
+            return
+        await self._deliver(event)
+
+    async def _release_held(self) -> None:
+        while self.held:
+            await self._deliver(self.held.pop(0))
+        self.held = None
+
+    async def _deliver(self, event: dict) -> None:
         seq = event.get("seq")
         if seq is not None and seq <= self.replayed_up_to:
             return  # already sent by a replay
@@ -388,12 +416,3 @@ class GroupConsumer(AsyncWebsocketConsumer):
 
     async def _send(self, frame: dict) -> None:
         await self.send(text_data=events.frame_text(frame))
-
-    # --- Presence -----------------------------------------------------------------
-
-    async def _broadcast_presence(self) -> None:
-        online = await presence().online(self.group_id)
-        text = events.frame_text({"type": "presence", "online": online})
-        await self.channel_layer.group_send(
-            events.group_channel(self.group_id), {"type": "group.frame", "text": text}
-        )

@@ -1,5 +1,6 @@
 """ASGI entry point: Django for HTTP (static files included), Channels for websockets."""
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -23,3 +24,12 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# A process holding a thousand sockets keeps a large heap of long-lived objects, and with
+# the default thresholds Python scanned all of it every few seconds: 240 ms pauses under
+# the fan-out benchmark (docs/performance.md). What exists once the application is loaded
+# is frozen out of collection, and young collections run less often, so fewer short-lived
+# frames survive into the old generation and trigger full scans.
+gc.collect()
+gc.freeze()
+gc.set_threshold(50_000, 20, 10)

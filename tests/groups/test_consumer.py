@@ -1,17 +1,20 @@
 """The group socket, end to end through the ASGI application (docs/protocol.md)."""
 
+import asyncio
 import contextlib
 import json
 from datetime import timedelta
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
 from groups import events, services
+from groups.hub import hub_for
 from groups.models import Event, Membership, Message, Role
 from gwd.asgi import application
 
@@ -480,3 +483,67 @@ async def test_a_database_outage_gets_an_error_frame_and_writes_nothing(
     assert (error["code"], error["retry_after"]) == ("unavailable", 30)
     assert "refused" not in error["detail"]
     await socket.close()
+
+
+# --- One subscription per process (groups.hub) --------------------------------------
+
+
+async def group_channel_members(group) -> int:
+    """How many channels the layer has in the group's channel (in-memory or Redis)."""
+    layer = get_channel_layer()
+    name = events.group_channel(group.pk)
+    if hasattr(layer, "groups"):  # the in-memory layer
+        return len(layer.groups.get(name, {}))
+    async with layer.connection(layer.consistent_hash(name)) as connection:
+        return await connection.zcard(layer._group_key(name))
+
+
+async def test_a_process_is_in_the_group_channel_once_whatever_its_sockets(
+    connect, member, facilitator, observer, group, thread
+):
+    sockets = [(await connect(user, group))[1] for user in (member, facilitator, observer)]
+    assert await group_channel_members(group) == 1
+    await sockets[0].send(
+        {"type": "message.send", "thread": thread.pk, "body": "raz", "client_id": "h1"}
+    )
+    for socket in sockets:
+        assert (await socket.receive("message.new"))["message"]["body"] == "raz"
+    for socket in sockets:
+        await socket.close()
+    assert await group_channel_members(group) == 0
+
+
+async def test_the_sender_hears_the_ack_before_its_own_message(connect, member, group, thread):
+    _, anna = await connect(member, group)
+    await anna.send({"type": "message.send", "thread": thread.pk, "body": "a", "client_id": "o"})
+    assert (await anna.receive())["type"] == "message.ack"
+    assert (await anna.receive())["type"] == "message.new"
+    await anna.close()
+
+
+async def test_presence_is_announced_once_for_many_arrivals(
+    connect, member, facilitator, observer, group
+):
+    _, anna = await connect(member, group)
+    assert (await anna.receive("presence"))["online"] == [member.pk]  # her own, at once
+    for user in (facilitator, observer, member):
+        await connect(user, group)
+    announced = await anna.receive("presence")
+    assert announced["online"] == sorted([member.pk, facilitator.pk, observer.pk])
+    later = []  # one announcement for the three arrivals, none after it
+    while not await anna.communicator.receive_nothing(timeout=1.5):
+        later.append(json.loads((await anna.communicator.receive_output())["text"])["type"])
+    assert "presence" not in later
+    await anna.close()
+
+
+async def test_heartbeats_read_the_latest_seq_once_per_interval(facilitator, group, thread):
+    hub = hub_for(get_channel_layer())
+    first = await asyncio.gather(*(hub.latest_seq(group.pk) for _ in range(20)))
+    assert first == [2] * 20
+    await sync_to_async(services.message_send)(
+        actor=facilitator, thread=thread, body="nowe", client_id="s"
+    )
+    assert await hub.latest_seq(group.pk) == 2  # the memory is fresh enough still
+    hub.seqs[group.pk] = (0.0, 2)  # as if the interval had passed
+    assert await hub.latest_seq(group.pk) == 3

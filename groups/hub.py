@@ -1,0 +1,174 @@
+"""One subscription per group and process: the channel layer carries a group's frame to
+each daphne process once, and the process hands the same text to each of its sockets.
+
+Why not put every socket in the layer's group, as the Channels tutorial does: then an
+event is copied N times through the layer (N list pushes and N reads from Redis), and
+each copy is dispatched through the consumer, which in Channels 4.2+ hops to the database
+thread to close old connections before every handler — N thread hops per event, all
+queued on one thread. With a thousand members online that is the whole budget.
+
+The hub also keeps per process and group what does not need to be per socket: presence
+broadcasts, coalesced to one per PRESENCE_DELAY, and the group's latest event number for
+heartbeats, read from the database at most once per fifth of the heartbeat interval.
+"""
+
+import asyncio
+import contextlib
+import logging
+import time
+import weakref
+from typing import Protocol
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+
+from groups import events
+from groups.presence import presence
+
+PRESENCE_DELAY = 1.0
+RETRY_CAP = 5.0
+
+logger = logging.getLogger(__name__)
+
+
+class Socket(Protocol):
+    async def group_frame(self, event: dict) -> None: ...
+
+
+class Subscription:
+    """The process's place in one group's channel, and the task that reads it."""
+
+    def __init__(self, hub: "Hub", group_id: int, channel: str):
+        self.hub = hub
+        self.group_id = group_id
+        self.channel = channel
+        self.task = asyncio.create_task(self._read())
+
+    @classmethod
+    async def open(cls, hub: "Hub", group_id: int) -> "Subscription":
+        # The default prefix: channels-redis reads all of a process's channels with one
+        # receive loop only when they share it (another prefix would wait on its lock).
+        channel = await hub.layer.new_channel()
+        await hub.layer.group_add(events.group_channel(group_id), channel)
+        return cls(hub, group_id, channel)
+
+    async def close(self) -> None:
+        self.task.cancel()
+        try:
+            await self.hub.layer.group_discard(events.group_channel(self.group_id), self.channel)
+        except Exception:  # the group entry expires by itself; nothing is lost
+            logger.warning("could not leave the group channel", exc_info=True)
+
+    async def _read(self) -> None:
+        delay = 0.1
+        while True:
+            try:
+                message = await self.hub.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # The layer is down (Redis restarting). Clients notice missed events by
+                # the heartbeat and resume; rejoin in case the group entry was lost.
+                logger.warning("group channel unreadable; retrying", exc_info=True)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RETRY_CAP)
+                with contextlib.suppress(Exception):  # still down: the next receive says so
+                    await self.hub.layer.group_add(
+                        events.group_channel(self.group_id), self.channel
+                    )
+                continue
+            delay = 0.1
+            await self.hub.deliver(self.group_id, message)
+
+
+class Hub:
+    def __init__(self, layer):
+        self.layer = layer
+        self.sockets: dict[int, set[Socket]] = {}
+        self.subscriptions: dict[int, Subscription] = {}
+        self.lock = asyncio.Lock()
+        self.presence_pending: dict[int, asyncio.Task] = {}
+        self.seqs: dict[int, tuple[float, int]] = {}
+        self.seq_reads: dict[int, asyncio.Future] = {}
+
+    async def attach(self, group_id: int, socket: Socket) -> None:
+        """From now on the socket gets the group's frames (the layer has the process in
+        the group before this returns)."""
+        async with self.lock:
+            if group_id not in self.subscriptions:
+                self.subscriptions[group_id] = await Subscription.open(self, group_id)
+            self.sockets.setdefault(group_id, set()).add(socket)
+
+    async def detach(self, group_id: int, socket: Socket) -> None:
+        async with self.lock:
+            sockets = self.sockets.get(group_id, set())
+            sockets.discard(socket)
+            if not sockets:
+                self.sockets.pop(group_id, None)
+                if subscription := self.subscriptions.pop(group_id, None):
+                    await subscription.close()
+
+    async def deliver(self, group_id: int, message: dict) -> None:
+        if (seq := message.get("seq")) is not None:
+            self._saw_seq(group_id, seq)
+        for socket in list(self.sockets.get(group_id, ())):
+            try:
+                await socket.group_frame(message)
+            except Exception:  # one broken socket must not starve the others
+                logger.warning("could not deliver a frame to a socket", exc_info=True)
+
+    # --- Presence -----------------------------------------------------------------
+
+    def presence_changed(self, group_id: int) -> None:
+        """Someone came or went: tell the group once PRESENCE_DELAY has gathered the
+        other comings and goings (a meeting's start brings hundreds at once)."""
+        if group_id not in self.presence_pending:
+            self.presence_pending[group_id] = asyncio.create_task(self._announce(group_id))
+
+    async def _announce(self, group_id: int) -> None:
+        try:
+            await asyncio.sleep(PRESENCE_DELAY)
+        finally:
+            self.presence_pending.pop(group_id, None)
+        online = await presence().online(group_id)
+        text = events.frame_text({"type": "presence", "online": online})
+        try:
+            await self.layer.group_send(
+                events.group_channel(group_id), {"type": "group.frame", "text": text}
+            )
+        except Exception:
+            logger.warning("presence not announced", exc_info=True)
+
+    # --- The latest event number, for heartbeats ----------------------------------
+
+    async def latest_seq(self, group_id: int) -> int:
+        """The group's latest seq, read from the database at most once per fifth of the
+        heartbeat interval per process (5 s by default). Stale by that much at worst: a
+        client then notices a lost event at the next heartbeat instead of this one."""
+        cached = self.seqs.get(group_id)
+        if cached and time.monotonic() - cached[0] < settings.HEARTBEAT_SECONDS / 5:
+            return cached[1]
+        if (reading := self.seq_reads.get(group_id)) is None:
+            reading = self.seq_reads[group_id] = asyncio.ensure_future(
+                database_sync_to_async(events.latest_seq)(group_id)
+            )
+            reading.add_done_callback(lambda _: self.seq_reads.pop(group_id, None))
+        seq = await asyncio.shield(reading)
+        self._saw_seq(group_id, seq, fresh=True)
+        return self.seqs[group_id][1]
+
+    def _saw_seq(self, group_id: int, seq: int, *, fresh: bool = False) -> None:
+        read_at, known = self.seqs.get(group_id, (0.0, 0))
+        self.seqs[group_id] = (time.monotonic() if fresh else read_at, max(known, seq))
+
+
+# A hub per event loop and channel layer: tests run many loops and fresh layers.
+_hubs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def hub_for(layer) -> Hub:
+    loop = asyncio.get_running_loop()
+    hubs = _hubs.setdefault(loop, weakref.WeakKeyDictionary())
+    if (hub := hubs.get(layer)) is None:
+        hub = hubs[layer] = Hub(layer)
+    return hub

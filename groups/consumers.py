@@ -42,6 +42,10 @@ CLOSE_GONE = 4404  # no longer a member (or the group is gone)
 CLOSE_FLOOD = 4008
 
 
+class _Gone(Exception):
+    """The socket's person is no longer a member (or the group is gone)."""
+
+
 class FrameError(Exception):
     def __init__(self, code: str, detail: str, *, retry_after: int | None = None):
         super().__init__(detail)
@@ -90,11 +94,10 @@ class GroupConsumer(AsyncWebsocketConsumer):
         self.replayed_up_to = 0
         self.held = []
         self.hub = hub_for(self.channel_layer)
-        await self.channel_layer.group_add(events.user_channel(user.pk), self.channel_name)
         await self.channel_layer.group_add(
             events.member_channel(self.group_id, user.pk), self.channel_name
         )
-        await self.hub.attach(self.group_id, self)
+        await self.hub.attach(self.group_id, user.pk, self)
         await self.accept()
         await presence().join(self.group_id, user.pk, self.channel_name)
         self.hub.presence_changed(self.group_id)
@@ -110,8 +113,7 @@ class GroupConsumer(AsyncWebsocketConsumer):
             return  # refused at the handshake
         if task := getattr(self, "heartbeat_task", None):
             task.cancel()
-        await self.hub.detach(self.group_id, self)
-        await self.channel_layer.group_discard(events.user_channel(self.user.pk), self.channel_name)
+        await self.hub.detach(self.group_id, self.user.pk, self)
         await self.channel_layer.group_discard(
             events.member_channel(self.group_id, self.user.pk), self.channel_name
         )
@@ -186,8 +188,7 @@ class GroupConsumer(AsyncWebsocketConsumer):
             )
 
     async def _call(self, function: Callable, **kwargs):
-        """Run a sync access check or service in the user's language; map refusals to
-        error codes. Losing access to the group closes the socket."""
+        """Run sync database work in the user's language; map refusals to error codes."""
 
         def run():
             with translation.override(self.language):
@@ -215,18 +216,23 @@ class GroupConsumer(AsyncWebsocketConsumer):
         with translation.override(self.language):
             return str(text)
 
-    async def _access(self, capability: Capability) -> GroupAccess:
-        try:
-            return await self._call(
-                group_access, user=self.user, slug=self.slug, capability=capability
-            )
-        except FrameError as error:
-            if error.code == "not_found":
-                await self.close(code=CLOSE_GONE)
-            raise
+    async def _act(self, capability: Capability, work: Callable[[GroupAccess], object]):
+        """Check the capability again, then run `work(access)`, in one trip to the
+        database thread: each trip is a thread hop with Channels closing old connections
+        on both sides. Losing access to the group closes the socket."""
 
-    async def _object(self, access: GroupAccess, queryset, pk: object, **kwargs):
-        return await self._call(group_object_get, access=access, queryset=queryset, pk=pk, **kwargs)
+        def run():
+            try:
+                access = group_access(user=self.user, slug=self.slug, capability=capability)
+            except Http404:
+                raise _Gone from None
+            return work(access)
+
+        try:
+            return await self._call(run)
+        except _Gone:
+            await self.close(code=CLOSE_GONE)
+            raise FrameError("not_found", self._t(_("Not found."))) from None
 
     # --- Actions ------------------------------------------------------------------
 
@@ -234,35 +240,45 @@ class GroupConsumer(AsyncWebsocketConsumer):
         thread_id = _field(frame, "thread", int)
         body = _field(frame, "body", str)
         client_id = _field(frame, "client_id", str)
-        access = await self._access(Capability.POST)
-        thread = await self._object(access, Thread.objects.select_related("group"), thread_id)
-        message, _created = await self._call(
-            services.message_send, actor=self.user, thread=thread, body=body, client_id=client_id
-        )
+
+        def send(access):
+            thread = group_object_get(
+                access=access, queryset=Thread.objects.select_related("group"), pk=thread_id
+            )
+            return services.message_send(
+                actor=self.user, thread=thread, body=body, client_id=client_id
+            )
+
+        message, _created = await self._act(Capability.POST, send)
         ack = {"type": "message.ack", "client_id": client_id, "id": message.pk, "seq": message.seq}
         if message.is_held:
             ack["held"] = True
         await self._send(ack)
 
+    async def _message_action(self, frame, capability, field, service, **kwargs) -> None:
+        """Fetch the message named by `field` and call `service` on it."""
+        message_id = _field(frame, field, int)
+
+        def act(access):
+            message = group_object_get(
+                access=access, queryset=Message.objects.select_related("group"), pk=message_id
+            )
+            return service(actor=self.user, message=message, **kwargs)
+
+        await self._act(capability, act)
+
     async def on_message_edit(self, frame: dict) -> None:
-        message_id = _field(frame, "id", int)
         body = _field(frame, "body", str)
-        access = await self._access(Capability.POST)
-        message = await self._object(access, Message.objects.all(), message_id)
-        await self._call(services.message_edit, actor=self.user, message=message, body=body)
+        await self._message_action(frame, Capability.POST, "id", services.message_edit, body=body)
 
     async def on_message_delete(self, frame: dict) -> None:
-        message_id = _field(frame, "id", int)
-        access = await self._access(Capability.VIEW)
-        message = await self._object(access, Message.objects.all(), message_id)
-        await self._call(services.message_delete, actor=self.user, message=message)
+        await self._message_action(frame, Capability.VIEW, "id", services.message_delete)
 
     async def on_reaction_toggle(self, frame: dict) -> None:
-        message_id = _field(frame, "message", int)
         emoji = _field(frame, "emoji", str)
-        access = await self._access(Capability.POST)
-        message = await self._object(access, Message.objects.all(), message_id)
-        await self._call(services.reaction_toggle, actor=self.user, message=message, emoji=emoji)
+        await self._message_action(
+            frame, Capability.POST, "message", services.reaction_toggle, emoji=emoji
+        )
 
     async def on_typing(self, frame: dict) -> None:
         thread_id = _field(frame, "thread", int)
@@ -270,8 +286,12 @@ class GroupConsumer(AsyncWebsocketConsumer):
         if now - self.last_typing < TYPING_INTERVAL:
             return  # typing is a hint: extra ones are dropped, not refused
         self.last_typing = now
-        access = await self._access(Capability.POST)
-        await self._object(access, Thread.objects.all(), thread_id)
+        await self._act(
+            Capability.POST,
+            lambda access: group_object_get(
+                access=access, queryset=Thread.objects.all(), pk=thread_id
+            ),
+        )
         text = events.frame_text(
             {
                 "type": "typing",
@@ -283,12 +303,19 @@ class GroupConsumer(AsyncWebsocketConsumer):
             events.group_channel(self.group_id), {"type": "group.frame", "text": text}
         )
 
-    async def on_read(self, frame: dict) -> None:
+    async def _thread_action(self, frame, capability, service, **kwargs) -> None:
+        """Fetch the thread named by "thread" and call `service` on it."""
         thread_id = _field(frame, "thread", int)
+
+        def act(access):
+            thread = group_object_get(access=access, queryset=Thread.objects.all(), pk=thread_id)
+            return service(actor=self.user, thread=thread, **kwargs)
+
+        await self._act(capability, act)
+
+    async def on_read(self, frame: dict) -> None:
         seq = _field(frame, "seq", int)
-        access = await self._access(Capability.VIEW)
-        thread = await self._object(access, Thread.objects.all(), thread_id)
-        await self._call(services.thread_read, actor=self.user, thread=thread, seq=seq)
+        await self._thread_action(frame, Capability.VIEW, services.thread_read, seq=seq)
 
     async def on_resume(self, frame: dict) -> None:
         """Replay what the client missed after `after`, in order, or tell it to reload.
@@ -300,9 +327,10 @@ class GroupConsumer(AsyncWebsocketConsumer):
         after = _field(frame, "after", int)
         if after < 0:
             raise FrameError("invalid", _("“after” cannot be negative."))
-        await self._access(Capability.VIEW)
         limit = settings.RESUME_LIMIT
-        missed = await database_sync_to_async(events.events_after)(self.group_id, after, limit + 1)
+        missed = await self._act(
+            Capability.VIEW, lambda access: events.events_after(self.group_id, after, limit + 1)
+        )
         await sync_to_async(metrics.count)("resumes")
         if len(missed) > limit:
             await sync_to_async(metrics.count)("resyncs")
@@ -315,64 +343,61 @@ class GroupConsumer(AsyncWebsocketConsumer):
             await sync_to_async(metrics.count)("events_replayed", len(missed))
 
     async def on_message_report(self, frame: dict) -> None:
-        message_id = _field(frame, "id", int)
         reason = _field(frame, "reason", str)
         text = frame.get("text", "")
-        access = await self._access(Capability.VIEW)
-        message = await self._object(access, Message.objects.select_related("group"), message_id)
-        await self._call(
-            services.report_create, actor=self.user, message=message, reason=reason, text=text
+        await self._message_action(
+            frame, Capability.VIEW, "id", services.report_create, reason=reason, text=text
         )
-        await self._send({"type": "report.ack", "id": message_id})
+        await self._send({"type": "report.ack", "id": frame["id"]})
 
     # --- Moderation (facilitators) ------------------------------------------------
 
     async def on_message_hide(self, frame: dict) -> None:
-        message_id = _field(frame, "id", int)
         reason = _field(frame, "reason", str)
-        access = await self._access(Capability.MODERATE)
-        message = await self._object(access, Message.objects.all(), message_id)
-        await self._call(services.message_hide, actor=self.user, message=message, reason=reason)
+        await self._message_action(
+            frame, Capability.MODERATE, "id", services.message_hide, reason=reason
+        )
 
     async def on_message_unhide(self, frame: dict) -> None:
-        message_id = _field(frame, "id", int)
-        access = await self._access(Capability.MODERATE)
-        message = await self._object(access, Message.objects.all(), message_id)
-        await self._call(services.message_unhide, actor=self.user, message=message)
-
-    async def _thread_action(self, frame: dict, action: str) -> None:
-        thread_id = _field(frame, "thread", int)
-        access = await self._access(Capability.MODERATE)
-        thread = await self._object(access, Thread.objects.all(), thread_id)
-        await self._call(services.thread_moderate, actor=self.user, thread=thread, action=action)
+        await self._message_action(frame, Capability.MODERATE, "id", services.message_unhide)
 
     async def on_thread_lock(self, frame: dict) -> None:
-        await self._thread_action(frame, "lock")
+        await self._thread_action(
+            frame, Capability.MODERATE, services.thread_moderate, action="lock"
+        )
 
     async def on_thread_unlock(self, frame: dict) -> None:
-        await self._thread_action(frame, "unlock")
+        await self._thread_action(
+            frame, Capability.MODERATE, services.thread_moderate, action="unlock"
+        )
 
     async def on_thread_pin(self, frame: dict) -> None:
-        await self._thread_action(frame, "pin")
+        await self._thread_action(
+            frame, Capability.MODERATE, services.thread_moderate, action="pin"
+        )
 
     async def on_thread_unpin(self, frame: dict) -> None:
-        await self._thread_action(frame, "unpin")
+        await self._thread_action(
+            frame, Capability.MODERATE, services.thread_moderate, action="unpin"
+        )
 
     async def on_member_mute(self, frame: dict) -> None:
         user_id = _field(frame, "user", int)
         minutes = _field(frame, "minutes", int)
         reason = frame.get("reason", "")
-        access = await self._access(Capability.MODERATE)
-        membership = await self._object(
-            access, Membership.objects.active(), user_id, pk_field="user_id"
-        )
-        await self._call(
-            services.member_mute,
-            actor=self.user,
-            membership=membership,
-            minutes=minutes,
-            reason=reason,
-        )
+
+        def mute(access):
+            membership = group_object_get(
+                access=access,
+                queryset=Membership.objects.active(),
+                pk=user_id,
+                pk_field="user_id",
+            )
+            return services.member_mute(
+                actor=self.user, membership=membership, minutes=minutes, reason=reason
+            )
+
+        await self._act(Capability.MODERATE, mute)
 
     handlers: dict[str, Callable[["GroupConsumer", dict], Awaitable[None]]] = {
         "message.send": on_message_send,

@@ -21,8 +21,9 @@ def group_channel(group_id: int) -> str:
     return f"group.{group_id}"
 
 
-def user_channel(user_id: int) -> str:
-    return f"user.{user_id}"
+def users_channel() -> str:
+    """Every process's hub listens here for frames meant for particular people."""
+    return "users"
 
 
 def member_channel(group_id: int, user_id: int) -> str:
@@ -75,12 +76,17 @@ def send_to_group(group_id: int, text: str, *, seq: int | None = None) -> None:
         )
 
 
-def send_to_user(user_id: int, frame: dict[str, Any]) -> None:
+def send_to_users(frames: dict[int, dict[str, Any]]) -> None:
+    """A frame for each of these people, to every socket they have open, in one message
+    to each process however many people it names."""
     layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(
-            user_channel(user_id), {"type": "group.frame", "text": frame_text(frame)}
-        )
+    if layer is not None and frames:
+        texts = {str(user_id): frame_text(frame) for user_id, frame in frames.items()}
+        async_to_sync(layer.group_send)(users_channel(), {"type": "users.frames", "frames": texts})
+
+
+def send_to_user(user_id: int, frame: dict[str, Any]) -> None:
+    send_to_users({user_id: frame})
 
 
 def close_member_sockets(group_id: int, user_id: int) -> None:

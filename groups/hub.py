@@ -7,6 +7,10 @@ each copy is dispatched through the consumer, which in Channels 4.2+ hops to the
 thread to close old connections before every handler — N thread hops per event, all
 queued on one thread. With a thousand members online that is the whole budget.
 
+Frames for particular people (their bell, a mention, why a message of theirs was hidden)
+take the same road: one message per process for all the people it names, on a channel
+every process subscribes to once, instead of one per person and socket.
+
 The hub also keeps per process and group what does not need to be per socket: presence
 broadcasts, coalesced to one per PRESENCE_DELAY, and the group's latest event number for
 heartbeats, read from the database at most once per fifth of the heartbeat interval.
@@ -35,29 +39,35 @@ class Socket(Protocol):
     async def group_frame(self, event: dict) -> None: ...
 
 
-class Subscription:
-    """The process's place in one group's channel, and the task that reads it."""
+USERS = None  # the key of the people channel's subscription (groups have int keys)
 
-    def __init__(self, hub: "Hub", group_id: int, channel: str):
+
+class Subscription:
+    """The process's place in one channel group of the layer (a group's channel, or the
+    channel of frames for particular people), and the task that reads it."""
+
+    def __init__(self, hub: "Hub", key: int | None, name: str, channel: str):
         self.hub = hub
-        self.group_id = group_id
+        self.key = key
+        self.name = name
         self.channel = channel
         self.task = asyncio.create_task(self._read())
 
     @classmethod
-    async def open(cls, hub: "Hub", group_id: int) -> "Subscription":
+    async def open(cls, hub: "Hub", key: int | None) -> "Subscription":
+        name = events.users_channel() if key is USERS else events.group_channel(key)
         # The default prefix: channels-redis reads all of a process's channels with one
         # receive loop only when they share it (another prefix would wait on its lock).
         channel = await hub.layer.new_channel()
-        await hub.layer.group_add(events.group_channel(group_id), channel)
-        return cls(hub, group_id, channel)
+        await hub.layer.group_add(name, channel)
+        return cls(hub, key, name, channel)
 
     async def close(self) -> None:
         self.task.cancel()
         try:
-            await self.hub.layer.group_discard(events.group_channel(self.group_id), self.channel)
+            await self.hub.layer.group_discard(self.name, self.channel)
         except Exception:  # the group entry expires by itself; nothing is lost
-            logger.warning("could not leave the group channel", exc_info=True)
+            logger.warning("could not leave %s", self.name, exc_info=True)
 
     async def _read(self) -> None:
         delay = 0.1
@@ -69,49 +79,68 @@ class Subscription:
             except Exception:
                 # The layer is down (Redis restarting). Clients notice missed events by
                 # the heartbeat and resume; rejoin in case the group entry was lost.
-                logger.warning("group channel unreadable; retrying", exc_info=True)
+                logger.warning("%s unreadable; retrying", self.name, exc_info=True)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, RETRY_CAP)
                 with contextlib.suppress(Exception):  # still down: the next receive says so
-                    await self.hub.layer.group_add(
-                        events.group_channel(self.group_id), self.channel
-                    )
+                    await self.hub.layer.group_add(self.name, self.channel)
                 continue
             delay = 0.1
-            await self.hub.deliver(self.group_id, message)
+            if self.key is USERS:
+                await self.hub.deliver_to_users(message)
+            else:
+                await self.hub.deliver(self.key, message)
 
 
 class Hub:
     def __init__(self, layer):
         self.layer = layer
         self.sockets: dict[int, set[Socket]] = {}
-        self.subscriptions: dict[int, Subscription] = {}
+        self.by_user: dict[int, set[Socket]] = {}
+        self.subscriptions: dict[int | None, Subscription] = {}
         self.lock = asyncio.Lock()
         self.presence_pending: dict[int, asyncio.Task] = {}
         self.seqs: dict[int, tuple[float, int]] = {}
         self.seq_reads: dict[int, asyncio.Future] = {}
 
-    async def attach(self, group_id: int, socket: Socket) -> None:
-        """From now on the socket gets the group's frames (the layer has the process in
-        the group before this returns)."""
+    async def attach(self, group_id: int, user_id: int, socket: Socket) -> None:
+        """From now on the socket gets the group's frames and those sent to its person
+        (the layer has the process in both before this returns)."""
         async with self.lock:
-            if group_id not in self.subscriptions:
-                self.subscriptions[group_id] = await Subscription.open(self, group_id)
+            for key in (USERS, group_id):
+                if key not in self.subscriptions:
+                    self.subscriptions[key] = await Subscription.open(self, key)
             self.sockets.setdefault(group_id, set()).add(socket)
+            self.by_user.setdefault(user_id, set()).add(socket)
 
-    async def detach(self, group_id: int, socket: Socket) -> None:
+    async def detach(self, group_id: int, user_id: int, socket: Socket) -> None:
         async with self.lock:
-            sockets = self.sockets.get(group_id, set())
-            sockets.discard(socket)
-            if not sockets:
-                self.sockets.pop(group_id, None)
-                if subscription := self.subscriptions.pop(group_id, None):
+            for index, key in ((self.sockets, group_id), (self.by_user, user_id)):
+                index.get(key, set()).discard(socket)
+                if not index.get(key, True):
+                    del index[key]
+            closing = [] if group_id in self.sockets else [group_id]
+            if not self.sockets:
+                closing.append(USERS)
+            for key in closing:
+                if subscription := self.subscriptions.pop(key, None):
                     await subscription.close()
 
     async def deliver(self, group_id: int, message: dict) -> None:
         if (seq := message.get("seq")) is not None:
             self._saw_seq(group_id, seq)
-        for socket in list(self.sockets.get(group_id, ())):
+        await self._hand(self.sockets.get(group_id, ()), message)
+
+    async def deliver_to_users(self, message: dict) -> None:
+        """{"frames": {user id: text}}: each text to every socket of that person here."""
+        for user_id, text in message["frames"].items():
+            sockets = self.by_user.get(int(user_id))
+            if sockets:
+                await self._hand(sockets, {"type": "group.frame", "text": text})
+
+    @staticmethod
+    async def _hand(sockets, message: dict) -> None:
+        for socket in list(sockets):
             try:
                 await socket.group_frame(message)
             except Exception:  # one broken socket must not starve the others

@@ -230,8 +230,7 @@ def _notify_mentions(message: Message, user_ids: list[int], already: set[int]) -
         "group": message.group_id,
         "author": message.author.full_name if message.author else "",
     }
-    for uid in new:
-        after_commit(lambda uid=uid: events.send_to_user(uid, frame))
+    after_commit(lambda: events.send_to_users(dict.fromkeys(new, frame)))
     if new:
         from groups.services.notifications import notify
 

@@ -81,10 +81,10 @@ def notify(
 
 def _push(user_ids: list[int]) -> None:
     """The new bell count to every open socket of these people."""
-    for user_id, unread in User.objects.filter(pk__in=user_ids).values_list(
-        "pk", "unread_notifications"
-    ):
-        events.send_to_user(user_id, {"type": "notification", "unread": unread})
+    counts = User.objects.filter(pk__in=user_ids).values_list("pk", "unread_notifications")
+    events.send_to_users(
+        {user_id: {"type": "notification", "unread": unread} for user_id, unread in counts}
+    )
 
 
 @transaction.atomic

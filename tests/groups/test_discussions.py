@@ -215,7 +215,7 @@ def test_a_mention_notifies_only_group_members(
     member, observer, outsider, thread, django_capture_on_commit_callbacks
 ):
     with (
-        mock.patch.object(events, "send_to_user") as notify,
+        mock.patch.object(events, "send_to_users") as push,
         django_capture_on_commit_callbacks(execute=True),
     ):
         message = send(
@@ -224,9 +224,10 @@ def test_a_mention_notifies_only_group_members(
             body=f"@**{observer.full_name}** i @**{outsider.full_name}**, zobaczcie.",
         )
     assert list(Mention.objects.values_list("user_id", flat=True)) == [observer.pk]
-    mentions = [c.args[0] for c in notify.call_args_list if c.args[1]["type"] == "mention"]
+    sent = [(uid, frame) for c in push.call_args_list for uid, frame in c.args[0].items()]
+    mentions = [uid for uid, frame in sent if frame["type"] == "mention"]
     assert mentions == [observer.pk]
-    bells = [c.args[0] for c in notify.call_args_list if c.args[1]["type"] == "notification"]
+    bells = [uid for uid, frame in sent if frame["type"] == "notification"]
     # The mentioned member's bell, and the thread starter's (a reply); never the outsider's.
     assert observer.pk in bells and outsider.pk not in bells
     assert f'data-user="{observer.pk}"' in message.html

@@ -87,11 +87,16 @@ def test_a_live_bell_frame_goes_to_the_person(
     from groups import events
 
     with (
-        mock.patch.object(events, "send_to_user") as push,
+        mock.patch.object(events, "send_to_users") as push,
         django_capture_on_commit_callbacks(execute=True),
     ):
         post(member, thread, "odpowiedź", "z")
-    frames = [c.args for c in push.call_args_list if c.args[1]["type"] == "notification"]
+    frames = [
+        (uid, frame)
+        for c in push.call_args_list
+        for uid, frame in c.args[0].items()
+        if frame["type"] == "notification"
+    ]
     assert frames == [(facilitator.pk, {"type": "notification", "unread": 1})]
 
 

@@ -128,7 +128,17 @@ class Document(models.Model):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         ordering = ["-updated_at", "-pk"]
-        indexes = [models.Index(fields=["group", "deleted_at", "-updated_at"])]
+        indexes = [
+            models.Index(fields=["group", "deleted_at", "-updated_at"]),
+            # The latest documents of a group (dashboard, library) in list order, read
+            # from the top; `deleted_at IS NULL` alone would not let the first index
+            # give this order, and every live document would be read and sorted.
+            models.Index(
+                fields=["group", "-updated_at", "-id"],
+                condition=Q(deleted_at=None),
+                name="document_alive_latest_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

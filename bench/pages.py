@@ -1,0 +1,445 @@
+"""HTTP benchmark: the pages people open most, on a large data set.
+
+Creates a fresh database (PostgreSQL by default, dropped and created again; --sqlite for
+a file in a temporary directory), migrates it, loads `manage.py bench_data` and vacuums
+it as autovacuum would, starts one daphne process with production settings (DEBUG off,
+collected static files), signs in members with session cookies and then, page by page,
+keeps --clients clients requesting the page for --seconds. It prints, per page:
+requests, errors (anything but 200), requests a second, p50 and p99 latency, the SQL
+queries one request makes and their time (measured apart, with Django's test client
+against the same database), the CPU time used meanwhile by daphne, by PostgreSQL, by
+the clients and by anything else on the machine, and daphne's memory. The first row,
+/healthz (no template), is the floor: what any request costs here.
+
+    .venv/bin/python bench/pages.py --members 2000 --messages 100000 --documents 10000
+
+With --explain it also prints the plan of each page's slowest query.
+"""
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/gwd_bench_http"
+TICKS = os.sysconf("SC_CLK_TCK")
+
+# Runs in `manage.py shell`: sessions for members of the main group, and the pages.
+SETUP = """
+import json
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from groups.models import Group, Membership, Thread
+
+group = Group.objects.get(slug={prefix!r})
+members = (
+    Membership.objects.active().filter(group=group, role="member")
+    .select_related("user").order_by("pk")[:{clients}]
+)
+sessions = []
+for membership in members:
+    session = SessionStore()
+    session[SESSION_KEY] = str(membership.user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = membership.user.get_session_auth_hash()
+    session.create()
+    sessions.append(session.session_key)
+thread = Thread.objects.filter(group=group).order_by("-message_count").first()
+print(json.dumps({{"sessions": sessions, "thread": thread.pk, "messages": thread.message_count}}))
+"""
+
+# Runs in `manage.py shell`: the queries of one request to each page, after two warm-ups.
+QUERIES = """
+import json, time
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.contrib.sessions.models import Session
+from groups.models import User
+from resources.models import Document
+from resources.search import document_search
+
+timings = []
+
+def timed(execute, sql, params, many, context):
+    started = time.perf_counter()
+    try:
+        return execute(sql, params, many, context)
+    finally:
+        timings.append(time.perf_counter() - started)
+
+pages = {pages!r}
+client = Client(HTTP_HOST="127.0.0.1")
+client.cookies["sessionid"] = {session!r}
+result = {{}}
+for name, path in pages.items():
+    for _ in range(2):
+        assert client.get(path).status_code == 200, path
+    timings.clear()
+    with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(timed):
+        assert client.get(path).status_code == 200, path
+    slowest = max(range(len(timings)), key=timings.__getitem__) if timings else None
+    row = {{"queries": len(queries), "sql_ms": sum(timings) * 1000}}
+    if {explain!r} and slowest is not None and connection.vendor == "postgresql":
+        sql = queries.captured_queries[slowest]["sql"]
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+            row["plan"] = "\\n".join(line for (line,) in cursor.fetchall())
+        row["slowest_sql"] = sql
+        row["slowest_ms"] = timings[slowest] * 1000
+    result[name] = row
+user = User.objects.get(pk=Session.objects.get(pk={session!r}).get_decoded()["_auth_user_id"])
+matches = document_search(Document.objects.for_user(user), {query!r}).count()
+print(json.dumps({{"pages": result, "search_matches": matches}}))
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(port: int) -> None:
+    for _ in range(300):
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise TimeoutError(port)
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (fields 14 and 15 of its stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def postgres_cpu_seconds() -> float | None:
+    """CPU time of every local PostgreSQL process (None when there is none to read)."""
+    total, found = 0.0, False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        if "(postgres)" in text:
+            found = True
+            fields = text.rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / TICKS
+    return total if found else None
+
+
+def machine_cpu_seconds() -> float:
+    """CPU time the whole machine has been busy (all processes), from /proc/stat."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (
+        int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+    )
+    return (user + nice + system + irq + softirq + steal) / TICKS
+
+
+def client_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+# --- A small HTTP/1.1 client: keep-alive connections, GET only ------------------------
+
+
+async def get(reader, writer, request: bytes) -> int:
+    """Send one request on an open connection and read the whole response; its status."""
+    writer.write(request)
+    await writer.drain()
+    status_line = await reader.readline()
+    if not status_line:
+        raise ConnectionError("the server closed the connection")
+    status = int(status_line.split()[1])
+    length, chunked, close = 0, False, False
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.decode("latin-1").partition(":")
+        name, value = name.strip().lower(), value.strip().lower()
+        if name == "content-length":
+            length = int(value)
+        elif name == "transfer-encoding":
+            chunked = "chunked" in value
+        elif name == "connection":
+            close = value == "close"
+    if chunked:
+        while size := int((await reader.readline()).split(b";")[0], 16):
+            await reader.readexactly(size + 2)
+        await reader.readline()  # the empty line after the last chunk
+    else:
+        await reader.readexactly(length)
+    if close:
+        raise ConnectionResetError("the server asked to close the connection")
+    return status
+
+
+async def run_clients(port: int, path: str, cookies: list[str], seconds: float) -> dict:
+    """len(cookies) clients, each on its own connection, requesting `path` one after
+    another for `seconds`; every latency and status is kept."""
+    latencies: list[float] = []
+    errors = 0
+    end = time.perf_counter() + seconds
+
+    async def client(cookie: str) -> None:
+        nonlocal errors
+        request = (
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: sessionid={cookie}\r\n"
+            "Accept: text/html\r\nConnection: keep-alive\r\n\r\n"
+        ).encode()
+        reader = writer = None
+        while time.perf_counter() < end:
+            if writer is None:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            started = time.perf_counter()
+            try:
+                status = await asyncio.wait_for(get(reader, writer, request), timeout=60)
+            except (OSError, EOFError, TimeoutError, asyncio.IncompleteReadError):
+                errors += 1
+                writer.close()
+                reader = writer = None
+                continue
+            latencies.append(time.perf_counter() - started)
+            if status != 200:
+                errors += 1
+        if writer is not None:
+            writer.close()
+
+    await asyncio.gather(*(client(cookie) for cookie in cookies))
+    latencies.sort()
+
+    def percentile(q: float) -> float:
+        if not latencies:
+            return float("nan")
+        return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
+
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "rate": len(latencies) / seconds,
+        "p50": percentile(0.50),
+        "p99": percentile(0.99),
+    }
+
+
+# --- Set-up -----------------------------------------------------------------------
+
+
+def recreate_postgres_database(url: str) -> str:
+    """Drop and create the database of `url`; PostgreSQL's version."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+        return connection.execute("SHOW server_version").fetchone()[0]
+
+
+def vacuum(url: str) -> None:
+    """What autovacuum does after a large load: without it, it would run during the
+    measurement, and the planner would meanwhile work from empty statistics."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("VACUUM (ANALYZE)")
+
+
+def environment(work: Path, database_url: str) -> dict[str, str]:
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(work),
+        "SECRET_KEY": "bench-" + "k" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "GWD_VAR_DIR": str(work),
+        "STATIC_ROOT": str(work / "static"),
+        "DATABASE_URL": database_url,
+        "LOG_LEVEL": "WARNING",
+    }
+    if os.environ.get("REDIS_URL"):
+        prefix = f"benchhttp{os.getpid()}"
+        env.update(REDIS_URL=os.environ["REDIS_URL"], CHANNEL_PREFIX=prefix, CACHE_PREFIX=prefix)
+    return env
+
+
+def manage(env: dict[str, str], *args: str, capture: bool = False) -> str:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=capture,
+        text=True,
+    )
+    return done.stdout if capture else ""
+
+
+def last_json(output: str) -> dict:
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=2000)
+    parser.add_argument("--messages", type=int, default=100_000)
+    parser.add_argument("--documents", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=20, help="per page")
+    parser.add_argument("--warmup", type=float, default=2, help="seconds per page, not counted")
+    parser.add_argument("--query", default="umowa termomodernizacja", help="the search")
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE)
+    parser.add_argument("--sqlite", action="store_true", help="a SQLite file instead")
+    parser.add_argument(
+        "--explain", action="store_true", help="print the plan of each page's slowest query"
+    )
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="gwd-bench-http-"))
+    if args.sqlite:
+        database_url = f"sqlite:///{work / 'bench.sqlite3'}"
+        database = f"SQLite {sqlite3.sqlite_version}"
+    else:
+        database_url = args.database_url
+        database = f"PostgreSQL {recreate_postgres_database(database_url)}"
+    env = environment(work, database_url)
+    print(
+        f"{dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}; {os.cpu_count()} CPUs; "
+        f"Python {platform.python_version()}; {database}; load average {os.getloadavg()[0]:.2f}; "
+        f"work directory {work} (removed at the end)",
+        flush=True,
+    )
+    manage(env, "migrate", "-v0")
+    manage(env, "collectstatic", "--no-input", "-v0")
+    manage(
+        env,
+        "bench_data",
+        f"--members={args.members}",
+        f"--messages={args.messages}",
+        f"--documents={args.documents}",
+        f"--seed={args.seed}",
+    )
+    if not args.sqlite:
+        vacuum(database_url)
+    setup = SETUP.format(prefix="bench", clients=args.clients)
+    data = last_json(manage(env, "shell", "-c", setup, capture=True))
+    pages = {
+        # The floor: two queries, no template; what any request costs on this machine.
+        "floor: /healthz": "/healthz",
+        "group dashboard": "/groups/bench/",
+        f"big thread ({data['messages']} messages)": f"/groups/bench/threads/{data['thread']}/",
+        "library": "/groups/bench/library/",
+        "library search": f"/library/search/?q={quote(args.query)}",
+        "search in the group's library": f"/groups/bench/library/?q={quote(args.query)}",
+    }
+    measured = last_json(
+        manage(
+            env,
+            "shell",
+            "-c",
+            QUERIES.format(
+                pages=pages, session=data["sessions"][0], query=args.query, explain=args.explain
+            ),
+            capture=True,
+        )
+    )
+    print(f"Search {args.query!r} matches {measured['search_matches']} documents.")
+
+    port = free_port()
+    daphne = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "daphne"),
+            *("-b", "127.0.0.1", "-p", str(port)),
+            "gwd.asgi:application",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    rows = []
+    try:
+        wait_for(port)
+        for name, path in pages.items():
+            asyncio.run(run_clients(port, path, data["sessions"], args.warmup))
+            before = (
+                cpu_seconds(daphne.pid),
+                postgres_cpu_seconds(),
+                client_cpu_seconds(),
+                machine_cpu_seconds(),
+            )
+            result = asyncio.run(run_clients(port, path, data["sessions"], args.seconds))
+            after = (
+                cpu_seconds(daphne.pid),
+                postgres_cpu_seconds(),
+                client_cpu_seconds(),
+                machine_cpu_seconds(),
+            )
+            result["daphne_cpu"] = after[0] - before[0]
+            db_cpu = after[1] - before[1] if after[1] is not None else 0.0
+            result["db_cpu"] = db_cpu if after[1] is not None else float("nan")
+            result["client_cpu"] = after[2] - before[2]
+            # Whatever else ran meanwhile: near 0 on a quiet machine.
+            result["other_cpu"] = (
+                after[3] - before[3] - result["daphne_cpu"] - db_cpu - result["client_cpu"]
+            )
+            result["rss"] = rss_mb(daphne.pid)
+            rows.append((name, result, measured["pages"][name]))
+            print(f"  {name}: done", flush=True)
+    finally:
+        daphne.terminate()
+        daphne.wait()
+        shutil.rmtree(work, ignore_errors=True)
+
+    print(
+        f"\n{args.clients} clients, {args.seconds:g} s per page after {args.warmup:g} s warm-up; "
+        f"{args.members} members, {args.messages} messages, {args.documents} documents; "
+        f"{database}, {os.cpu_count()} CPUs; queries and SQL ms: one request, measured apart\n"
+    )
+    header = (
+        f"{'page':<34} | {'requests':>8} | {'errors':>6} | {'req/s':>6} | {'p50 ms':>7} | "
+        f"{'p99 ms':>7} | {'queries':>7} | {'SQL ms':>6} | {'daphne CPU s':>12} | "
+        f"{'db CPU s':>8} | {'client CPU s':>12} | {'other CPU s':>11} | {'RSS MB':>6}"
+    )
+    print(header)
+    print("-" * len(header))
+    for name, r, q in rows:
+        print(
+            f"{name:<34} | {r['requests']:>8} | {r['errors']:>6} | {r['rate']:>6.1f} | "
+            f"{r['p50']:>7.1f} | {r['p99']:>7.1f} | {q['queries']:>7} | {q['sql_ms']:>6.1f} | "
+            f"{r['daphne_cpu']:>12.1f} | {r['db_cpu']:>8.1f} | {r['client_cpu']:>12.1f} | "
+            f"{r['other_cpu']:>11.1f} | {r['rss']:>6.0f}"
+        )
+    if args.explain:
+        for name, _r, q in rows:
+            if "plan" in q:
+                print(f"\n{name}: slowest query {q['slowest_ms']:.1f} ms\n{q['slowest_sql']}")
+                print(q["plan"])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,13 +1,18 @@
 """Fan-out benchmark: N members connected to one group, one sender posting R messages a
 second for D seconds; delivered / expected and send-to-receipt latency (p50, p99).
 
-Measures, in one run: a bare relay written with the `websockets` library (the floor)
-and GWD on one daphne process with the in-memory channel layer, and with Redis when
-REDIS_URL is set. Usage (from the project root, with the virtualenv):
+Measures, in one run and with the same clients:
+  - a bare relay written with the `websockets` library (the floor);
+  - a minimal Channels consumer that group_sends every frame (what most projects write
+    first), with the in-memory and with the Redis layer, default settings;
+  - GWD on one daphne with the in-memory layer, and with Redis on one daphne and on two
+    daphne processes sharing it (members alternate between the two).
+Redis rows need REDIS_URL. Usage (from the project root, with the virtualenv):
 
-    .venv/bin/python bench/fanout.py --members 100 500 --rate 10 --seconds 10
+    REDIS_URL=redis://127.0.0.1:6379/2 .venv/bin/python bench/fanout.py --members 100 500 1000
 
-It starts and stops its own servers on spare ports and uses a temporary database.
+Servers start on spare ports with a temporary SQLite database (BENCH_DATABASE_URL for
+another); clients run in --clients processes so that one Python process is not the limit.
 """
 
 import argparse
@@ -15,40 +20,12 @@ import asyncio
 import contextlib
 import json
 import os
-import socket
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-import websockets
-
-ROOT = Path(__file__).resolve().parents[1]
-
-SETUP = """
-import json
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
-from groups import services
-from groups.models import Group, Membership, User
-
-group = Group.objects.create(slug="bench", name="Bench", kind="ppp")
-users = User.objects.bulk_create(
-    [User(email=f"m{{n}}@bench.test", full_name=f"Member {{n}}") for n in range({members})]
-)
-Membership.objects.bulk_create([Membership(user=u, group=group, role="member") for u in users])
-sessions = []
-for user in users:
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    sessions.append(session.session_key)
-thread, _ = services.thread_create(actor=users[0], group=group, title="t", body="b", client_id="b")
-print(json.dumps({{"sessions": sessions, "thread": thread.pk}}))
-"""
+import common
+from common import Tally
 
 RELAY = """
 import asyncio, websockets
@@ -61,214 +38,183 @@ async def handler(ws):
     finally:
         clients.discard(ws)
 async def main():
-    async with websockets.serve(handler, "127.0.0.1", {port}, max_size=2**20):
+    async with websockets.serve(handler, "127.0.0.1", {port}, max_size=2**20,
+                                ping_interval=None):
         await asyncio.Future()
 asyncio.run(main())
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def fanout_worker(assignment: dict, barrier, results, conf: dict) -> None:
+    asyncio.run(fanout_client(assignment, barrier, results, conf))
 
 
-def wait_for(port: int) -> None:
-    for _ in range(300):
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise TimeoutError(port)
+async def fanout_client(assignment: dict, barrier, results, conf: dict) -> None:
+    import websockets
 
+    tally = Tally()
+    limit = asyncio.Semaphore(100)  # a storm of connects, 100 at a time per process
 
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    async def connect(url, cookie):
+        async with limit:
+            return await common.open_socket(websockets, url, cookie, tally)
 
-
-async def run_clients(url_for, members, rate, seconds, make_frame, read_stamp, headers_for):
-    """Connect `members` clients, send rate×seconds frames from the first, measure."""
-    latencies: list[float] = []
-    received = 0
+    opened = await asyncio.gather(*(connect(u, c) for u, c in assignment["members"]))
+    sockets = [ws for ws in opened if ws is not None]
+    expected = conf["rate"] * conf["seconds"] * len(sockets)
     done = asyncio.Event()
-    expected = rate * seconds * members
+    if expected == 0:
+        done.set()
 
     async def listen(ws):
-        nonlocal received
         try:
             async for raw in ws:
-                stamp = read_stamp(raw)
+                stamp = common.stamp_of(raw)
                 if stamp is not None:
-                    latencies.append(time.perf_counter() - stamp)
-                    received += 1
-                    if received >= expected:
+                    tally.latencies.append(time.perf_counter() - stamp)
+                    tally.received += 1
+                    if tally.received >= expected:
                         done.set()
+                elif raw.startswith('{"type":"message.ack"'):
+                    tally.acked += 1
+                elif raw.startswith('{"type":"error"'):
+                    tally.errors += 1
         except websockets.ConnectionClosed:
-            pass  # counted as not delivered
+            tally.closed += 1
 
-    sockets = []
-    for n in range(members):
-        sockets.append(
-            await websockets.connect(
-                url_for(n),
-                additional_headers=headers_for(n),
-                open_timeout=30,
-                max_size=2**20,
-                origin=url_for(n).replace("ws://", "http://").rsplit("/ws/", 1)[0]
-                if "/ws/" in url_for(n)
-                else None,
-            )
-        )
     listeners = [asyncio.create_task(listen(ws)) for ws in sockets]
-    await asyncio.sleep(1)
-    sender = sockets[0]
-    interval = 1 / rate
-    start = time.perf_counter()
-    for n in range(rate * seconds):
-        await sender.send(make_frame(n, time.perf_counter()))
-        await asyncio.sleep(max(0, start + (n + 1) * interval - time.perf_counter()))
+    await common.wait_at(barrier)
+    await asyncio.sleep(conf["settle"])
+    if assignment["sender"] and opened[0] is not None:
+        sender, interval = opened[0], 1 / conf["rate"]
+        start = time.perf_counter()
+        for n in range(conf["rate"] * conf["seconds"]):
+            await sender.send(conf["frame"] % (time.perf_counter(), n, n))
+            tally.sent += 1
+            await asyncio.sleep(max(0, start + (n + 1) * interval - time.perf_counter()))
+    else:
+        await asyncio.sleep(conf["seconds"])
     with contextlib.suppress(TimeoutError):  # what has not arrived by then is lost
-        await asyncio.wait_for(done.wait(), timeout=10)
+        await asyncio.wait_for(done.wait(), timeout=conf["drain"])
     for task in listeners:
         task.cancel()
-    for ws in sockets:
-        await ws.close()
-    latencies.sort()
-    p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
-    return {
-        "delivered": received,
-        "expected": expected,
-        "p50": p(0.50) if latencies else float("nan"),
-        "p99": p(0.99) if latencies else float("nan"),
+    await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
+    results.put(tally)
+
+
+def measure(servers: common.Servers, urls: list[tuple[str, str | None]], frame: str, args):
+    clients = max(1, min(args.clients, len(urls)))
+    assignments = [{"members": urls[n::clients], "sender": n == 0} for n in range(clients)]
+    conf = {
+        "rate": args.rate,
+        "seconds": args.seconds,
+        "settle": args.settle,
+        "drain": args.drain,
+        "frame": frame,
     }
+    tally = common.run_client_processes(
+        fanout_worker, assignments, conf, on_ready=servers.start_sampling
+    )
+    cpu = servers.stop_sampling()
+    return tally, cpu, servers.peak_rss
 
 
-def bench_relay(members, rate, seconds):
-    port = free_port()
+# Every server echoes a frame whose body starts "t <send time> <n>" (common.stamp_of).
+ECHO_FRAME = '{"type":"message.new","message":{"body":"t %.6f %d"},"n":%d}'
+
+
+def bench_relay(members: int, args):
+    port = common.free_port()
     process = subprocess.Popen([sys.executable, "-c", RELAY.format(port=port)])
+    servers = common.Servers([process], [port])
     try:
-        wait_for(port)
-        result = asyncio.run(
-            run_clients(
-                lambda n: f"ws://127.0.0.1:{port}/",
-                members,
-                rate,
-                seconds,
-                lambda n, t: json.dumps({"t": t, "n": n}),
-                lambda raw: json.loads(raw).get("t"),
-                lambda n: {},
-            )
-        )
-        result["rss"] = rss_mb(process.pid)
-        return result
+        common.wait_for(port, process)
+        urls = [(f"ws://127.0.0.1:{port}/", None)] * members
+        return measure(servers, urls, ECHO_FRAME, args)
     finally:
-        process.terminate()
-        process.wait()
+        servers.stop()
 
 
-def bench_gwd(members, rate, seconds, redis_url):
-    work = Path(tempfile.mkdtemp(prefix="gwd-bench-"))
-    port = free_port()
-    env = {
-        "PATH": os.environ["PATH"],
-        "HOME": str(work),
-        "SECRET_KEY": "bench-" + "k" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "GWD_VAR_DIR": str(work),
-        "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
+def bench_minimal(members: int, args, layer: str):
+    env = {**os.environ, "BENCH_LAYER": layer, "CHANNEL_PREFIX": f"minimal{os.getpid()}"}
+    servers = common.start_daphnes(env, 1, "minimal_channels:application", common.BENCH)
+    try:
+        urls = [(f"ws://127.0.0.1:{servers.ports[0]}/", None)] * members
+        return measure(servers, urls, ECHO_FRAME, args)
+    finally:
+        servers.stop()
+
+
+def bench_gwd(members: int, args, redis_url: str, daphnes: int):
+    extra = {
         "MESSAGE_RATE": "100000/second",
         # One sender posts far faster than a person: lift the per-socket flood limit.
         "WEBSOCKET_FLOOD_FRAMES": "100000",
-        "LOG_LEVEL": "WARNING",
     }
-    if redis_url:
-        env.update(REDIS_URL=redis_url, CHANNEL_PREFIX=f"bench{port}", CACHE_PREFIX=f"bench{port}")
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "-v0"], env=env, cwd=ROOT, check=True)
-    made = subprocess.run(
-        [*manage, "shell", "-c", SETUP.format(members=members)],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    data = json.loads(made.stdout.strip().splitlines()[-1])
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "daphne"),
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "gwd.asgi:application",
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for(port)
-
-        def stamp(raw):
-            frame = json.loads(raw)
-            if frame.get("type") != "message.new":
-                return None
-            body = frame["message"]["body"]
-            return float(body.split()[1]) if body.startswith("t ") else None
-
-        result = asyncio.run(
-            run_clients(
-                lambda n: f"ws://127.0.0.1:{port}/ws/groups/bench/",
-                members,
-                rate,
-                seconds,
-                lambda n, t: json.dumps(
-                    {
-                        "type": "message.send",
-                        "thread": data["thread"],
-                        "body": f"t {t}",
-                        "client_id": f"c{n}",
-                    }
-                ),
-                stamp,
-                lambda n: {"Cookie": f"sessionid={data['sessions'][n]}"},
+    with common.gwd_servers(
+        daphnes=daphnes, redis_url=redis_url, groups=1, members=members, **extra
+    ) as (servers, data):
+        group = data["groups"][0]
+        urls = [
+            (
+                f"ws://127.0.0.1:{servers.ports[n % daphnes]}/ws/groups/{group['slug']}/",
+                cookie,
             )
-        )
-        result["rss"] = rss_mb(process.pid)
-        return result
-    finally:
-        process.terminate()
-        process.wait()
+            for n, cookie in enumerate(group["sessions"])
+        ]
+        thread = group["thread"]
+        frame = f'{{"type":"message.send","thread":{thread},"body":"t %.6f %d","client_id":"c%d"}}'
+        return measure(servers, urls, frame, args)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, nargs="+", default=[100, 500, 1000])
-    parser.add_argument("--rate", type=int, default=10)
-    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--rate", type=int, default=10, help="messages a second")
+    parser.add_argument("--seconds", type=int, default=30, help="how long the sender posts")
+    parser.add_argument("--settle", type=float, default=3, help="wait after connecting")
+    parser.add_argument("--drain", type=float, default=10, help="wait for late frames")
+    parser.add_argument("--clients", type=int, default=2, help="client processes")
+    parser.add_argument("--only", nargs="*", help="run only the rows whose name has these")
+    parser.add_argument("--json", action="store_true", help="one JSON object per row")
     args = parser.parse_args()
     redis_url = os.environ.get("REDIS_URL", "")
-    rows = []
+    targets = [
+        ("bare websockets relay", bench_relay, ()),
+        ("minimal Channels, in-memory", bench_minimal, ("memory",)),
+        ("minimal Channels, Redis", bench_minimal, ("redis",)),
+        ("GWD, in-memory, 1 daphne", bench_gwd, ("", 1)),
+        ("GWD, Redis, 1 daphne", bench_gwd, (redis_url, 1)),
+        ("GWD, Redis, 2 daphnes", bench_gwd, (redis_url, 2)),
+    ]
+    if not redis_url:
+        print("REDIS_URL is not set: the Redis rows are left out.", file=sys.stderr)
+        targets = [t for t in targets if "Redis" not in t[0]]
+    if args.only:
+        targets = [t for t in targets if any(word in t[0] for word in args.only)]
+    if not args.json:
+        print(
+            f"fan-out: {args.rate} messages/s for {args.seconds} s, "
+            f"{args.clients} client processes, {os.cpu_count()} cores"
+        )
+        print(
+            "| members | server | delivered / expected | p50 ms | p99 ms | refused | "
+            "closed | server CPU s | peak RSS MB |"
+        )
+        print("|---|---|---|---|---|---|---|---|---|")
     for members in args.members:
-        targets = [
-            ("bare websockets relay", bench_relay, ()),
-            ("GWD, 1 daphne, in-memory layer", bench_gwd, ("",)),
-        ]
-        if redis_url:
-            targets.append(("GWD, 1 daphne, Redis layer", bench_gwd, (redis_url,)))
         for name, function, extra in targets:
-            result = function(members, args.rate, args.seconds, *extra)
-            rows.append((members, name, result))
+            tally, cpu, rss = function(members, args, *extra)
+            expected = args.rate * args.seconds * members
+            if args.json:
+                row = {"members": members, "server": name, "expected": expected, "cpu": cpu}
+                row |= {k: v for k, v in vars(tally).items() if k != "latencies"}
+                print(json.dumps(row | {"p99": tally.percentile(0.99), "rss": rss}), flush=True)
+                continue
             print(
-                f"{members:>5} | {name:<32} | {result['delivered']:>7}/{result['expected']:<7} "
-                f"| p50 {result['p50']:8.1f} ms | p99 {result['p99']:8.1f} ms "
-                f"| RSS {result['rss']:6.0f} MB",
+                f"| {members} | {name} | {tally.received} / {expected} "
+                f"| {tally.percentile(0.50):.1f} | {tally.percentile(0.99):.1f} "
+                f"| {tally.refused} | {tally.closed} | {cpu:.1f} | {rss:.0f} |",
                 flush=True,
             )
 

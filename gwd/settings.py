@@ -227,6 +227,14 @@ if S3_BUCKET:
             "file_overwrite": False,
             "signature_version": "s3v4",
             "addressing_style": env_str("S3_ADDRESSING_STYLE", "auto"),
+            # Reading a stored file (text extraction, a template's copy) first downloads
+            # it; past 2 MB that copy goes to a temporary file, not into memory (the
+            # default, 0, keeps all of it in memory).
+            "max_memory_size": 2 * 1024 * 1024,
+            # boto3's transfers run 10 threads with 8 MB buffers each, and every thread
+            # leaves its memory arena behind: a 200 MB file read back for its text grew a
+            # process by 50 MB. One part at a time is fast enough for one file.
+            "use_threads": False,
         },
     }
 else:
@@ -235,6 +243,20 @@ else:
         # No base_url: these files are never served as public media.
         "OPTIONS": {"location": PRIVATE_FILES_ROOT, "base_url": None},
     }
+
+# With nginx in front and documents on the local disk: the URL prefix of nginx's
+# internal location for PRIVATE_FILES_ROOT (deploy/nginx/gwd.conf), e.g. /_files/. GWD
+# checks access and answers with X-Accel-Redirect; nginx sends the file. (daphne cannot
+# slow a download to the client's pace: what a slow client has not taken yet waits in
+# daphne's memory unless a buffering proxy takes it first.)
+FILES_ACCEL_REDIRECT = env_str("FILES_ACCEL_REDIRECT")
+if FILES_ACCEL_REDIRECT and not (
+    FILES_ACCEL_REDIRECT.startswith("/") and FILES_ACCEL_REDIRECT.endswith("/")
+):
+    raise ImproperlyConfigured(
+        f"FILES_ACCEL_REDIRECT={FILES_ACCEL_REDIRECT!r} must be a path that starts and "
+        "ends with a slash, like /_files/."
+    )
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
@@ -250,6 +272,13 @@ STORAGES = {
 SERVESTATIC_AUTOREFRESH = DEBUG
 SERVESTATIC_USE_MANIFEST = not DEBUG
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 50, minimum=1, maximum=2048) * 1024 * 1024
+# The library's upload page sends files in chunks of this size to an upload session
+# (daphne holds a whole request body in memory, so bodies must stay small); S3 multipart
+# uploads need parts of at least 5 MB. Unfinished sessions wait in UPLOAD_STAGING_DIR
+# (with S3: in the bucket, as multipart uploads) and are purged a day after their last
+# chunk.
+UPLOAD_CHUNK_BYTES = env_int("UPLOAD_CHUNK_MB", 5, minimum=5, maximum=64) * 1024 * 1024
+UPLOAD_STAGING_DIR = VAR_DIR / "uploads"
 # Uploads over 2 MB go to a temporary file, never whole into memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

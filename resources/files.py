@@ -185,13 +185,45 @@ def extract_text(key: str, content_type: str) -> str:
     return ""
 
 
+# The largest single read pypdf may make. It reads an object whole (a page's image
+# too), and rebuilds a damaged cross-reference table by reading the entire file at once:
+# a large damaged PDF is found by its title instead of taking its size in memory.
+PDF_READ_LIMIT = 32 * 1024 * 1024
+
+
+class _BoundedReads:
+    """A seekable file whose single reads may not exceed PDF_READ_LIMIT."""
+
+    def __init__(self, stored):
+        self._stored = stored
+
+    def read(self, size: int = -1) -> bytes:
+        if size is None or size < 0 or size > PDF_READ_LIMIT:
+            raise ValueError("refused to read this much of a PDF at once")
+        return self._stored.read(size)
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return self._stored.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._stored.tell()
+
+
 def _pdf_text(stored) -> str:
     from pypdf import PdfReader
 
-    reader = PdfReader(stored if stored.seekable() else io.BytesIO(stored.read()))
+    if not stored.seekable():
+        return ""
+    reader = PdfReader(_BoundedReads(stored))
     parts, length = [], 0
     for page in reader.pages:
-        text = page.extract_text() or ""
+        try:
+            text = page.extract_text() or ""
+        except Exception:  # one unreadable page (too large, damaged) leaves the others
+            text = ""
+        # pypdf keeps every object it has read (a scan's images) until the reader goes:
+        # let each page's go before the next.
+        reader.resolved_objects.clear()
         parts.append(text)
         length += len(text)
         if length > TEXT_LIMIT:

@@ -36,8 +36,19 @@ class DocumentFieldsForm(forms.Form):
         return _tag_list(self.cleaned_data.get("tags", ""))
 
 
-class UploadForm(DocumentFieldsForm):
+class ChunkedFileMixin:
+    """The file comes in the request, or was sent before in chunks and the form names
+    its upload session (`upload`, set by the page's script) instead."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.data.get("upload"):
+            self.fields["file"].required = False
+
+
+class UploadForm(ChunkedFileMixin, DocumentFieldsForm):
     file = forms.FileField(label=_("File"))
+    upload = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     field_order = ["file", "title", "description", "domain", "tags", "language", "folder"]
 
@@ -50,9 +61,15 @@ class EditForm(DocumentFieldsForm):
         return title
 
 
-class VersionForm(forms.Form):
+class VersionForm(ChunkedFileMixin, forms.Form):
     file = forms.FileField(label=_("New version"))
+    upload = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     change_note = forms.CharField(label=_("What changed"), max_length=500, required=False)
+
+
+class UploadSessionForm(forms.Form):
+    name = forms.CharField(max_length=1000)
+    size = forms.IntegerField(min_value=0)
 
 
 class FolderForm(forms.Form):

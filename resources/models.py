@@ -173,3 +173,35 @@ class DocumentVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id} v{self.number}"
+
+
+class UploadSession(models.Model):
+    """A file arriving in chunks. The bytes wait in a staging file (local storage) or in
+    an S3 multipart upload aimed at `storage_key` until the upload form names the
+    session; then they go through the same checks as a file sent in one request. A
+    session belongs to the person who started it; one left unfinished is purged."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    name = models.CharField(max_length=255)
+    size = models.BigIntegerField()
+    received = models.BigIntegerField(default=0)
+    chunk_size = models.PositiveIntegerField()
+    storage_key = models.CharField(max_length=200, unique=True)
+    # With S3: the multipart upload, and [part number, ETag] of each part received.
+    s3_upload_id = models.CharField(max_length=300, blank=True)
+    s3_parts = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["updated_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.received}/{self.size})"
+
+    @property
+    def complete(self) -> bool:
+        return self.received == self.size

@@ -2,13 +2,17 @@
 be written the file is removed again, so no row points at nothing and no file is lost
 track of."""
 
+import contextlib
 import datetime as dt
+import itertools
 import logging
 import unicodedata
+from collections.abc import Iterator
+from typing import BinaryIO
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -18,8 +22,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from groups.models import Group, User
 from groups.services.errors import ServiceError
 from gwd.commit import after_commit
-from resources import files, tasks
-from resources.models import Document, DocumentVersion, Folder, Tag
+from resources import files, tasks, uploads
+from resources.models import Document, DocumentVersion, Folder, Tag, UploadSession
 
 logger = logging.getLogger(__name__)
 TRASH_DAYS = 30
@@ -33,15 +37,19 @@ REJECTIONS = {
 }
 
 
-def _check_upload(upload: UploadedFile) -> str:
-    if upload.size > settings.UPLOAD_MAX_BYTES:
+def _check_size(size: int) -> None:
+    if size > settings.UPLOAD_MAX_BYTES:
         raise ServiceError(
             _("The file is larger than %(limit)d MB.")
             % {"limit": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
             code="too_large",
         )
-    if upload.size == 0:
+    if size <= 0:
         raise ServiceError(_("The file is empty."), code="empty")
+
+
+def _check_upload(upload: UploadedFile) -> str:
+    _check_size(upload.size)
     try:
         return files.sniff(upload)
     except files.RejectedFile as rejected:
@@ -67,15 +75,26 @@ def document_index(document: Document) -> None:
     Document.objects.filter(pk=document.pk).update(search_text=document.search_text)
 
 
+def _storage_failed(error: Exception) -> ServiceError:
+    """The storage (S3, the disk) failed: say so plainly."""
+    logger.error("could not store an upload: %s", error)
+    return ServiceError(
+        _("The file could not be stored right now. Nothing was saved; try again later."),
+        code="storage",
+    )
+
+
 def _store(upload: UploadedFile, group_id: int) -> files.Stored:
+    stored = getattr(upload, "stored", None)
+    if stored is not None:
+        # An upload session on S3 assembled the file under its key: it is in place.
+        if not stored.key.startswith(f"groups/{group_id}/"):
+            raise ServiceError(_("This upload belongs to another group."), code="invalid")
+        return stored
     try:
         return files.store(upload, group_id=group_id)
-    except Exception as error:  # the storage (S3, the disk) failed: say so plainly
-        logger.error("could not store an upload: %s", error)
-        raise ServiceError(
-            _("The file could not be stored right now. Nothing was saved; try again later."),
-            code="storage",
-        ) from error
+    except Exception as error:
+        raise _storage_failed(error) from error
 
 
 def _add_version(
@@ -297,3 +316,178 @@ def folder_create(*, actor: User, group: Group, name: str, parent: Folder | None
     if Folder.objects.filter(group=group, parent=parent, name=name).exists():
         raise ServiceError(_("A folder with this name is already here."), code="invalid")
     return Folder.objects.create(group=group, parent=parent, name=name, created_by=actor)
+
+
+# --- Files sent in chunks: upload sessions ------------------------------------------------
+
+UPLOAD_SESSION_HOURS = 24
+UPLOAD_SESSIONS_PER_USER = 5
+
+
+def upload_session_start(*, actor: User, group: Group, name: str, size: int) -> UploadSession:
+    """A new upload session for a file of `size` bytes called `name`, to be sent in chunks
+    of `chunk_size` bytes. A file over the limit or empty is refused before any byte is
+    sent. A person keeps at most UPLOAD_SESSIONS_PER_USER sessions: starting another ends
+    their oldest."""
+    _check_size(size)
+    for old in UploadSession.objects.filter(created_by=actor).order_by("-updated_at")[
+        UPLOAD_SESSIONS_PER_USER - 1 :
+    ]:
+        upload_session_discard(session=old)
+    key = files.storage_key(group.pk)
+    try:
+        s3_upload_id = uploads.staging_start(key)
+    except Exception as error:
+        raise _storage_failed(error) from error
+    return UploadSession.objects.create(
+        group=group,
+        created_by=actor,
+        name=name.strip()[:255] or "document",
+        size=size,
+        chunk_size=settings.UPLOAD_CHUNK_BYTES,
+        storage_key=key,
+        s3_upload_id=s3_upload_id,
+    )
+
+
+def _read_blocks(body: BinaryIO, length: int) -> Iterator[bytes]:
+    left = length
+    while left:
+        block = body.read(min(uploads.BLOCK, left))
+        if not block:
+            raise ServiceError(_("Part of the file did not arrive; send it again."), code="chunk")
+        left -= len(block)
+        yield block
+
+
+def _own(actor: User, session: UploadSession) -> None:
+    if session.created_by_id != actor.pk:
+        raise ServiceError(_("This upload belongs to someone else."), code="invalid")
+
+
+def upload_session_append(
+    *, actor: User, session: UploadSession, offset: int, length: int, body: BinaryIO
+) -> UploadSession:
+    """Write the next chunk of the actor's session, `length` bytes read from `body`, at
+    `offset`.
+
+    Every chunk but the last is exactly `chunk_size` bytes. Refused with a ServiceError,
+    nothing written: `offset` not where the session stands (code "offset": the client
+    resumes from `received`), a chunk of the wrong length ("chunk") or past the declared
+    size ("too_large"); and when the first chunk shows a type the library refuses
+    ("rejected"), which also ends the session. A chunk sent twice at the same offset
+    (a retry whose answer was lost) is written once: the second is told the new offset.
+    """
+    _own(actor, session)
+    if offset != session.received:
+        raise ServiceError(
+            _("The upload stands at byte %(received)d, not %(offset)d.")
+            % {"received": session.received, "offset": offset},
+            code="offset",
+        )
+    if offset + length > session.size:
+        raise ServiceError(_("The chunk goes past the end of the file."), code="too_large")
+    if length != min(session.chunk_size, session.size - offset):
+        raise ServiceError(
+            _("Each part of the file must be %(size)d bytes long, the last one the rest.")
+            % {"size": session.chunk_size},
+            code="chunk",
+        )
+    blocks = _read_blocks(body, length)
+    if offset == 0:
+        head = next(blocks)
+        # The type is known from the first bytes, except for ZIP-based files, whose
+        # directory is at the end: those are checked when the session is finished.
+        if not head.startswith(b"PK\x03\x04"):
+            try:
+                files.sniff(SimpleUploadedFile(session.name, head[:8192]))
+            except files.RejectedFile as rejected:
+                upload_session_discard(session=session)
+                raise ServiceError(str(REJECTIONS[str(rejected)]), code="rejected") from None
+        blocks = itertools.chain([head], blocks)
+    try:
+        part = uploads.staging_write(
+            key=session.storage_key,
+            s3_upload_id=session.s3_upload_id,
+            part_number=offset // session.chunk_size + 1,
+            offset=offset,
+            blocks=blocks,
+        )
+    except ServiceError:
+        raise
+    except Exception as error:
+        raise _storage_failed(error) from error
+    parts = [*session.s3_parts, part] if part else session.s3_parts
+    now = timezone.now()
+    moved = UploadSession.objects.filter(pk=session.pk, received=offset).update(
+        received=offset + length, s3_parts=parts, updated_at=now
+    )
+    if not moved:  # the same chunk, sent twice at once, was taken by the other request
+        session.refresh_from_db()
+        raise ServiceError(
+            _("The upload stands at byte %(received)d, not %(offset)d.")
+            % {"received": session.received, "offset": offset},
+            code="offset",
+        )
+    session.received, session.s3_parts, session.updated_at = offset + length, parts, now
+    return session
+
+
+@contextlib.contextmanager
+def upload_session_file(*, actor: User, session: UploadSession) -> Iterator[UploadedFile]:
+    """The whole file of the actor's complete session, to give document_upload or
+    version_upload as their upload: they check, store, version and index it exactly like
+    a file sent in one request. The session ends with the block, whatever happens inside:
+    its staged bytes are removed (with S3, the assembled object too unless a version now
+    points at it). An incomplete session raises ServiceError "incomplete" and stays."""
+    _own(actor, session)
+    if session.received != session.size:
+        raise ServiceError(
+            _("The file has not arrived completely; the upload can be resumed."),
+            code="incomplete",
+        )
+    try:
+        try:
+            staged = uploads.staging_assemble(
+                key=session.storage_key,
+                name=session.name,
+                s3_upload_id=session.s3_upload_id,
+                s3_parts=session.s3_parts,
+            )
+        except Exception as error:
+            raise _storage_failed(error) from error
+        with staged:
+            if staged.size != session.size:
+                raise _storage_failed(OSError(f"staged {staged.size} of {session.size} bytes"))
+            yield staged
+    finally:
+        upload_session_discard(session=session)
+
+
+def upload_session_discard(*, session: UploadSession) -> None:
+    """End a session and remove what it staged. If the storage cannot be reached now,
+    the purge removes local leftovers later and the bucket's lifecycle rule aborts
+    forgotten multipart uploads (docs/deploy.md)."""
+    keep = DocumentVersion.objects.filter(storage_key=session.storage_key).exists()
+    try:
+        uploads.staging_discard(
+            key=session.storage_key, s3_upload_id=session.s3_upload_id, keep_object=keep
+        )
+    except Exception:
+        logger.warning("could not remove the staged file of upload %s", session.pk, exc_info=True)
+    session.delete()
+
+
+def upload_session_purge() -> int:
+    """End the sessions that received nothing for UPLOAD_SESSION_HOURS, and remove
+    staging files that outlived their session."""
+    cutoff = timezone.now() - dt.timedelta(hours=UPLOAD_SESSION_HOURS)
+    purged = 0
+    for session in UploadSession.objects.filter(updated_at__lt=cutoff):
+        upload_session_discard(session=session)
+        purged += 1
+    uploads.staging_sweep(
+        older_than=cutoff,
+        keep=set(UploadSession.objects.values_list("storage_key", flat=True)),
+    )
+    return purged

@@ -16,6 +16,16 @@ urlpatterns = [
     path("library/search/", views.library_search, name="search"),
     path("groups/<slug:slug>/library/", views.library, name="library"),
     path("groups/<slug:slug>/library/upload/", views.document_upload, name="document-upload"),
+    path(
+        "groups/<slug:slug>/library/uploads/",
+        views.upload_session_start,
+        name="upload-session-start",
+    ),
+    path(
+        "groups/<slug:slug>/library/uploads/<int:upload_id>/",
+        views.upload_session,
+        name="upload-session",
+    ),
     path("groups/<slug:slug>/library/folders/new/", views.folder_create, name="folder-create"),
     path("groups/<slug:slug>/library/trash/", views.trash, name="trash"),
     path(

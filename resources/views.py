@@ -1,9 +1,12 @@
 """Pages of the library: access → form → service → redirect or render.
 
-Downloads check access first, then stream the file (local storage) or redirect to a
-presigned S3 address that expires within minutes.
+Downloads check access first, then redirect to a presigned S3 address that expires
+within minutes, or let nginx send the file (X-Accel-Redirect), or stream it.
 """
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Iterator
 from urllib.parse import quote
 
 from django.conf import settings
@@ -11,21 +14,40 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.core.handlers.asgi import ASGIRequest
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from groups.access import Capability, GroupAccess, group_access, group_object_get, group_view
 from groups.models import FolderFollow, Membership
 from groups.services.errors import ServiceError
 from resources import services
-from resources.forms import EditForm, FilterForm, FolderForm, ShareForm, UploadForm, VersionForm
-from resources.models import Document, DocumentVersion, Folder
+from resources.forms import (
+    EditForm,
+    FilterForm,
+    FolderForm,
+    ShareForm,
+    UploadForm,
+    UploadSessionForm,
+    VersionForm,
+)
+from resources.models import Document, DocumentVersion, Folder, UploadSession
 from resources.search import document_search
 from resources.uploads import SizeLimitHandler
 
@@ -127,21 +149,36 @@ def _document_upload(request: HttpRequest, access: GroupAccess) -> HttpResponse:
     data = form.cleaned_data
     folder = next((f for f in folders if f.pk == data["folder"]), None)
     try:
-        document = services.document_upload(
-            actor=request.user,
-            group=access.group,
-            upload=data["file"],
-            title=data["title"],
-            description=data["description"],
-            folder=folder,
-            domain=data["domain"],
-            tags=data["tags"],
-            language=data["language"],
-        )
+        with _the_file(request, access, data) as upload:
+            document = services.document_upload(
+                actor=request.user,
+                group=access.group,
+                upload=upload,
+                title=data["title"],
+                description=data["description"],
+                folder=folder,
+                domain=data["domain"],
+                tags=data["tags"],
+                language=data["language"],
+            )
     except ServiceError as error:
         return _upload_refused(request, access, error.message, form=form)
     messages.success(request, _("The document has been uploaded."))
     return redirect(document)
+
+
+@contextlib.contextmanager
+def _the_file(request: HttpRequest, access: GroupAccess, data: dict) -> Iterator[UploadedFile]:
+    """The file of an upload form: sent with it, or before it in chunks (the form then
+    names the person's upload session in this group; anyone else's is not found)."""
+    if not data["upload"]:
+        yield data["file"]
+        return
+    session = group_object_get(
+        access, UploadSession.objects.filter(created_by=request.user), data["upload"]
+    )
+    with services.upload_session_file(actor=request.user, session=session) as upload:
+        yield upload
 
 
 def _upload_refused(request, access, message=None, *, form=None, status=400) -> HttpResponse:
@@ -157,6 +194,95 @@ def _upload_refused(request, access, message=None, *, form=None, status=400) -> 
         },
         status=status,
     )
+
+
+# --- Files sent in chunks ----------------------------------------------------------------
+#
+# The library's upload page sends a file in chunks (static/js/upload.js): it starts an
+# upload session, sends each chunk as the raw body of a request at its offset, and, once
+# every byte has arrived, posts the upload form naming the session instead of carrying
+# the file. daphne holds a request's whole body in memory (and Twisted parses a whole
+# multipart body in memory before that), so only small bodies keep the server's memory
+# flat. Answers are JSON; an error carries a translated `error`, a stable `code` and,
+# for a session, where it stands (`received`), from which the client resumes.
+
+
+def _session_state(access: GroupAccess, session: UploadSession, status: int = 200):
+    return JsonResponse(
+        {
+            "id": session.pk,
+            "url": reverse(
+                "resources:upload-session",
+                kwargs={"slug": access.group.slug, "upload_id": session.pk},
+            ),
+            "name": session.name,
+            "size": session.size,
+            "received": session.received,
+            "chunk_size": session.chunk_size,
+        },
+        status=status,
+    )
+
+
+SESSION_ERROR_STATUS = {"offset": 409, "too_large": 413, "storage": 503}
+
+
+def _session_refused(error: ServiceError, session: UploadSession | None = None):
+    body = {"error": error.message, "code": error.code}
+    if session is not None and error.code != "rejected":
+        body["received"] = session.received
+    return JsonResponse(body, status=SESSION_ERROR_STATUS.get(error.code, 400))
+
+
+@group_view(Capability.UPLOAD)
+@require_POST
+def upload_session_start(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+    """Start sending a file in chunks: form fields `name` and `size` (bytes)."""
+    form = UploadSessionForm(request.POST)
+    if not form.is_valid():
+        return _session_refused(ServiceError(_("Give the file's name and size.")))
+    try:
+        session = services.upload_session_start(
+            actor=request.user,
+            group=access.group,
+            name=form.cleaned_data["name"],
+            size=form.cleaned_data["size"],
+        )
+    except ServiceError as error:
+        return _session_refused(error)
+    return _session_state(access, session, status=201)
+
+
+@group_view(Capability.UPLOAD)
+@require_http_methods(["GET", "POST", "DELETE"])
+def upload_session(request: HttpRequest, access: GroupAccess, upload_id: int) -> HttpResponse:
+    """GET: where the session stands. POST ?offset=N: the next chunk, as the raw body.
+    DELETE: give up, removing what was sent."""
+    session = group_object_get(
+        access, UploadSession.objects.filter(created_by=request.user), upload_id
+    )
+    if request.method == "GET":
+        return _session_state(access, session)
+    if request.method == "DELETE":
+        services.upload_session_discard(session=session)
+        return HttpResponse(status=204)
+    offset = request.GET.get("offset", "")
+    length = request.META.get("CONTENT_LENGTH", "")
+    if not offset.isdigit() or not length.isdigit():
+        return _session_refused(
+            ServiceError(_("Send the chunk with its offset and length."), code="chunk"), session
+        )
+    try:
+        session = services.upload_session_append(
+            actor=request.user,
+            session=session,
+            offset=int(offset),
+            length=int(length),
+            body=request,
+        )
+    except ServiceError as error:
+        return _session_refused(error, session)
+    return _session_state(access, session)
 
 
 @group_view(Capability.UPLOAD)
@@ -185,8 +311,6 @@ def folder_create(request: HttpRequest, access: GroupAccess) -> HttpResponse:
 
 
 def _library_url(access: GroupAccess) -> str:
-    from django.urls import reverse
-
     return reverse("resources:library", kwargs={"slug": access.group.slug})
 
 
@@ -263,12 +387,13 @@ def _version_upload(request: HttpRequest, access: GroupAccess, document_id: int)
         messages.error(request, _("Choose a file."))
     else:
         try:
-            services.version_upload(
-                actor=request.user,
-                document=document,
-                upload=form.cleaned_data["file"],
-                change_note=form.cleaned_data["change_note"],
-            )
+            with _the_file(request, access, form.cleaned_data) as upload:
+                services.version_upload(
+                    actor=request.user,
+                    document=document,
+                    upload=upload,
+                    change_note=form.cleaned_data["change_note"],
+                )
         except ServiceError as error:
             messages.error(request, error.message)
         else:
@@ -276,9 +401,24 @@ def _version_upload(request: HttpRequest, access: GroupAccess, document_id: int)
     return redirect(document)
 
 
+DOWNLOAD_BLOCK = 64 * 1024
+
+
+async def _blocks(handle) -> AsyncIterator[bytes]:
+    """A file's bytes block by block, each read in a worker thread.
+
+    Under ASGI, Django reads a FileResponse over a plain file whole into a list before
+    sending a byte (it consumes synchronous iterators so), and daphne takes whatever it
+    is given into its send buffer at once: a 200 MB file cost 400 MB. One block at a
+    time, with the event loop free in between, lets the socket drain as it fills."""
+    while block := await asyncio.to_thread(handle.read, DOWNLOAD_BLOCK):
+        yield block
+
+
 def _download(request: HttpRequest, version: DocumentVersion) -> HttpResponse:
-    """Stream the file (local storage) or send the browser to a short-lived S3 link.
-    PDFs may open in the browser (?inline=1); everything else is an attachment."""
+    """Send the browser to a short-lived S3 link, or have nginx send the file
+    (FILES_ACCEL_REDIRECT), or stream it. PDFs may open in the browser (?inline=1);
+    everything else is an attachment."""
     inline = request.GET.get("inline") == "1" and version.content_type == "application/pdf"
     disposition = "inline" if inline else "attachment"
     if settings.S3_BUCKET:
@@ -292,6 +432,15 @@ def _download(request: HttpRequest, version: DocumentVersion) -> HttpResponse:
             expire=settings.S3_PRESIGNED_URL_SECONDS,
         )
         return HttpResponseRedirect(url)
+    if settings.FILES_ACCEL_REDIRECT:
+        # nginx sends the file from its internal location; it passes these headers on.
+        response = HttpResponse(content_type=version.content_type)
+        response["X-Accel-Redirect"] = settings.FILES_ACCEL_REDIRECT + quote(version.storage_key)
+        response["Content-Disposition"] = content_disposition_header(
+            not inline, version.original_name
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
     try:
         handle = default_storage.open(version.storage_key, "rb")
     except FileNotFoundError:
@@ -302,6 +451,8 @@ def _download(request: HttpRequest, version: DocumentVersion) -> HttpResponse:
         filename=version.original_name,
         content_type=version.content_type,
     )
+    if isinstance(request, ASGIRequest):
+        response.streaming_content = _blocks(handle)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -1,6 +1,7 @@
 """What a person does in a browser, end to end (see the conftest for the set-up)."""
 
 import datetime as dt
+import os
 import re
 import zoneinfo
 
@@ -121,6 +122,33 @@ def test_an_upload_shows_progress_and_another_member_downloads_it(open_browser, 
     download = info.value
     assert download.suggested_filename == "uchwala.pdf"
     assert download.path().read_bytes().startswith(b"%PDF-")
+
+
+def test_a_large_file_goes_in_chunks_and_resumes_after_a_lost_connection(open_browser, tmp_path):
+    marek = open_browser()
+    sign_in(marek, MAREK)
+    content = b"%PDF-1.4\n%" + os.urandom(12 * 1024 * 1024) + b"\n%%EOF\n"
+    pdf = tmp_path / "plan.pdf"
+    pdf.write_bytes(content)
+    dropped = []
+
+    def drop_the_second_chunk_once(route):
+        if "offset=0" not in route.request.url and not dropped:
+            dropped.append(route.request.url)
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    marek.route(re.compile(r"/library/uploads/\d+/\?offset="), drop_the_second_chunk_once)
+    marek.goto("/groups/gwd-miejska/library/")
+    marek.set_input_files("input[name=file]", str(pdf))
+    marek.fill("input[name=title]", "Plan w kawałkach")
+    marek.locator("form.upload-form button[type=submit]").click()
+    marek.wait_for_url(re.compile(r"/library/\d+/$"), timeout=60_000)
+    assert dropped, "the upload did not go in chunks"
+    with marek.expect_download() as info:
+        marek.get_by_role("link", name=re.compile("^Pobierz")).first.click()
+    assert info.value.path().read_bytes() == content
 
 
 def test_a_member_registers_and_downloads_the_ics(open_browser):

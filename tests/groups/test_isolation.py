@@ -83,9 +83,13 @@ def scene(group, other_group, facilitator, member, observer, outsider, site_staf
         document = library_services.document_upload(
             actor=inviter, group=g, upload=upload, title=f"Umowa {g.slug}"
         )
+        upload_session = library_services.upload_session_start(
+            actor=inviter, group=g, name="plan.pdf", size=1000
+        )
         return {
             "document_id": document.pk,
             "version_id": document.current_version_id,
+            "upload_id": upload_session.pk,
             "meeting_id": meeting.pk,
             "item_id": item.pk,
             "phrase_id": phrase.pk,
@@ -104,7 +108,13 @@ def scene(group, other_group, facilitator, member, observer, outsider, site_staf
             ).pk,
         }
 
+    ids = objects_in(group, member, facilitator)
+    # An upload session is its starter's alone: each uploader is walked with their own.
+    own_upload = library_services.upload_session_start(
+        actor=member, group=group, name="plan.pdf", size=1000
+    )
     return {
+        "own_ids": {"member": {**ids, "upload_id": own_upload.pk}},
         "actors": {
             "outsider": outsider,
             "observer": observer,
@@ -112,7 +122,7 @@ def scene(group, other_group, facilitator, member, observer, outsider, site_staf
             "facilitator": facilitator,
             "staff": site_staff,
         },
-        "ids": objects_in(group, member, facilitator),
+        "ids": ids,
         "foreign_ids": objects_in(other_group, other_facilitator, other_facilitator),
     }
 
@@ -167,7 +177,8 @@ def test_walk_every_group_url_as_every_role(client, scene, group, name, pattern)
     failures = []
     for actor in ACTORS:
         client.force_login(scene["actors"][actor])
-        response = client.get(url)
+        ids = scene["own_ids"].get(actor, scene["ids"])
+        response = client.get(url_for(name, pattern, group.slug, ids))
         expected = expected_status(capability, actor)
         if not matches(expected, response):
             failures.append(f"{actor}: expected {expected}, got {response.status_code}")
@@ -222,7 +233,7 @@ def test_refused_posts_write_nothing(client, scene, group, name, pattern, django
 def snapshot():
     from groups.models import Message, ModerationAction, Thread
     from meetings.models import ActionItem, Attendance, Meeting, Minutes, Registration
-    from resources.models import Document, DocumentVersion, Folder
+    from resources.models import Document, DocumentVersion, Folder, UploadSession
 
     return (
         list(Thread.objects.values_list("pk", "title").order_by("pk")),
@@ -237,6 +248,7 @@ def snapshot():
             Document.objects.values_list("pk", "title", "deleted_at", "is_template").order_by("pk")
         ),
         DocumentVersion.objects.count(),
+        list(UploadSession.objects.values_list("pk", "received").order_by("pk")),
         Folder.objects.count(),
         ModerationAction.objects.count(),
         list(Membership.objects.values_list("pk", "role", "status").order_by("pk")),

@@ -517,3 +517,44 @@ def test_a_document_is_attached_to_an_agenda_item(client, login, upload, facilit
     item.refresh_from_db()
     assert item.document == document
     assert document.get_absolute_url() in client.get(meeting.get_absolute_url()).content.decode()
+
+
+# --- Downloads without holding the file --------------------------------------------------
+
+
+def test_under_asgi_a_download_is_read_block_by_block(upload):
+    from asgiref.sync import async_to_sync
+    from django.test import AsyncRequestFactory
+
+    from resources.views import DOWNLOAD_BLOCK, _download
+
+    content = make_pdf("Duzy plik") + b"%" + b"x" * (3 * DOWNLOAD_BLOCK)
+    document = upload(content=content)
+    response = _download(AsyncRequestFactory().get("/"), document.current_version)
+    assert response.is_async and int(response["Content-Length"]) == len(content)
+
+    async def read() -> list[bytes]:
+        return [part async for part in response]
+
+    parts = async_to_sync(read)()
+    response.close()
+    assert b"".join(parts) == content
+    assert max(len(p) for p in parts) <= DOWNLOAD_BLOCK < len(content)
+
+
+def test_behind_nginx_the_file_is_sent_by_nginx_after_the_access_check(
+    client, login, member, outsider, upload, group, settings
+):
+    settings.FILES_ACCEL_REDIRECT = "/_files/"
+    document = upload(name="Umowa wzór.pdf")
+    version = document.current_version
+    download = url("version-download", group, document_id=document.pk, version_id=version.pk)
+    login(outsider)
+    assert client.get(download).status_code == 404
+    login(member)
+    response = client.get(download)
+    assert response.status_code == 200 and response.content == b""
+    assert response["X-Accel-Redirect"] == f"/_files/{version.storage_key}"
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "Umowa%20wz%C3%B3r.pdf" in response["Content-Disposition"]

@@ -13,13 +13,14 @@ import random
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
 from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -35,6 +36,9 @@ from gwd import metrics
 # many the socket is closed (4008) — a well-behaved client never comes near.
 FLOOD_WINDOW = 10.0
 TYPING_INTERVAL = 2.0
+# Threads for socket actions on PostgreSQL: few and long-lived, so each keeps one pooled
+# connection (the pool holds DATABASE_POOL_MAX, 20 by default).
+ACTION_THREADS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="gwd-socket-action")
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +65,19 @@ def _field(frame: dict, name: str, kind: type) -> object:
     if kind is str and not isinstance(value, str):
         raise FrameError("invalid", _("Field “%(name)s” must be text.") % {"name": name})
     return value
+
+
+def _releasing(function: Callable) -> Callable:
+    """`function`, then its thread's connection back to the pool whatever happened, so
+    that no pooled connection stays with an idle worker thread."""
+
+    def run():
+        try:
+            return function()
+        finally:
+            connection.close()
+
+    return run
 
 
 class GroupConsumer(AsyncWebsocketConsumer):
@@ -195,7 +212,17 @@ class GroupConsumer(AsyncWebsocketConsumer):
                 return function(**kwargs)
 
         try:
-            return await database_sync_to_async(run)()
+            if connection.vendor == "sqlite":
+                return await database_sync_to_async(run)()
+            # PostgreSQL: an action mostly waits on the network, so actions of different
+            # groups run side by side on a few threads of their own (each with a pooled
+            # connection) instead of queuing behind every socket's work on the one
+            # database thread. One action per group at a time in this process keeps the
+            # group's events announced in order.
+            async with self.hub.group_lock(self.group_id):
+                return await database_sync_to_async(
+                    _releasing(run), thread_sensitive=False, executor=ACTION_THREADS
+                )()
         except Http404:
             raise FrameError("not_found", self._t(_("Not found."))) from None
         except PermissionDenied:

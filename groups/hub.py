@@ -102,6 +102,7 @@ class Hub:
         self.presence_pending: dict[int, asyncio.Task] = {}
         self.seqs: dict[int, tuple[float, int]] = {}
         self.seq_reads: dict[int, asyncio.Future] = {}
+        self.group_locks: dict[int, asyncio.Lock] = {}
 
     async def attach(self, group_id: int, user_id: int, socket: Socket) -> None:
         """From now on the socket gets the group's frames and those sent to its person
@@ -125,6 +126,12 @@ class Hub:
             for key in closing:
                 if subscription := self.subscriptions.pop(key, None):
                     await subscription.close()
+
+    def group_lock(self, group_id: int) -> asyncio.Lock:
+        """Held by a socket of the group while its action runs (groups.consumers)."""
+        if (lock := self.group_locks.get(group_id)) is None:
+            lock = self.group_locks[group_id] = asyncio.Lock()
+        return lock
 
     async def deliver(self, group_id: int, message: dict) -> None:
         if (seq := message.get("seq")) is not None:

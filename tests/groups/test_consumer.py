@@ -547,3 +547,24 @@ async def test_heartbeats_read_the_latest_seq_once_per_interval(facilitator, gro
     assert await hub.latest_seq(group.pk) == 2  # the memory is fresh enough still
     hub.seqs[group.pk] = (0.0, 2)  # as if the interval had passed
     assert await hub.latest_seq(group.pk) == 3
+
+
+async def test_messages_sent_at_once_from_many_sockets_arrive_in_order_everywhere(
+    connect, member, facilitator, observer, group, thread
+):
+    senders = [(await connect(user, group))[1] for user in (member, facilitator)]
+    _, reader = await connect(observer, group)
+    for n in range(6):  # no waiting for acknowledgements between sends
+        for k, socket in enumerate(senders):
+            await socket.send(
+                {
+                    "type": "message.send",
+                    "thread": thread.pk,
+                    "body": f"{k}/{n}",
+                    "client_id": f"{k}-{n}",
+                }
+            )
+    for socket in (*senders, reader):
+        seqs = [(await socket.receive("message.new"))["seq"] for _ in range(12)]
+        assert seqs == list(range(seqs[0], seqs[0] + 12))
+        await socket.close()

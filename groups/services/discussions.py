@@ -312,7 +312,10 @@ def message_send(
     if existing is not None:
         return existing, False
     body = _clean_body(body)
-    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    # The thread's row is locked; its group comes along (unlocked) for what follows.
+    thread = (
+        Thread.objects.select_related("group").select_for_update(of=("self",)).get(pk=thread.pk)
+    )
     _require_can_write(actor, thread)
     _require_pace(actor, thread)
     html, mentioned = _render(body, thread.group)
@@ -322,7 +325,7 @@ def message_send(
         with transaction.atomic():
             message = Message.objects.create(
                 thread=thread,
-                group_id=thread.group_id,
+                group=thread.group,
                 author=actor,
                 body=body,
                 html=html,

@@ -395,3 +395,16 @@ def test_member_search_finds_only_this_groups_members(client, login, member, out
     names = [m["name"] for m in client.get(url, {"q": "a"}).json()["members"]]
     assert member.full_name in names
     assert outsider.full_name not in names
+
+
+def test_posting_costs_the_same_queries_however_many_took_part(member_factory, group, thread):
+    """A reply notifies every earlier participant, in a fixed number of statements."""
+
+    def queries_for_a_reply_after(participants: int) -> int:
+        for n in range(participants):
+            send(member_factory(group, email=f"p{participants}-{n}@gwd.test"), thread)
+        with CaptureQueriesContext(connection) as captured:
+            send(member_factory(group, email=f"r{participants}@gwd.test"), thread)
+        return len(captured.captured_queries)
+
+    assert queries_for_a_reply_after(2) == queries_for_a_reply_after(12) <= 25

@@ -36,8 +36,8 @@ from gwd import metrics
 # many the socket is closed (4008) — a well-behaved client never comes near.
 FLOOD_WINDOW = 10.0
 TYPING_INTERVAL = 2.0
-# Threads for socket actions on PostgreSQL: few and long-lived, so each keeps one pooled
-# connection (the pool holds DATABASE_POOL_MAX, 20 by default).
+# Threads for socket actions on PostgreSQL: at most four of a process's pooled connections
+# (DATABASE_POOL_MAX, 20 by default) serve socket actions at once.
 ACTION_THREADS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="gwd-socket-action")
 
 logger = logging.getLogger(__name__)
@@ -115,13 +115,18 @@ class GroupConsumer(AsyncWebsocketConsumer):
             events.member_channel(self.group_id, user.pk), self.channel_name
         )
         await self.hub.attach(self.group_id, user.pk, self)
-        await self.accept()
-        await presence().join(self.group_id, user.pk, self.channel_name)
-        self.hub.presence_changed(self.group_id)
-        await self._send({"type": "presence", "online": await presence().online(self.group_id)})
-        # Fresh at connect: a list page takes its starting seq from this heartbeat.
-        seq = await database_sync_to_async(events.latest_seq)(self.group_id)
-        await self._send({"type": "heartbeat", "seq": seq})
+        try:
+            await self.accept()
+            await presence().join(self.group_id, user.pk, self.channel_name)
+            self.hub.presence_changed(self.group_id)
+            online = await presence().online(self.group_id)
+            await self._send({"type": "presence", "online": online})
+            # Fresh at connect: a list page takes its starting seq from this heartbeat.
+            seq = await database_sync_to_async(events.latest_seq)(self.group_id)
+            await self._send({"type": "heartbeat", "seq": seq})
+        except BaseException:
+            await self.hub.detach(self.group_id, user.pk, self)  # nothing left behind
+            raise
         await self._release_held()
         self.heartbeat_task = asyncio.create_task(self._heartbeat_loop())
 

@@ -24,7 +24,6 @@ import os
 import platform
 import resource
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -33,7 +32,8 @@ import time
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-ROOT = Path(__file__).resolve().parents[1]
+from common import ROOT, cpu_seconds, free_port, rss_mb, wait_for
+
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/gwd_bench_http"
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -105,34 +105,6 @@ user = User.objects.get(pk=Session.objects.get(pk={session!r}).get_decoded()["_a
 matches = document_search(Document.objects.for_user(user), {query!r}).count()
 print(json.dumps({{"pages": result, "search_matches": matches}}))
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(port: int) -> None:
-    for _ in range(300):
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise TimeoutError(port)
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU time of a process so far (fields 14 and 15 of its stat)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
 def postgres_cpu_seconds() -> float | None:

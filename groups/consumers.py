@@ -361,7 +361,7 @@ class GroupConsumer(AsyncWebsocketConsumer):
             raise FrameError("invalid", _("“after” cannot be negative."))
         limit = settings.RESUME_LIMIT
         missed = await self._act(
-            Capability.VIEW, lambda access: events.events_after(self.group_id, after, limit + 1)
+            Capability.VIEW, lambda access: events.events_replay(self.group_id, after, limit + 1)
         )
         await sync_to_async(metrics.count)("resumes")
         if len(missed) > limit:

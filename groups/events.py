@@ -1,9 +1,11 @@
 """The per-group event log and its doorbell.
 
-Inside a writing transaction `event_record` takes the group's next sequence number and
-stores the frame clients will receive; after commit the same text is handed to the
-channel layer once for the whole group. The layer may drop it — a client that notices
-a gap asks to `resume` and gets the stored frames from the database.
+Inside a writing transaction `event_record` stores which message or thread the event
+with the group's next sequence number is about; after commit the frame, serialised
+once, is handed to the channel layer for the whole group. The layer may drop it — a
+client that notices a gap asks to `resume`, and `events_replay` rebuilds the frames it
+missed from what the objects are now: never text that was since deleted, hidden or
+edited away, nor the name of a deleted account.
 """
 
 import json
@@ -13,7 +15,13 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 
-from groups.models import Event, EventSequence, Group
+from groups.models import Event, EventSequence, Group, Message, Thread
+from groups.payloads import (
+    message_payload,
+    message_tombstone,
+    reactions_by_message,
+    thread_payload,
+)
 from gwd.commit import after_commit
 
 
@@ -43,10 +51,25 @@ def next_seq(group: Group) -> int:
     return sequence.last_seq
 
 
-def event_record(*, group: Group, seq: int, type: str, payload: dict[str, Any]) -> Event:
-    """Store the event with number `seq` and announce it once the transaction commits."""
+def event_record(
+    *,
+    group: Group,
+    seq: int,
+    type: str,
+    payload: dict[str, Any],
+    message: Message | None = None,
+    thread: Thread | None = None,
+) -> Event:
+    """Store the event with number `seq` about `message` or `thread`, and announce
+    `payload` once the transaction commits."""
     text = frame_text({"type": type, "seq": seq, **payload})
-    event = Event.objects.create(group=group, seq=seq, type=type, frame=text)
+    event = Event.objects.create(
+        group=group,
+        seq=seq,
+        type=type,
+        message_id=message.pk if message is not None else None,
+        thread_id=message.thread_id if message is not None else thread.pk if thread else None,
+    )
     after_commit(lambda: send_to_group(group.pk, text, seq=seq))
     return event
 
@@ -58,13 +81,53 @@ def latest_seq(group_id: int) -> int:
     )
 
 
-def events_after(group_id: int, after: int, limit: int) -> list[tuple[int, str]]:
-    """(seq, frame) of the events after `after`, in order; at most `limit`."""
-    return list(
+def events_replay(group_id: int, after: int, limit: int) -> list[tuple[int, str]]:
+    """(seq, frame) of the events after `after`, in order, at most `limit`, each
+    carrying the current state of its message or thread (or a tombstone).
+
+    Three queries however many events: the events, their messages with authors, and
+    the reactions.
+    """
+    rows = list(
         Event.objects.filter(group_id=group_id, seq__gt=after)
         .order_by("seq")
-        .values_list("seq", "frame")[:limit]
+        .values_list("seq", "type", "message_id", "thread_id")[:limit]
     )
+    message_ids = {message_id for _s, _t, message_id, _th in rows if message_id is not None}
+    thread_ids = {
+        thread_id for _s, kind, _m, thread_id in rows if kind == "thread.updated" and thread_id
+    }
+    messages = {
+        m.pk: m
+        for m in Message.objects.filter(group_id=group_id, pk__in=message_ids).select_related(
+            "author"
+        )
+    }
+    reactions = reactions_by_message(messages) if messages else {}
+    threads = {t.pk: t for t in Thread.objects.filter(group_id=group_id, pk__in=thread_ids)}
+    replay = []
+    for seq, kind, message_id, thread_id in rows:
+        frame = _replayed(kind, messages, reactions, threads, message_id, thread_id)
+        replay.append((seq, frame_text({"seq": seq, **frame})))
+    return replay
+
+
+def _replayed(kind, messages, reactions, threads, message_id, thread_id) -> dict:
+    if kind == "thread.updated":
+        thread = threads.get(thread_id)
+        if thread is None:  # gone with everything in it; the number still counts
+            return {"type": "thread.gone", "thread": thread_id}
+        return {"type": kind, "thread": thread_payload(thread)}
+    message = messages.get(message_id)
+    if message is None:
+        # Removed for good: an update to a tombstone, whatever the event first was.
+        return {"type": "message.updated", "message": message_tombstone(message_id, thread_id)}
+    if kind == "message.hidden" and message.is_hidden:
+        return {"type": kind, "id": message.pk, "thread": message.thread_id}
+    if kind == "message.hidden":
+        kind = "message.updated"  # unhidden since: what it shows now
+    payload = message_payload(message, reactions=reactions.get(message.pk, {}))
+    return {"type": kind, "message": payload}
 
 
 def send_to_group(group_id: int, text: str, *, seq: int | None = None) -> None:

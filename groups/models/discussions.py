@@ -29,13 +29,17 @@ class EventSequence(models.Model):
 class Event(models.Model):
     """One thing that happened in a group, kept so a client that missed it can replay it.
 
-    `frame` is the JSON text sent to clients, serialised once when the event happened.
+    It names what changed, not how it looked: a replay is built from the current state
+    of the message or thread (or a tombstone), so text that was since deleted, hidden or
+    edited away, and the name of a deleted account, are never sent again. Ids, not
+    foreign keys: a message removed for good leaves its events behind as tombstones.
     """
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="events")
     seq = models.BigIntegerField()
     type = models.CharField(max_length=40)
-    frame = models.TextField()
+    message_id = models.BigIntegerField(null=True, blank=True)
+    thread_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

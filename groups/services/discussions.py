@@ -7,7 +7,6 @@ thread, a muted member, slow mode, the pace of one member's messages.
 """
 
 import re
-from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -31,6 +30,7 @@ from groups.models import (
     Thread,
     User,
 )
+from groups.payloads import message_payload, thread_payload
 from groups.services.errors import ServiceError
 from gwd import markdown, ratelimit
 from gwd.commit import after_commit
@@ -49,52 +49,6 @@ __all__ = [
 
 CLIENT_ID_MAX = 64
 TITLE_MAX = 200
-
-
-# --- What clients receive ---------------------------------------------------------
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def message_payload(message: Message, reactions: dict[str, list[int]] | None = None) -> dict:
-    """The public form of a message, as frames and the thread page's data carry it."""
-    author = message.author
-    gone = message.is_deleted or message.is_hidden
-    return {
-        "id": message.pk,
-        "thread": message.thread_id,
-        "seq": message.seq,
-        "author": {"id": author.pk, "name": author.full_name} if author else None,
-        "body": "" if gone else message.body,
-        "html": "" if gone else message.html,
-        "created": _iso(message.created_at),
-        "edited": _iso(message.edited_at),
-        "deleted": message.is_deleted,
-        "hidden": message.is_hidden,
-        "held": message.is_held,
-        "reactions": reactions if reactions is not None else reactions_of(message),
-    }
-
-
-def reactions_of(message: Message) -> dict[str, list[int]]:
-    grouped: dict[str, list[int]] = {}
-    for emoji, user_id in message.reactions.order_by("created_at").values_list("emoji", "user_id"):
-        grouped.setdefault(emoji, []).append(user_id)
-    return {emoji: grouped[emoji] for emoji in REACTIONS if emoji in grouped}
-
-
-def thread_payload(thread: Thread) -> dict:
-    return {
-        "id": thread.pk,
-        "title": thread.title,
-        "pinned": thread.pinned,
-        "locked": thread.locked,
-        "slow_mode": thread.slow_mode_seconds,
-        "messages": thread.message_count,
-        "last_activity": _iso(thread.last_activity_at),
-    }
 
 
 # --- Rules shared by sending and editing ------------------------------------------
@@ -289,7 +243,11 @@ def thread_create(
     thread.last_seq = seq
     thread.save(update_fields=["last_seq"])
     events.event_record(
-        group=group, seq=seq, type="thread.updated", payload={"thread": thread_payload(thread)}
+        group=group,
+        seq=seq,
+        type="thread.updated",
+        payload={"thread": thread_payload(thread)},
+        thread=thread,
     )
     message, _created = message_send(actor=actor, thread=thread, body=body, client_id=client_id)
     return thread, message
@@ -373,7 +331,11 @@ def _publish(message: Message, thread: Thread, mentioned: list[int]) -> None:
     )
     payload = message_payload(message, reactions={})
     events.event_record(
-        group=thread.group, seq=seq, type="message.new", payload={"message": payload}
+        group=thread.group,
+        seq=seq,
+        type="message.new",
+        payload={"message": payload},
+        message=message,
     )
     _notify_mentions(message, mentioned, already=set())
     _notify_reply(message, mentioned)
@@ -461,6 +423,7 @@ def _announce_update(message: Message) -> None:
         seq=seq,
         type="message.updated",
         payload={"message": message_payload(message)},
+        message=message,
     )
 
 

@@ -25,7 +25,8 @@ from groups.models import (
     Thread,
     User,
 )
-from groups.services.discussions import message_payload, publish_held, thread_payload
+from groups.payloads import message_payload, thread_payload
+from groups.services.discussions import publish_held
 from groups.services.errors import ServiceError
 from gwd import ratelimit
 from gwd.commit import after_commit
@@ -181,7 +182,7 @@ def _announce_message(message: Message, type_: str = "message.updated") -> None:
         if type_ == "message.hidden"
         else {"message": message_payload(message)}
     )
-    events.event_record(group=message.group, seq=seq, type=type_, payload=payload)
+    events.event_record(group=message.group, seq=seq, type=type_, payload=payload, message=message)
 
 
 def _tell(user_id: int | None, frame: dict) -> None:
@@ -382,6 +383,7 @@ def thread_moderate(
         seq=seq,
         type="thread.updated",
         payload={"thread": thread_payload(thread)},
+        thread=thread,
     )
     moderation_log(
         actor=actor,

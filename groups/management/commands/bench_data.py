@@ -26,7 +26,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from groups import events, services
+from groups import services
 from groups.models import (
     REACTIONS,
     Event,
@@ -336,14 +336,12 @@ class Generator:
                 thread.author = author
                 thread.created_at = thread.last_activity_at = when
                 thread.last_seq = seq
-                frame = {"type": "thread.updated", "seq": seq}
-                frame["thread"] = services.thread_payload(thread)
                 event_rows.append(
                     Event(
                         group=group,
                         seq=seq,
                         type="thread.updated",
-                        frame=events.frame_text(frame),
+                        thread_id=thread.pk,
                         created_at=when,
                     )
                 )
@@ -401,22 +399,19 @@ class Generator:
         Message.objects.bulk_create([message for message, _later in pending], batch_size=BATCH)
         reaction_rows = []
         for message, later in pending:
-            event_rows.append(self.event(group, message.seq, "message.new", message, {}))
-            reactions: dict[str, list[int]] = {}
+            event_rows.append(self.event(group, message.seq, "message.new", message))
             for seq, emoji, user_id, when in later["reactions"]:
-                reactions.setdefault(emoji, []).append(user_id)
                 reaction_rows.append(
                     Reaction(message=message, user_id=user_id, emoji=emoji, created_at=when)
                 )
-                ordered = {e: list(reactions[e]) for e in REACTIONS if e in reactions}
-                event_rows.append(self.event(group, seq, "message.updated", message, ordered, when))
+                event_rows.append(self.event(group, seq, "message.updated", message, when))
             if "deleted" in later:
                 # message_delete: the text and the reactions go, a placeholder stays.
                 seq, when = later["deleted"]
                 message.deleted_at = when
                 message.body = message.html = ""
                 reaction_rows = [r for r in reaction_rows if r.message is not message]
-                event_rows.append(self.event(group, seq, "message.updated", message, {}, when))
+                event_rows.append(self.event(group, seq, "message.updated", message, when))
         deleted = [message for message, later in pending if "deleted" in later]
         Message.objects.bulk_update(deleted, ["deleted_at", "body", "html"])
         Reaction.objects.bulk_create(reaction_rows, batch_size=BATCH)
@@ -426,15 +421,13 @@ class Generator:
         pending.clear()
         event_rows.clear()
 
-    def event(
-        self, group: Group, seq: int, type: str, message: Message, reactions, when=None
-    ) -> Event:
-        payload = services.message_payload(message, reactions=reactions)
+    def event(self, group: Group, seq: int, type: str, message: Message, when=None) -> Event:
         return Event(
             group=group,
             seq=seq,
             type=type,
-            frame=events.frame_text({"type": type, "seq": seq, "message": payload}),
+            message_id=message.pk,
+            thread_id=message.thread_id,
             created_at=when or message.created_at,
         )
 

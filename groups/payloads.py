@@ -1,0 +1,87 @@
+"""What clients receive of messages and threads: the one form that live frames, replays
+and the thread page's data all carry.
+
+A payload never holds more than the thread page shows every member now: a deleted or
+hidden message has no text, a deleted account no name.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from groups.models import REACTIONS, Message, Reaction, Thread
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def message_payload(message: Message, reactions: dict[str, list[int]] | None = None) -> dict:
+    """The public form of a message, as frames and the thread page's data carry it."""
+    author = message.author
+    gone = message.is_deleted or message.is_hidden
+    return {
+        "id": message.pk,
+        "thread": message.thread_id,
+        "seq": message.seq,
+        "author": {"id": author.pk, "name": author.full_name} if author else None,
+        "body": "" if gone else message.body,
+        "html": "" if gone else message.html,
+        "created": _iso(message.created_at),
+        "edited": _iso(message.edited_at),
+        "deleted": message.is_deleted,
+        "hidden": message.is_hidden,
+        "held": message.is_held,
+        "reactions": reactions if reactions is not None else reactions_of(message),
+    }
+
+
+def message_tombstone(message_id: int, thread_id: int | None) -> dict:
+    """What is left of a message removed for good: that it was there, nothing else."""
+    return {
+        "id": message_id,
+        "thread": thread_id,
+        "seq": 0,
+        "author": None,
+        "body": "",
+        "html": "",
+        "created": None,
+        "edited": None,
+        "deleted": True,
+        "hidden": False,
+        "held": False,
+        "removed": True,
+        "reactions": {},
+    }
+
+
+def reactions_of(message: Message) -> dict[str, list[int]]:
+    return reactions_by_message([message.pk]).get(message.pk, {})
+
+
+def reactions_by_message(message_ids: Iterable[int]) -> dict[int, dict[str, list[int]]]:
+    """{message id: {emoji: [user ids in the order they reacted]}} in one query, the
+    emoji in the fixed order of REACTIONS."""
+    grouped: dict[int, dict[str, list[int]]] = {}
+    rows = (
+        Reaction.objects.filter(message_id__in=list(message_ids))
+        .order_by("created_at", "pk")
+        .values_list("message_id", "emoji", "user_id")
+    )
+    for message_id, emoji, user_id in rows:
+        grouped.setdefault(message_id, {}).setdefault(emoji, []).append(user_id)
+    return {
+        message_id: {emoji: by_emoji[emoji] for emoji in REACTIONS if emoji in by_emoji}
+        for message_id, by_emoji in grouped.items()
+    }
+
+
+def thread_payload(thread: Thread) -> dict:
+    return {
+        "id": thread.pk,
+        "title": thread.title,
+        "pinned": thread.pinned,
+        "locked": thread.locked,
+        "slow_mode": thread.slow_mode_seconds,
+        "messages": thread.message_count,
+        "last_activity": _iso(thread.last_activity_at),
+    }

@@ -23,6 +23,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import Group, Membership, Role, User
+from gwd.gate import site_refusal
 
 
 class Capability(StrEnum):
@@ -111,9 +112,12 @@ def group_access(*, user: User, slug: str, capability: Capability | str) -> Grou
     """The group with this slug as seen by `user`, who must hold `capability`.
 
     Raises Http404 when the group does not exist or the user is neither a member nor
-    staff, PermissionDenied when the user may see the group but not do this.
+    staff, or may not use the site now (gwd.gate: staff without a second factor), and
+    PermissionDenied when the user may see the group but not do this.
     """
     if not user.is_authenticated:
+        raise Http404
+    if user.is_staff and site_refusal(user) is not None:
         raise Http404
     group = Group.objects.filter(slug=slug).first()
     if group is None:

@@ -51,11 +51,17 @@ class _Gone(Exception):
 
 
 class FrameError(Exception):
-    def __init__(self, code: str, detail: str, *, retry_after: int | None = None):
+    """A refused frame: answered by an `error` frame, then the socket closes with
+    `close` if that is given (the reply goes first, so the client learns why)."""
+
+    def __init__(
+        self, code: str, detail: str, *, retry_after: int | None = None, close: int | None = None
+    ):
         super().__init__(detail)
         self.code = code
         self.detail = detail
         self.retry_after = retry_after
+        self.close = close
 
 
 def _field(frame: dict, name: str, kind: type) -> object:
@@ -89,6 +95,7 @@ class GroupConsumer(AsyncWebsocketConsumer):
     # connecting) wait here, so they follow the reply and any replay, as they would if
     # they came one by one through the consumer's own channel.
     held: list[dict] | None = None
+    closing = False
 
     # --- Life of a socket ---------------------------------------------------------
 
@@ -159,7 +166,13 @@ class GroupConsumer(AsyncWebsocketConsumer):
 
     # --- Frames from the client ---------------------------------------------------
 
+    async def close(self, code=None, reason=None) -> None:
+        self.closing = True
+        await super().close(code=code, reason=reason)
+
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):
+        if self.closing:
+            return  # frames still in flight after we closed: nobody to answer
         self.held = []
         try:
             await self._receive(text_data, bytes_data)
@@ -192,6 +205,8 @@ class GroupConsumer(AsyncWebsocketConsumer):
             if error.retry_after:
                 reply["retry_after"] = error.retry_after
             await self._send(reply)
+            if error.close:
+                await self.close(code=error.close)
 
     async def _check_flood(self) -> None:
         now = time.monotonic()
@@ -202,8 +217,9 @@ class GroupConsumer(AsyncWebsocketConsumer):
         if len(self.frame_times) > limit:
             await sync_to_async(metrics.count)("frames_flood")
         if len(self.frame_times) > 2 * limit:
-            await self.close(code=CLOSE_FLOOD)
-            raise FrameError("flood", _("Too many frames; the connection is closed."))
+            raise FrameError(
+                "flood", _("Too many frames; the connection is closed."), close=CLOSE_FLOOD
+            )
         if len(self.frame_times) > limit:
             raise FrameError(
                 "flood", _("Too many frames. Slow down."), retry_after=int(FLOOD_WINDOW)
@@ -263,8 +279,7 @@ class GroupConsumer(AsyncWebsocketConsumer):
         try:
             return await self._call(run)
         except _Gone:
-            await self.close(code=CLOSE_GONE)
-            raise FrameError("not_found", self._t(_("Not found."))) from None
+            raise FrameError("not_found", self._t(_("Not found.")), close=CLOSE_GONE) from None
 
     # --- Actions ------------------------------------------------------------------
 
@@ -473,3 +488,7 @@ class GroupConsumer(AsyncWebsocketConsumer):
 
     async def _send(self, frame: dict) -> None:
         await self.send(text_data=events.frame_text(frame))
+
+    async def send(self, text_data=None, bytes_data=None, close=False) -> None:
+        if not self.closing:  # after close, daphne would raise for every frame
+            await super().send(text_data=text_data, bytes_data=bytes_data, close=close)

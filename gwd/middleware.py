@@ -1,11 +1,12 @@
 import zoneinfo
 
-from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from gwd.gate import MFA_REQUIRED, site_refusal
 
 
 class UserPreferencesMiddleware:
@@ -41,10 +42,7 @@ class StaffMFAMiddleware:
     def __call__(self, request):
         user = request.user
         if user.is_authenticated and user.is_staff and not self._allowed(request.path):
-            has_totp = Authenticator.objects.filter(
-                user=user, type=Authenticator.Type.TOTP
-            ).exists()
-            if not has_totp:
+            if site_refusal(user) == MFA_REQUIRED:
                 messages.warning(
                     request,
                     _("Staff accounts must use two-factor authentication. Set it up to continue."),

@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from allauth.mfa.models import Authenticator
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
@@ -119,6 +120,42 @@ async def test_an_anonymous_visitor_is_refused(connect, group):
 
 async def test_a_foreign_origin_is_refused(connect, member, group):
     connected, _socket = await connect(member, group, origin=b"https://evil.example")
+    assert not connected
+
+
+async def test_staff_without_a_second_factor_are_refused_as_on_every_page(
+    connect, user_factory, member, group, thread
+):
+    # HTTP sends such an account to set up TOTP first; the socket must not be a way round.
+    staff = await sync_to_async(user_factory)(email="nototp@zmp.gwd.test", is_staff=True)
+    connected, _socket = await connect(staff, group)
+    assert not connected
+
+
+async def test_staff_with_a_second_factor_connect_to_any_group(connect, site_staff, group):
+    connected, socket = await connect(site_staff, group)
+    assert connected
+    await socket.close()
+
+
+async def test_a_staff_socket_stops_acting_once_the_second_factor_is_gone(
+    connect, site_staff, group, thread
+):
+    connected, socket = await connect(site_staff, group)
+    assert connected
+    await sync_to_async(Authenticator.objects.filter(user=site_staff).delete)()
+    await socket.send({"type": "thread.pin", "thread": thread.pk})
+    assert (await socket.receive("error"))["code"] == "not_found"
+    closed = await socket.communicator.receive_output(timeout=3)
+    assert closed == {"type": "websocket.close", "code": 4404}
+    await sync_to_async(thread.refresh_from_db)()
+    assert not thread.pinned
+
+
+async def test_a_deactivated_account_is_refused(connect, member, group):
+    member.is_active = False
+    await sync_to_async(member.save)(update_fields=["is_active"])
+    connected, _socket = await connect(member, group)
     assert not connected
 
 
@@ -254,6 +291,10 @@ async def test_a_flooding_client_is_told_to_slow_down_then_cut_off(connect, memb
             closed = output["code"]
             break
     assert closed == 4008
+    # Frames still in flight get no answer: sending on a closed connection would fail.
+    for _ in range(5):
+        await socket.send_text("{}")
+    assert await socket.communicator.receive_nothing(timeout=0.5)
 
 
 async def test_sending_too_fast_gets_a_retry_after(connect, member, group, thread, settings):

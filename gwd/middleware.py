@@ -41,13 +41,17 @@ class StaffMFAMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and user.is_staff and not self._allowed(request.path):
-            if site_refusal(user) == MFA_REQUIRED:
-                messages.warning(
-                    request,
-                    _("Staff accounts must use two-factor authentication. Set it up to continue."),
-                )
-                return redirect("mfa_activate_totp")
+        if (
+            user.is_authenticated
+            and user.is_staff
+            and not self._allowed(request.path)
+            and site_refusal(user) == MFA_REQUIRED
+        ):
+            messages.warning(
+                request,
+                _("Staff accounts must use two-factor authentication. Set it up to continue."),
+            )
+            return redirect("mfa_activate_totp")
         return self.get_response(request)
 
     @staticmethod

@@ -23,7 +23,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from groups import events, services
-from groups.access import Capability, GroupAccess, group_for_joining, group_object_get, group_view
+from groups.access import (
+    Capability,
+    GroupAccess,
+    group_for_joining,
+    group_object_get,
+    group_view,
+    message_get,
+)
 from groups.adapter import INVITATION_SESSION_KEY
 from groups.forms import (
     BlockedPhraseForm,
@@ -314,9 +321,10 @@ def facilitator_appoint(request: HttpRequest, access: GroupAccess) -> HttpRespon
         actor=request.user, group=access.group, email=form.cleaned_data["email"]
     )
     if isinstance(result, Invitation):
+        # The same words whether or not the address has an account: nothing to learn here.
         messages.success(
             request,
-            _("%(email)s has no account yet and was invited as a facilitator.")
+            _("An invitation to be a facilitator has been sent to %(email)s.")
             % {"email": result.email},
         )
     else:
@@ -883,7 +891,7 @@ def _back_to_message(message: Message) -> HttpResponse:
 @group_view(Capability.VIEW)
 def message_report(request: HttpRequest, access: GroupAccess, message_id: int) -> HttpResponse:
     """A member reports a message to the group's facilitators."""
-    message = group_object_get(
+    message = message_get(
         access,
         Message.objects.select_related("author", "thread", "thread__group", "group"),
         message_id,

@@ -178,18 +178,31 @@ def _active_facilitators(group: Group):
 
 @transaction.atomic
 def facilitator_appoint(*, actor: User, group: Group, email: str) -> Membership | Invitation:
-    """Make someone a facilitator (site staff, or a facilitator naming a co-facilitator): at
-    once if they have an account, otherwise by an invitation with the facilitator role."""
+    """Make someone a facilitator (site staff, or a facilitator naming a co-facilitator).
+
+    An active member of the group is promoted at once. Anyone else — an account in other
+    groups, a former member, an address without an account — gets an invitation with the
+    facilitator role and joins only by accepting it: no one is put into a group without
+    their consent. The caller learns nothing about whether an account exists: the answer
+    for a non-member is an invitation either way.
+    """
     email = _normalise_email(email)
-    user = User.objects.filter(email__iexact=email).first()
-    if user is None:
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(group=group, user__email__iexact=email, status=Membership.Status.ACTIVE)
+        .first()
+    )
+    if membership is None:
         outcome, invitation = invitation_create(
             actor=actor, group=group, email=email, role=Role.FACILITATOR
         )
         assert invitation is not None, outcome
         return invitation
-    membership = _membership_activate(user=user, group=group, role=Role.FACILITATOR)
-    after_commit(lambda: tasks.facilitator_appointed_email.enqueue(membership_id=membership.pk))
+    if membership.role != Role.FACILITATOR:
+        membership.role = Role.FACILITATOR
+        membership.save(update_fields=["role"])
+        after_commit(lambda: tasks.facilitator_appointed_email.enqueue(membership_id=membership.pk))
     return membership
 
 

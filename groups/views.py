@@ -23,14 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from groups import events, services
-from groups.access import (
-    Capability,
-    GroupAccess,
-    group_for_joining,
-    group_object_get,
-    group_view,
-    message_get,
-)
+from groups.access import Capability, GroupAccess, group_for_joining, group_object_get, group_view
 from groups.adapter import INVITATION_SESSION_KEY
 from groups.forms import (
     BlockedPhraseForm,
@@ -891,7 +884,7 @@ def _back_to_message(message: Message) -> HttpResponse:
 @group_view(Capability.VIEW)
 def message_report(request: HttpRequest, access: GroupAccess, message_id: int) -> HttpResponse:
     """A member reports a message to the group's facilitators."""
-    message = message_get(
+    message = group_object_get(
         access,
         Message.objects.select_related("author", "thread", "thread__group", "group"),
         message_id,

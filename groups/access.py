@@ -22,7 +22,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from groups.models import Group, Membership, Role, User
+from groups.models import Group, Membership, Message, Role, User
 from gwd.gate import site_refusal
 
 
@@ -159,6 +159,13 @@ def group_object_get[M: Model](
         return queryset.get(**{pk_field: pk, group_field: access.group})
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def message_get(access: GroupAccess, queryset: QuerySet[Message], pk: object) -> Message:
+    """A message of the accessed group that the thread page shows this person, or
+    Http404: a message held for review exists only for its author and moderators."""
+    visible = queryset.visible_to(access.user, moderator=access.can_moderate)
+    return group_object_get(access, visible, pk)
 
 
 def group_view(capability: Capability | str) -> Callable:

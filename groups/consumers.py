@@ -26,7 +26,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from groups import events, services
-from groups.access import Capability, GroupAccess, group_access, group_object_get
+from groups.access import Capability, GroupAccess, group_access, group_object_get, message_get
 from groups.hub import Hub, hub_for
 from groups.models import Membership, Message, Thread, User
 from groups.presence import presence
@@ -307,9 +307,7 @@ class GroupConsumer(AsyncWebsocketConsumer):
         message_id = _field(frame, field, int)
 
         def act(access):
-            message = group_object_get(
-                access=access, queryset=Message.objects.select_related("group"), pk=message_id
-            )
+            message = message_get(access, Message.objects.select_related("group"), message_id)
             return service(actor=self.user, message=message, **kwargs)
 
         await self._act(capability, act)

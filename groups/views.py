@@ -23,7 +23,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from groups import events, services
-from groups.access import Capability, GroupAccess, group_for_joining, group_object_get, group_view
+from groups.access import (
+    Capability,
+    GroupAccess,
+    group_for_joining,
+    group_object_get,
+    group_view,
+    message_get,
+)
 from groups.adapter import INVITATION_SESSION_KEY
 from groups.forms import (
     BlockedPhraseForm,
@@ -884,7 +891,7 @@ def _back_to_message(message: Message) -> HttpResponse:
 @group_view(Capability.VIEW)
 def message_report(request: HttpRequest, access: GroupAccess, message_id: int) -> HttpResponse:
     """A member reports a message to the group's facilitators."""
-    message = group_object_get(
+    message = message_get(
         access,
         Message.objects.select_related("author", "thread", "thread__group", "group"),
         message_id,

@@ -90,6 +90,16 @@ class Thread(models.Model):
         )
 
 
+class MessageQuerySet(models.QuerySet):
+    def visible_to(self, user, *, moderator: bool) -> "MessageQuerySet":
+        """The messages the thread page shows this person: a message held for review
+        only to its author and the group's moderators. (Deleted and hidden ones show as
+        placeholders; their text is for nobody but moderators, see payloads.)"""
+        if moderator:
+            return self
+        return self.filter(models.Q(held_at=None) | models.Q(author=user))
+
+
 class Message(models.Model):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="messages")
     # Denormalised from the thread: every lookup of a message by id is scoped by group.
@@ -109,6 +119,8 @@ class Message(models.Model):
     hidden_reason = models.CharField(max_length=500, blank=True)
     # A message with a blocked phrase waits here, unpublished (seq 0), for a facilitator.
     held_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MessageQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("message")

@@ -378,11 +378,21 @@ def message_edit(*, actor: User, message: Message, body: object) -> Message:
         .get(pk=message.pk)
     )
     _editable(actor, message)
-    if message.thread.locked:
-        raise ServiceError(_("This thread is locked."), code="locked")
+    # An edit publishes text: a mute, a lock and the blocked phrases stop it as they stop
+    # a new message.
+    _require_can_write(actor, message.thread)
     body = _clean_body(body)
     if body == message.body:
         return message
+    if _blocked_phrase(body, message.group_id):
+        raise ServiceError(
+            _(
+                "This text contains a phrase the group's facilitators review before it "
+                "is published. Your change was not saved; post it as a new message to "
+                "have it reviewed."
+            ),
+            code="blocked_phrase",
+        )
     previously = set(message.mentions.values_list("user_id", flat=True))
     MessageRevision.objects.create(
         message=message,

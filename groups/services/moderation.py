@@ -101,6 +101,11 @@ def report_create(*, actor: User, message: Message, reason: str, text: str = "")
         raise ServiceError(_("You cannot report your own message."), code="forbidden")
     if message.is_deleted:
         raise ServiceError(_("This message has been deleted."), code="deleted")
+    if message.is_hidden:
+        # Already out of sight, and a facilitator has seen it: nothing left to report.
+        raise ServiceError(_("This message has been hidden by a facilitator."), code="hidden")
+    if message.is_held:
+        raise ServiceError(_("This message is waiting for a facilitator's review."), code="held")
     wait = ratelimit.hit(REPORT_RATE, "report", str(actor.pk))
     if wait is not None:
         raise ServiceError(

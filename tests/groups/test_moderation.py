@@ -457,3 +457,78 @@ async def test_a_removed_members_socket_closes_within_a_second_and_cannot_reconn
     assert closed == {"type": "websocket.close", "code": 4404}
     connected, _ = await connect(member, group)
     assert not connected
+
+
+# --- Held and hidden messages are out of sight everywhere -----------------------------
+
+
+@pytest.fixture
+def held(facilitator, member, thread, group):
+    services.blocked_phrase_add(actor=facilitator, group=group, phrase="zegarki")
+    message, _ = services.message_send(
+        actor=member, thread=thread, body="Tanie zegarki tutaj", client_id="held-1"
+    )
+    assert message.is_held
+    return message
+
+
+def test_a_held_message_cannot_be_seen_or_reported_by_others(
+    client, login, observer, member_factory, held, group
+):
+    other = member_factory(group, email="inna@gmina.gwd.test")
+    for person in (observer, other):
+        login(person)
+        page = client.get(url("message-report", group, message_id=held.pk))
+        assert page.status_code == 404
+        assert b"zegarki" not in page.content
+        response = client.post(url("message-report", group, message_id=held.pk), {"reason": "spam"})
+        assert response.status_code == 404
+    assert not Report.objects.exists()
+
+
+def test_a_hidden_message_cannot_be_reported(client, login, observer, facilitator, message, group):
+    services.message_hide(actor=facilitator, message=message, reason="spam")
+    login(observer)
+    client.post(url("message-report", group, message_id=message.pk), {"reason": "spam"})
+    assert not Report.objects.exists()
+
+
+@pytestmark_socket
+async def test_a_held_message_is_not_found_over_the_socket(
+    connect,  # noqa: F811
+    member_factory,
+    held,
+    group,
+):
+    other = await sync_to_async(member_factory)(group, email="inna@gmina.gwd.test")
+    _, socket = await connect(other, group)
+    await socket.send({"type": "message.report", "id": held.pk, "reason": "spam"})
+    assert (await socket.receive("error", "report.ack"))["code"] == "not_found"
+    await socket.send({"type": "reaction.toggle", "message": held.pk, "emoji": "👍"})
+    assert (await socket.receive("error"))["code"] == "not_found"
+    assert not await sync_to_async(Report.objects.exists)()
+    await socket.close()
+
+
+def test_a_muted_member_cannot_publish_by_editing(facilitator, member, message, group):
+    membership = Membership.objects.get(user=member, group=group)
+    services.member_mute(actor=facilitator, membership=membership, minutes=30, reason="")
+    with pytest.raises(services.ServiceError) as refused:
+        services.message_edit(actor=member, message=message, body="Nowy tekst po wyciszeniu")
+    assert refused.value.code == "muted"
+    message.refresh_from_db()
+    assert message.body == "Kupcie tanie zegarki!" and message.edited_at is None
+
+
+def test_an_edit_into_a_blocked_phrase_is_refused(facilitator, member, thread, group):
+    clean, _ = services.message_send(
+        actor=member, thread=thread, body="Dzień dobry", client_id="clean-1"
+    )
+    services.blocked_phrase_add(actor=facilitator, group=group, phrase="zegarki")
+    before = events.latest_seq(group.pk)
+    with pytest.raises(services.ServiceError) as refused:
+        services.message_edit(actor=member, message=clean, body="Tanie ZEGARKI tutaj")
+    assert refused.value.code == "blocked_phrase"
+    clean.refresh_from_db()
+    assert clean.body == "Dzień dobry"
+    assert events.latest_seq(group.pk) == before  # nothing was announced

@@ -11,7 +11,8 @@ from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 
-from groups.models import Membership
+from groups.models import Membership, User
+from groups.services.notifications import unsubscribe_token
 from gwd.mail import absolute_url, send_templated_email
 from meetings.models import Meeting, Registration, ReminderSent
 
@@ -30,6 +31,27 @@ def _context(meeting: Meeting) -> dict:
     }
 
 
+def _wants_email(user: User) -> bool:
+    """The person's own choice, as for every GWD notification: "no e-mail at all" means
+    none about meetings either, and a closed account gets nothing."""
+    return user.is_active and user.email_notifications
+
+
+def _send(user: User, template: str, context: dict) -> None:
+    """E-mail one person in their language and zone, with the one-click link that stops
+    all notification e-mail (the same link as in the digest)."""
+    send_templated_email(
+        to=user.email,
+        template=template,
+        language=user.language,
+        time_zone=user.time_zone,
+        context={**context, "user": user},
+        unsubscribe_url=absolute_url(
+            reverse("groups:unsubscribe", kwargs={"token": unsubscribe_token(user)})
+        ),
+    )
+
+
 @task
 def waitlist_promoted_email(*, registration_id: int) -> None:
     registration = (
@@ -37,16 +59,9 @@ def waitlist_promoted_email(*, registration_id: int) -> None:
         .filter(pk=registration_id, status=Registration.Status.GOING)
         .first()
     )
-    if registration is None:
+    if registration is None or not _wants_email(registration.user):
         return
-    user = registration.user
-    send_templated_email(
-        to=user.email,
-        template="meetings/email/waitlist_promoted",
-        language=user.language,
-        time_zone=user.time_zone,
-        context={**_context(registration.meeting), "user": user},
-    )
+    _send(registration.user, "meetings/email/waitlist_promoted", _context(registration.meeting))
 
 
 def reminder_plan(*, meeting_id: int) -> None:
@@ -73,7 +88,8 @@ def reminder_plan(*, meeting_id: int) -> None:
 
 @task(backend="reminders")
 def meeting_reminder(*, meeting_id: int, starts_at: str) -> int:
-    """Remind the people registered (going or maybe) who have not opted out.
+    """Remind the people registered (going or maybe) who have not opted out, of these
+    reminders or of all e-mail.
 
     Never for a cancelled or moved meeting, never twice: a ReminderSent row per person
     and start time is written before the e-mail goes, and its unique constraint stops a
@@ -104,19 +120,13 @@ def meeting_reminder(*, meeting_id: int, starts_at: str) -> int:
     sent = 0
     for registration in registrations:
         user = registration.user
-        if user.pk in opted_out or user.pk not in active:
+        if user.pk in opted_out or user.pk not in active or not _wants_email(user):
             continue
         try:
             with transaction.atomic():
                 ReminderSent.objects.create(meeting=meeting, user=user, starts_at=meeting.starts_at)
         except IntegrityError:
             continue  # already reminded for this start time
-        send_templated_email(
-            to=user.email,
-            template="meetings/email/meeting_reminder",
-            language=user.language,
-            time_zone=user.time_zone,
-            context={**_context(meeting), "user": user},
-        )
+        _send(user, "meetings/email/meeting_reminder", _context(meeting))
         sent += 1
     return sent

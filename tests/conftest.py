@@ -6,7 +6,6 @@ import os
 import pytest
 from allauth.account.models import EmailAddress
 from channels.layers import channel_layers
-from django.conf import settings
 from django.core.cache import cache
 
 from groups.models import Institution, User
@@ -15,12 +14,6 @@ from gwd import ratelimit
 # Browser tests run on their own (`make test-e2e`): Playwright's event loop and
 # pytest-asyncio do not share a process.
 collect_ignore_glob = [] if os.environ.get("GWD_E2E") else ["e2e/*"]
-
-# Channels' AllowedHostsOriginValidator keeps a reference to the ALLOWED_HOSTS list it
-# finds when gwd.asgi is imported; Django's test set-up later swaps in a new list with
-# "testserver". Adding it to the original list lets socket tests pass the real validator.
-if "testserver" not in settings.ALLOWED_HOSTS:
-    settings.ALLOWED_HOSTS.append("testserver")
 
 PASSWORD = "correct-horse-battery-9"
 

@@ -72,8 +72,8 @@ async def connect():
     one left waiting in a finished test's event loop would block the next test."""
     opened: list[WebsocketCommunicator] = []
 
-    async def open_socket(user, group, *, origin=b"http://testserver"):
-        headers = [(b"origin", origin)]
+    async def open_socket(user, group, *, origin=b"http://testserver", host=b"testserver"):
+        headers = [(b"origin", origin), (b"host", host)]
         if user is not None:
             cookie = await sync_to_async(session_cookie)(user)
             headers.append((b"cookie", f"sessionid={cookie}".encode()))
@@ -120,6 +120,39 @@ async def test_an_anonymous_visitor_is_refused(connect, group):
 
 async def test_a_foreign_origin_is_refused(connect, member, group):
     connected, _socket = await connect(member, group, origin=b"https://evil.example")
+    assert not connected
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [b"http://testserver:9999", b"https://testserver", b"http://testserver.evil.example", b""],
+)
+async def test_only_the_exact_origin_of_the_site_is_accepted(connect, member, group, origin):
+    # Same host, another port or scheme: another site as far as the browser is concerned.
+    connected, _socket = await connect(member, group, origin=origin, host=b"testserver:8103")
+    assert not connected
+
+
+async def test_the_origin_of_the_address_the_socket_was_opened_at_is_accepted(
+    connect, member, group
+):
+    connected, socket = await connect(
+        member, group, origin=b"http://testserver:8103", host=b"testserver:8103"
+    )
+    assert connected
+    await socket.close()
+
+
+async def test_site_url_and_trusted_origins_are_accepted(connect, member, group, settings):
+    settings.SITE_URL = "https://gwd.zmp.example"
+    settings.CSRF_TRUSTED_ORIGINS = ["https://gwd-backup.zmp.example:8443"]
+    for origin in (b"https://gwd.zmp.example", b"https://gwd-backup.zmp.example:8443"):
+        connected, socket = await connect(member, group, origin=origin, host=b"10.0.0.5:8000")
+        assert connected
+        await socket.close()
+    connected, _socket = await connect(
+        member, group, origin=b"https://gwd-backup.zmp.example", host=b"10.0.0.5:8000"
+    )
     assert not connected
 
 

@@ -362,7 +362,8 @@ def s3_server():
         env={**os.environ, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"},
     )
     endpoint = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    # A generous bound: on a machine whose cores are busy, moto takes long to import.
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         try:
             requests.get(endpoint, timeout=1)

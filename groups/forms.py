@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import GroupKind, Institution, Membership, Report, Role, User
+from gwd.text import PlainTextField
 
 COMMON_TIME_ZONES = ["Europe/Warsaw", "Europe/Kyiv", "Europe/Berlin", "Europe/London", "UTC"]
 
@@ -16,7 +17,7 @@ def time_zone_choices() -> list[tuple[str, str]]:
 class SignupProfileForm(forms.Form):
     """Extra fields allauth's sign-up form asks for."""
 
-    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    full_name = PlainTextField(label=_("Full name"), max_length=150)
 
     def signup(self, request, user: User) -> None:
         user.full_name = self.cleaned_data["full_name"]
@@ -24,9 +25,9 @@ class SignupProfileForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=150)
-    position = forms.CharField(label=_("Position"), max_length=150, required=False)
-    institution_name = forms.CharField(
+    full_name = PlainTextField(label=_("Full name"), max_length=150)
+    position = PlainTextField(label=_("Position"), max_length=150, required=False)
+    institution_name = PlainTextField(
         label=_("Institution"),
         max_length=200,
         required=False,
@@ -37,7 +38,7 @@ class ProfileForm(forms.Form):
         choices=[("", "—"), *Institution.Kind.choices],
         required=False,
     )
-    institution_code = forms.CharField(
+    institution_code = PlainTextField(
         label=_("TERYT or KATOTTH code"),
         max_length=20,
         required=False,
@@ -59,10 +60,8 @@ WORKING_LANGUAGE_CHOICES = User.Language.choices
 
 
 class GroupSettingsForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
-    description = forms.CharField(
-        label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False
-    )
+    name = PlainTextField(label=_("Name"), max_length=200)
+    description = PlainTextField(label=_("Description"), multiline=True, required=False)
     working_languages = forms.MultipleChoiceField(
         label=_("Working languages"),
         choices=WORKING_LANGUAGE_CHOICES,
@@ -157,9 +156,9 @@ class RoleForm(forms.Form):
 
 
 class JoinRequestForm(forms.Form):
-    message = forms.CharField(
+    message = PlainTextField(
         label=_("Message to the facilitators"),
-        widget=forms.Textarea(attrs={"rows": 4}),
+        multiline=True,
         max_length=2000,
         required=False,
         help_text=_("Say who you are and why you would like to join."),
@@ -171,9 +170,10 @@ class DecisionForm(forms.Form):
 
 
 class ThreadForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    body = forms.CharField(
+    title = PlainTextField(label=_("Title"), max_length=200)
+    body = PlainTextField(
         label=_("First message"),
+        multiline=True,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("**bold**, _italics_, [link](https://…), lists, > quotes, `code`."),
     )
@@ -181,7 +181,9 @@ class ThreadForm(forms.Form):
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 3}))
+    body = PlainTextField(
+        label=_("Your message"), multiline=True, widget=forms.Textarea(attrs={"rows": 3})
+    )
     client_id = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
 
 
@@ -191,8 +193,9 @@ class ReportForm(forms.Form):
         choices=Report.Reason.choices,
         widget=forms.RadioSelect,
     )
-    text = forms.CharField(
+    text = PlainTextField(
         label=_("Details"),
+        multiline=True,
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
         required=False,
@@ -207,7 +210,7 @@ class ReportForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=500)
+    reason = PlainTextField(label=_("Reason"), max_length=500)
 
 
 class MuteForm(forms.Form):
@@ -218,11 +221,11 @@ class MuteForm(forms.Form):
         (60 * 24 * 7, _("1 week")),
     ]
     minutes = forms.TypedChoiceField(label=_("Mute for"), choices=DURATIONS, coerce=int)
-    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+    reason = PlainTextField(label=_("Reason"), max_length=500, required=False)
 
 
 class BlockedPhraseForm(forms.Form):
-    phrase = forms.CharField(
+    phrase = PlainTextField(
         label=_("Word or phrase"),
         max_length=100,
         min_length=2,

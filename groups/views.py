@@ -1,6 +1,5 @@
 """Pages of people and groups. Each view: access → form → service → redirect or render."""
 
-import csv
 import uuid
 
 from allauth.account.adapter import get_adapter
@@ -55,6 +54,7 @@ from groups.models import (
     REACTIONS,
     BlockedPhrase,
     Group,
+    GroupKind,
     Invitation,
     JoinRequest,
     Membership,
@@ -69,6 +69,8 @@ from groups.models import (
     User,
 )
 from groups.services import InvitationOutcome, ServiceError
+from gwd.http import parse_id, parse_ids, parse_int, safe_next
+from gwd.text import clean_text, csv_lines
 from meetings.models import ActionItem, Meeting
 from resources.models import Document
 
@@ -137,8 +139,10 @@ def group_list(request: HttpRequest) -> HttpResponse:
         .order_by("archived", "name")
     )
     kind = request.GET.get("kind", "")
-    if kind:
+    if kind in GroupKind.values:
         groups = groups.filter(kind=kind)
+    else:
+        kind = ""
     return render(request, "groups/group_list.html", {"groups": groups, "kind": kind})
 
 
@@ -346,7 +350,7 @@ def member_list(request: HttpRequest, access: GroupAccess) -> HttpResponse:
         .select_related("user", "institution")
         .order_by("user__full_name", "pk")
     )
-    query = request.GET.get("q", "").strip()[:100]
+    query = clean_text(request.GET.get("q", ""))[:100]
     if query:
         members = members.filter(
             Q(user__full_name__icontains=query)
@@ -546,7 +550,11 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     signs in first; a new person signs up — with the address already verified, since the
     link proves they read mail sent to it — and joins on the way.
     """
-    invitation = Invitation.objects.select_related("group", "inviter").filter(token=token).first()
+    invitation = (
+        Invitation.objects.select_related("group", "inviter").filter(token=token).first()
+        if token.isprintable()  # a NUL cannot even be looked up in PostgreSQL
+        else None
+    )
     user = request.user if request.user.is_authenticated else None
     try:
         services.invitation_check(invitation=invitation, user=user)
@@ -764,13 +772,13 @@ def thread_detail(request: HttpRequest, access: GroupAccess, thread_id: int) -> 
     thread = group_object_get(access, Thread.objects.select_related("author"), thread_id)
     group_seq = events.latest_seq(access.group.pk)
     messages_qs = Message.objects.filter(thread=thread, held_at=None).select_related("author")
-    before = request.GET.get("before", "")
-    if before.isdigit():
-        messages_qs = messages_qs.filter(seq__lt=int(before))
+    before = parse_id(request.GET.get("before"))
+    if before is not None:
+        messages_qs = messages_qs.filter(seq__lt=before)
     batch = list(messages_qs.order_by("-seq")[: MESSAGES_PER_PAGE + 1])
     has_earlier = len(batch) > MESSAGES_PER_PAGE
     messages_page = list(reversed(batch[:MESSAGES_PER_PAGE]))
-    if not before:
+    if before is None:
         # The reader's own messages held for review show at the end, marked as waiting.
         messages_page += list(
             Message.objects.filter(thread=thread, author=request.user, held_at__isnull=False)
@@ -788,7 +796,7 @@ def thread_detail(request: HttpRequest, access: GroupAccess, thread_id: int) -> 
         services.message_payload(m, reactions=_ordered(reactions.get(m.pk, {})))
         for m in messages_page
     ]
-    if not before:
+    if before is None:
         services.thread_read(actor=request.user, thread=thread)
     return render(
         request,
@@ -848,8 +856,8 @@ def message_post(request: HttpRequest, access: GroupAccess, thread_id: int) -> H
 def member_search(request: HttpRequest, access: GroupAccess) -> HttpResponse:
     """Members for @mention autocomplete (?q=) or to name people online (?ids=1,2)."""
     members = Membership.objects.active().filter(group=access.group).select_related("user")
-    ids = [int(i) for i in request.GET.get("ids", "").split(",") if i.strip().isdigit()][:200]
-    query = request.GET.get("q", "").strip()[:50]
+    ids = parse_ids(request.GET.get("ids", "").split(","))[:200]
+    query = clean_text(request.GET.get("q", ""))[:50]
     if ids:
         members = members.filter(user_id__in=ids)
     elif query:
@@ -950,7 +958,7 @@ def moderation_queue(request: HttpRequest, access: GroupAccess) -> HttpResponse:
 @group_view(Capability.MODERATE)
 @require_POST
 def reports_decide(request: HttpRequest, access: GroupAccess) -> HttpResponse:
-    ids = [int(i) for i in request.POST.getlist("report") if i.isdigit()]
+    ids = parse_ids(request.POST.getlist("report"))
     decision = request.POST.get("decision")
     if not ids or decision not in ("resolve", "dismiss"):
         messages.error(request, _("Choose reports and what to do with them."))
@@ -961,7 +969,7 @@ def reports_decide(request: HttpRequest, access: GroupAccess) -> HttpResponse:
             group=access.group,
             report_ids=ids,
             resolve=decision == "resolve",
-            note=request.POST.get("note", ""),
+            note=clean_text(request.POST.get("note", ""), multiline=True),
         )
     except ServiceError as error:
         messages.error(request, error.message)
@@ -982,7 +990,7 @@ def message_moderate(request: HttpRequest, access: GroupAccess, message_id: int)
         access, Message.objects.select_related("thread", "thread__group"), message_id
     )
     action = request.POST.get("action")
-    reason = request.POST.get("reason", "")
+    reason = clean_text(request.POST.get("reason", ""))
     actions = {
         "hide": lambda: services.message_hide(actor=request.user, message=message, reason=reason),
         "unhide": lambda: services.message_unhide(actor=request.user, message=message),
@@ -1036,14 +1044,13 @@ def message_remove(request: HttpRequest, access: GroupAccess, message_id: int) -
 def thread_moderate(request: HttpRequest, access: GroupAccess, thread_id: int) -> HttpResponse:
     thread = group_object_get(access, Thread.objects.select_related("group"), thread_id)
     action = request.POST.get("action", "")
-    slow_mode = request.POST.get("slow_mode", "")
     try:
         services.thread_moderate(
             actor=request.user,
             thread=thread,
             action=action,
-            slow_mode=int(slow_mode) if slow_mode.isdigit() else None,
-            reason=request.POST.get("reason", ""),
+            slow_mode=parse_int(request.POST.get("slow_mode"), minimum=0, maximum=24 * 3600),
+            reason=clean_text(request.POST.get("reason", "")),
         )
     except ServiceError as error:
         messages.error(request, error.message)
@@ -1130,34 +1137,26 @@ def moderation_log(request: HttpRequest, access: GroupAccess) -> HttpResponse:
 
 @group_view(Capability.MODERATE)
 def moderation_log_csv(request: HttpRequest, access: GroupAccess) -> HttpResponse:
-    """The whole log as CSV, streamed (a long-running group's log can be large)."""
-
-    class Echo:
-        def write(self, value):
-            return value
-
-    writer = csv.writer(Echo())
+    """The whole log as CSV, streamed (a long-running group's log can be large). Names
+    and reasons are people's text: csv_lines keeps a spreadsheet from running them."""
     kinds = dict(ModerationAction.Kind.choices)
 
     def rows():
-        yield "\ufeff"  # lets spreadsheet programs read the file as UTF-8
-        yield writer.writerow([_("time (UTC)"), _("who"), _("action"), _("target"), _("reason")])
+        yield [_("time (UTC)"), _("who"), _("action"), _("target"), _("reason")]
         for entry in (
             ModerationAction.objects.filter(group=access.group)
             .order_by("created_at", "pk")
             .iterator()
         ):
-            yield writer.writerow(
-                [
-                    entry.created_at.strftime("%Y-%m-%d %H:%M:%S"),
-                    entry.actor_name,
-                    kinds.get(entry.kind, entry.kind),
-                    entry.target_label,
-                    entry.reason,
-                ]
-            )
+            yield [
+                entry.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+                entry.actor_name,
+                kinds.get(entry.kind, entry.kind),
+                entry.target_label,
+                entry.reason,
+            ]
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(csv_lines(rows()), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="moderation-{access.group.slug}.csv"'
     return response
 
@@ -1190,7 +1189,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notifications_mark_read(request: HttpRequest) -> HttpResponse:
-    ids = [int(i) for i in request.POST.getlist("notification") if i.isdigit()]
+    ids = parse_ids(request.POST.getlist("notification"))
     services.notifications_read(actor=request.user, ids=ids or None)
     return redirect("groups:notifications")
 
@@ -1202,8 +1201,7 @@ def notification_open(request: HttpRequest, notification_id: int) -> HttpRespons
     if notification is None:
         raise Http404
     services.notifications_read(actor=request.user, ids=[notification.pk])
-    target = notification.url if notification.url.startswith("/") else ""
-    return redirect(target or "groups:notifications")
+    return redirect(safe_next(request, reverse("groups:notifications"), value=notification.url))
 
 
 @login_required
@@ -1255,9 +1253,10 @@ def library_follow(request: HttpRequest, access: GroupAccess) -> HttpResponse:
     """Follow (or stop following) a folder of the library, or the whole library."""
     from resources.models import Folder
 
+    # No folder is the whole library; a folder that is not one is a 404, not the library.
     folder_id = request.POST.get("folder", "")
     folder = (
-        group_object_get(access, Folder.objects.all(), folder_id) if folder_id.isdigit() else None
+        group_object_get(access, Folder.objects.all(), parse_id(folder_id)) if folder_id else None
     )
     following = services.folder_follow_toggle(actor=request.user, group=access.group, folder=folder)
     messages.success(

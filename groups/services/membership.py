@@ -593,21 +593,31 @@ def personal_data_export(*, actor: User) -> dict:
 
 
 @transaction.atomic
-def account_delete(*, actor: User) -> None:
-    """Delete the actor's account and personal data. Their messages stay, signed
-    "former member", so discussions keep their sense; memberships, registrations,
-    reactions and notifications go. The last facilitator of a group must hand over
-    first, so no group is left without one."""
+def account_delete(*, actor: User, user: User | None = None) -> None:
+    """Delete an account and its personal data: the actor's own, or — by site staff —
+    `user`'s. Their messages stay, signed "former member", so discussions keep their
+    sense; memberships, registrations, reactions and notifications go. The last
+    facilitator of a group must hand over first, so no group is left without one."""
+    user = user or actor
+    if user.pk != actor.pk:
+        _require_staff(actor)
     for membership in (
         Membership.objects.select_for_update()
-        .filter(user=actor, status=Membership.Status.ACTIVE, role=Role.FACILITATOR)
+        .filter(user=user, status=Membership.Status.ACTIVE, role=Role.FACILITATOR)
         .select_related("group")
     ):
         others = _active_facilitators(membership.group).exclude(pk=membership.pk).count()
         if others == 0:
+            if user.pk == actor.pk:
+                message = _(
+                    "You are the last facilitator of “%(group)s”. Appoint another one first."
+                )
+            else:
+                message = _(
+                    "%(name)s is the last facilitator of “%(group)s”. Appoint another one first."
+                )
             raise ServiceError(
-                _("You are the last facilitator of “%(group)s”. Appoint another one first.")
-                % {"group": membership.group.name},
+                message % {"group": membership.group.name, "name": user.full_name},
                 code="last_facilitator",
             )
-    actor.delete()
+    user.delete()

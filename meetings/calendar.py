@@ -6,6 +6,7 @@ import icalendar
 from django.utils import timezone
 
 from gwd.mail import absolute_url
+from gwd.text import clean_text
 from meetings.models import Meeting
 
 PRODID = "-//Związek Miast Polskich//GWD//PL"
@@ -19,7 +20,9 @@ STATUS = {
 
 def meeting_event(meeting: Meeting) -> icalendar.Event:
     """The VEVENT of a meeting. UID never changes; SEQUENCE follows every change, so a
-    calendar app replaces its copy; a cancelled meeting stays with STATUS:CANCELLED."""
+    calendar app replaces its copy; a cancelled meeting stays with STATUS:CANCELLED.
+    Text is cleaned again here, for rows written before forms cleaned it: a bare CR or
+    LF in a title would end the content line (icalendar refuses to write it)."""
     event = icalendar.Event()
     event.add("uid", f"{meeting.uid}@gwd")
     event.add("sequence", meeting.sequence)
@@ -28,17 +31,18 @@ def meeting_event(meeting: Meeting) -> icalendar.Event:
     event.add("created", meeting.created_at)
     event.add("dtstart", meeting.starts_at)
     event.add("dtend", meeting.ends_at)
-    event.add("summary", f"{meeting.title} · {meeting.group.name}")
+    event.add("summary", clean_text(f"{meeting.title} · {meeting.group.name}"))
     event.add("status", STATUS[meeting.status])
     url = absolute_url(meeting.get_absolute_url())
     event.add("url", url)
-    description = [meeting.description.strip()] if meeting.description.strip() else []
+    text = clean_text(meeting.description, multiline=True)
+    description = [text] if text else []
     if meeting.online_url:
         description.append(meeting.online_url)
         event.add("conference", meeting.online_url, parameters={"value": "URI"})
     description.append(url)
     event.add("description", "\n\n".join(description))
-    location = ", ".join(part for part in (meeting.place, meeting.online_url) if part)
+    location = clean_text(", ".join(p for p in (meeting.place, meeting.online_url) if p))
     if location:
         event.add("location", location)
     return event
@@ -50,7 +54,7 @@ def calendar_bytes(meetings: Iterable[Meeting], *, name: str) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", clean_text(name))
     for meeting in meetings:
         calendar.add_component(meeting_event(meeting))
     return calendar.to_ical()

@@ -1,35 +1,51 @@
 import datetime as dt
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from groups.forms import time_zone_choices
 from groups.services.errors import ServiceError
+from gwd.text import PlainTextField, clean_text
 from meetings import services
 from meetings.models import MeetingSeries, Registration
+
+# Far enough either way for any real plan, near enough that a series, a time zone or a
+# reminder never runs past the years a datetime can hold (year 9999 gave 500s).
+EARLIEST_DATE = dt.date(2000, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+MAX_CAPACITY = 100_000
+
+
+class PlanDateField(forms.DateField):
+    """A date of a meeting, a deadline or an action item, between EARLIEST_DATE and
+    LATEST_DATE, picked with the browser's date input."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}))
+        super().__init__(**kwargs)
+        self.validators += [MinValueValidator(EARLIEST_DATE), MaxValueValidator(LATEST_DATE)]
+        self.widget.attrs.update(min=EARLIEST_DATE.isoformat(), max=LATEST_DATE.isoformat())
 
 
 class MeetingForm(forms.Form):
     """A meeting as the organiser plans it: dates and times on the wall clock of the
     chosen time zone, turned into instants in clean()."""
 
-    title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(
-        label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False
-    )
+    title = PlainTextField(label=_("Title"), max_length=200)
+    description = PlainTextField(label=_("Description"), multiline=True, required=False)
     time_zone = forms.ChoiceField(label=_("Time zone of the meeting"), choices=time_zone_choices)
-    start_date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = PlanDateField(label=_("Date"))
     start_time = forms.TimeField(
         label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"})
     )
-    end_date = forms.DateField(
+    end_date = PlanDateField(
         label=_("End date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
         required=False,
         help_text=_("Leave empty for a meeting that ends on the day it starts."),
     )
     end_time = forms.TimeField(label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}))
-    place = forms.CharField(label=_("Place"), max_length=300, required=False)
+    place = PlainTextField(label=_("Place"), max_length=300, required=False)
     online_url = forms.URLField(
         label=_("Online meeting link"), max_length=500, required=False, assume_scheme="https"
     )
@@ -37,19 +53,16 @@ class MeetingForm(forms.Form):
         label=_("Capacity"),
         required=False,
         min_value=1,
+        max_value=MAX_CAPACITY,
         help_text=_("Leave empty for no limit. Past it, people join a waiting list."),
     )
-    deadline_date = forms.DateField(
-        label=_("Registration closes on"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        required=False,
-    )
+    deadline_date = PlanDateField(label=_("Registration closes on"), required=False)
     deadline_time = forms.TimeField(
         label=_("at"), widget=forms.TimeInput(attrs={"type": "time"}), required=False
     )
-    agenda = forms.CharField(
+    agenda = PlainTextField(
         label=_("Agenda"),
-        widget=forms.Textarea(attrs={"rows": 4}),
+        multiline=True,
         required=False,
         help_text=_(
             "One item per line: title | presenter | minutes (presenter and minutes optional)."
@@ -61,12 +74,17 @@ class MeetingForm(forms.Form):
         for number, line in enumerate(self.cleaned_data.get("agenda", "").splitlines(), 1):
             if not line.strip():
                 continue
-            parts = [p.strip() for p in line.split("|")]
+            parts = [clean_text(p) for p in line.split("|")]
             item = {"title": parts[0][:200], "presenter": "", "duration_minutes": None}
             if len(parts) > 1:
                 item["presenter"] = parts[1][:200]
             if len(parts) > 2 and parts[2]:
-                if not parts[2].isdigit() or not 1 <= int(parts[2]) <= 600:
+                # isascii: "²" is a digit to isdigit() but not to int().
+                if (
+                    not parts[2].isascii()
+                    or not parts[2].isdigit()
+                    or not 1 <= int(parts[2]) <= 600
+                ):
                     raise forms.ValidationError(
                         _("Line %(number)d: minutes must be a number from 1 to 600."),
                         params={"number": number},
@@ -157,20 +175,24 @@ class RegistrationForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
-    text = forms.CharField(
-        label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 10}), required=False
+    text = PlainTextField(
+        label=_("Minutes"),
+        multiline=True,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        required=False,
     )
-    decisions = forms.CharField(
-        label=_("Decisions"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    decisions = PlainTextField(
+        label=_("Decisions"),
+        multiline=True,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
     )
 
 
 class ActionItemForm(forms.Form):
-    description = forms.CharField(label=_("What is to be done"), max_length=500)
+    description = PlainTextField(label=_("What is to be done"), max_length=500)
     owner = forms.TypedChoiceField(label=_("Who"), coerce=int, required=False, empty_value=None)
-    due_date = forms.DateField(
-        label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}), required=False
-    )
+    due_date = PlanDateField(label=_("Due"), required=False)
 
     def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)

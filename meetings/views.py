@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,8 +17,11 @@ from django.views.decorators.http import require_POST
 from groups.access import Capability, GroupAccess, group_access, group_object_get, group_view
 from groups.models import Membership
 from groups.services.errors import ServiceError
+from gwd.http import parse_id, parse_ids, safe_next
 from meetings import calendar, services
 from meetings.forms import (
+    EARLIEST_DATE,
+    LATEST_DATE,
     ActionItemForm,
     MeetingCreateForm,
     MeetingEditForm,
@@ -74,11 +78,7 @@ def meeting_list(request: HttpRequest, access: GroupAccess) -> HttpResponse:
 def meeting_calendar(request: HttpRequest, access: GroupAccess) -> HttpResponse:
     """A month of the group's meetings, in the viewer's time zone (?month=YYYY-MM)."""
     today = timezone.localdate()
-    try:
-        year, month = (int(p) for p in request.GET.get("month", "").split("-"))
-        first = dt.date(year, month, 1)
-    except ValueError:
-        first = today.replace(day=1)
+    first = _month(request.GET.get("month", "")) or today.replace(day=1)
     zone = timezone.get_current_timezone()
     start = dt.datetime.combine(first, dt.time(), tzinfo=zone)
     following = (first + dt.timedelta(days=32)).replace(day=1)
@@ -102,10 +102,27 @@ def meeting_calendar(request: HttpRequest, access: GroupAccess) -> HttpResponse:
             "month": first,
             "weeks": weeks,
             "today": today,
-            "previous": previous.strftime("%Y-%m"),
-            "next": following.strftime("%Y-%m"),
+            "previous": previous.strftime("%Y-%m") if previous >= EARLIEST_DATE else "",
+            "next": following.strftime("%Y-%m") if following <= LATEST_DATE else "",
         },
     )
+
+
+def _month(value: str) -> dt.date | None:
+    """The first day of the month in ?month=YYYY-MM, None when there is none. A month
+    outside the years meetings can be planned in is a 400: 9999-12 has no next month."""
+    if not value:
+        return None
+    year, dash, month = value.partition("-")
+    try:
+        if not (dash and value.isascii() and year.isdigit() and month.isdigit()):
+            raise ValueError
+        first = dt.date(int(year), int(month), 1)
+    except ValueError:
+        raise BadRequest("not a month") from None
+    if not EARLIEST_DATE <= first <= LATEST_DATE:
+        raise BadRequest("month out of range")
+    return first
 
 
 @group_view(Capability.MANAGE)
@@ -340,7 +357,7 @@ def meeting_publish(request: HttpRequest, access: GroupAccess, meeting_id: int) 
 @require_POST
 def meeting_attendance(request: HttpRequest, access: GroupAccess, meeting_id: int) -> HttpResponse:
     meeting = _get_meeting(access, meeting_id)
-    present = {int(i) for i in request.POST.getlist("present") if i.isdigit()}
+    present = set(parse_ids(request.POST.getlist("present")))
     count = services.attendance_mark(actor=request.user, meeting=meeting, present_user_ids=present)
     messages.success(request, _("Attendance saved: %(count)d present.") % {"count": count})
     return redirect(f"{meeting.get_absolute_url()}#attendance")
@@ -406,7 +423,7 @@ def action_item_add(request: HttpRequest, access: GroupAccess, meeting_id: int) 
 def action_item_toggle(request: HttpRequest, access: GroupAccess, item_id: int) -> HttpResponse:
     item = group_object_get(access, ActionItem.objects.select_related("meeting"), item_id)
     services.action_item_toggle(actor=request.user, item=item)
-    return redirect(request.POST.get("next") or f"{item.meeting.get_absolute_url()}#actions")
+    return redirect(safe_next(request, f"{item.meeting.get_absolute_url()}#actions"))
 
 
 @group_view(Capability.VIEW)
@@ -444,6 +461,8 @@ def calendar_feed_rotate(request: HttpRequest) -> HttpResponse:
     slug = request.POST.get("group", "")
     group = None
     if slug:
+        if not slug.isprintable():  # a NUL cannot even be looked up in PostgreSQL
+            raise Http404
         group = group_access(user=request.user, slug=slug, capability=Capability.VIEW).group
     services.calendar_feed_rotate(actor=request.user, group=group)
     messages.success(
@@ -459,7 +478,11 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     Only groups the person is still an active member of; drafts never; cancelled
     meetings stay (as cancelled) so calendar apps remove them.
     """
-    feed = CalendarFeed.objects.select_related("user", "group").filter(token=token).first()
+    feed = (
+        CalendarFeed.objects.select_related("user", "group").filter(token=token).first()
+        if token.isprintable()  # a NUL cannot even be looked up in PostgreSQL
+        else None
+    )
     if feed is None or not feed.user.is_active:
         raise Http404
     groups = Membership.objects.active().filter(user=feed.user).values("group_id")
@@ -494,10 +517,11 @@ def agenda_item_attach(request: HttpRequest, access: GroupAccess, item_id: int) 
         item_id,
         group_field="meeting__group",
     )
+    # No document unlinks; one that is not a document of the group is a 404.
     document_id = request.POST.get("document", "")
     document = (
-        group_object_get(access, Document.objects.alive(), document_id)
-        if document_id.isdigit()
+        group_object_get(access, Document.objects.alive(), parse_id(document_id))
+        if document_id
         else None
     )
     try:

@@ -64,13 +64,56 @@ class FrameError(Exception):
         self.close = close
 
 
+# Ids, sequence numbers and minutes fit a signed 64-bit column; anything larger is no id.
+INT_MAX = 2**63 - 1
+# Frames are flat objects; nothing a client needs to send nests deeper than this.
+FRAME_DEPTH = 4
+
+
 def _field(frame: dict, name: str, kind: type) -> object:
     value = frame.get(name)
-    if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+    if kind is int and (
+        isinstance(value, bool) or not isinstance(value, int) or not -INT_MAX <= value <= INT_MAX
+    ):
         raise FrameError("invalid", _("Field “%(name)s” must be a number.") % {"name": name})
     if kind is str and not isinstance(value, str):
         raise FrameError("invalid", _("Field “%(name)s” must be text.") % {"name": name})
     return value
+
+
+def _parse(text: str) -> dict:
+    """The frame as a JSON object whose every text can be stored and sent back, or a
+    FrameError: no NUL (PostgreSQL refuses it in text), no lone surrogate (no encoding
+    can write it), nothing nested deeper than a frame needs."""
+    try:
+        frame = json.loads(text)
+    except (ValueError, RecursionError):
+        raise FrameError("bad_json", _("The frame is not valid JSON.")) from None
+    if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+        raise FrameError("invalid", _("A frame is a JSON object with a “type”."))
+    _check_values(frame, FRAME_DEPTH)
+    return frame
+
+
+def _check_values(value: object, depth: int) -> None:
+    if isinstance(value, str):
+        if "\x00" in value or (not value.isascii() and _has_surrogate(value)):
+            raise FrameError("invalid", _("The frame contains characters that are not allowed."))
+    elif isinstance(value, dict | list):
+        if depth == 0:
+            raise FrameError("invalid", _("The frame is nested too deeply."))
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            _check_values(key, depth - 1)
+            _check_values(item, depth - 1)
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _releasing(function: Callable) -> Callable:
@@ -187,12 +230,7 @@ class GroupConsumer(AsyncWebsocketConsumer):
             if len(text_data) > settings.WEBSOCKET_MAX_FRAME:
                 raise FrameError("frame_too_large", _("The frame is too large."))
             await self._check_flood()
-            try:
-                frame = json.loads(text_data)
-            except ValueError:
-                raise FrameError("bad_json", _("The frame is not valid JSON.")) from None
-            if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
-                raise FrameError("invalid", _("A frame is a JSON object with a “type”."))
+            frame = _parse(text_data)
             client_id = frame.get("client_id") if isinstance(frame.get("client_id"), str) else None
             handler = self.handlers.get(frame["type"])
             if handler is None:

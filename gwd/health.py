@@ -1,5 +1,6 @@
 """What /healthz and `manage.py healthcheck` report: each dependency and the worker."""
 
+import ipaddress
 import time
 import uuid
 
@@ -73,3 +74,19 @@ def report() -> dict:
         "redis": bool(settings.REDIS_URL),
         "counters": metrics.snapshot(),
     }
+
+
+def detail_allowed(request) -> bool:
+    """Whether this caller may see more of /healthz than `ok`."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.is_staff:
+        return True
+    try:
+        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+    except ValueError:
+        return False
+    return any(address in network for network in _detail_networks())
+
+
+def _detail_networks() -> list:
+    return [ipaddress.ip_network(entry, strict=False) for entry in settings.HEALTHZ_DETAIL_FROM]

@@ -25,6 +25,12 @@ def _limiter() -> MovingWindowRateLimiter:
 
 
 @cache
+def _local_limiter() -> MovingWindowRateLimiter:
+    """Counts in this process alone: what a limit falls back on while Redis is down."""
+    return MovingWindowRateLimiter(MemoryStorage())
+
+
+@cache
 def _rate(rate: str) -> RateLimitItem:
     return parse(rate)
 
@@ -35,18 +41,24 @@ def hit(rate: str, *key: str) -> int | None:
     Returns None when allowed, or the whole seconds to wait before trying again.
     """
     item = _rate(rate)
-    limiter = _limiter()
     try:
-        if limiter.hit(item, *key):
-            return None
-        reset_at, _remaining = limiter.get_window_stats(item, *key)
+        return _hit(_limiter(), item, key)
     except Exception:
-        # Fail open: a member keeps working while Redis is down; the outage is logged.
-        logger.warning("rate limit store unavailable; %s not counted", rate, exc_info=True)
+        # Fail safe, not open: while the shared store is down each process counts on
+        # its own, so a member can at worst send once per process what the limit allows,
+        # never without limit. The outage is logged.
+        logger.warning("rate limit store unavailable; %s counted locally", rate, exc_info=True)
+        return _hit(_local_limiter(), item, key)
+
+
+def _hit(limiter: MovingWindowRateLimiter, item: RateLimitItem, key: tuple[str, ...]):
+    if limiter.hit(item, *key):
         return None
+    reset_at, _remaining = limiter.get_window_stats(item, *key)
     return max(1, math.ceil(reset_at - time.time()))
 
 
 def reset() -> None:
     """Forget every count (tests)."""
     _limiter().storage.reset()
+    _local_limiter().storage.reset()

@@ -140,6 +140,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: channel layer and cache -----------------------------------------------
 
 REDIS_URL = env_url("REDIS_URL", "", schemes=("redis", "rediss", "unix"))
+# Addresses (or networks) that see /healthz's details; everyone else sees only "ok".
+HEALTHZ_DETAIL_FROM = env_list("HEALTHZ_DETAIL_FROM", ["127.0.0.1/8", "::1"])
 CACHE_PREFIX = env_str("CACHE_PREFIX", "gwd")
 CHANNEL_CAPACITY = env_int("CHANNEL_CAPACITY", 1000, minimum=100)
 
@@ -441,3 +443,15 @@ LOGGING = {
 
 ADMINS = [("GWD", a) for a in env_list("ADMIN_EMAILS", [])]
 GWD_SITE_NAME = "GWD"
+
+# --- Request bodies ---------------------------------------------------------------
+# gwd/server.py (how GWD runs daphne) answers 413 to a body over its URL's limit and
+# throws the bytes away, so that nothing is stored or parsed: forms get a few MB, the
+# upload forms without JavaScript a whole document and its envelope, a chunk of an
+# upload session its chunk. deploy/nginx/gwd.conf sets the same limits per location.
+REQUEST_BODY_MAX_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE + 1024 * 1024
+REQUEST_BODY_LIMITS = {
+    "resources:document-upload": UPLOAD_MAX_BYTES + 5 * 1024 * 1024,
+    "resources:version-upload": UPLOAD_MAX_BYTES + 5 * 1024 * 1024,
+    "resources:upload-session": UPLOAD_CHUNK_BYTES + 64 * 1024,
+}

@@ -38,13 +38,20 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 def healthz(request: HttpRequest) -> HttpResponse:
     """Database, cache (Redis), file storage and task-worker lag, with delivery counters.
-    200 when everything answers, 503 otherwise (for the load balancer and monitoring)."""
+    200 when everything answers, 503 otherwise (for the load balancer and monitoring).
+
+    Only `ok` for the public: timings, counters and which dependency failed tell an
+    attacker how the site is built and how it is doing. The details go to callers from
+    HEALTHZ_DETAIL_FROM (loopback by default) and to signed-in staff."""
     from django.http import JsonResponse
 
-    from gwd.health import report
+    from gwd.health import detail_allowed, report
 
     result = report()
-    return JsonResponse(result, status=200 if result["ok"] else 503)
+    status = 200 if result["ok"] else 503
+    if not detail_allowed(request):
+        return JsonResponse({"ok": result["ok"]}, status=status)
+    return JsonResponse(result, status=status)
 
 
 logger = logging.getLogger("gwd.errors")

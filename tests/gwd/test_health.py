@@ -3,6 +3,7 @@ from io import StringIO
 from unittest import mock
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -53,3 +54,24 @@ def test_the_healthcheck_command_fails_loudly(db, private_files):
         pytest.raises(CommandError),
     ):
         call_command("healthcheck", stdout=StringIO())
+
+
+def test_healthz_tells_the_public_only_whether_it_is_ok(client, db, private_files):
+    response = client.get(reverse("healthz"), REMOTE_ADDR="203.0.113.7")
+    assert response.status_code == 200
+    assert response.json() == {"ok": True}
+    with mock.patch.object(health, "_storage", side_effect=OSError("disk gone")):
+        response = client.get(reverse("healthz"), REMOTE_ADDR="203.0.113.7")
+    assert (response.status_code, response.json()) == (503, {"ok": False})
+
+
+def test_healthz_details_go_to_monitoring_addresses_and_staff(
+    client, db, private_files, settings, user_factory
+):
+    settings.HEALTHZ_DETAIL_FROM = ["192.0.2.0/24"]
+    assert "checks" in client.get(reverse("healthz"), REMOTE_ADDR="192.0.2.10").json()
+    assert "checks" not in client.get(reverse("healthz"), REMOTE_ADDR="127.0.0.1").json()
+    staff = user_factory(email="ops@zmp.gwd.test", is_staff=True)
+    TOTP.activate(staff, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    client.force_login(staff)
+    assert "counters" in client.get(reverse("healthz"), REMOTE_ADDR="203.0.113.7").json()

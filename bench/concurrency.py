@@ -10,6 +10,7 @@ Defaults: 2,000 members in 50 groups for 2 minutes on one daphne with the Redis 
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -36,6 +37,17 @@ async def members_client(assignment: dict, barrier, results, conf: dict) -> None
 
     members = assignment["members"]
     opened = await asyncio.gather(*(connect(m["url"], m["cookie"]) for m in members))
+    # Everything this process should see: an ack for each of its posts, and each post in
+    # a group (its own included) once for each of its members there. The drain ends when
+    # it has all come, or at --drain seconds: a bound, not a pause.
+    connected = [m for ws, m in zip(opened, members, strict=True) if ws is not None]
+    expected_acks = len(connected) * conf["rounds"]
+    expected_frames = sum(m["group_size"] for m in connected) * conf["rounds"]
+    complete = asyncio.Event()
+
+    def check_complete() -> None:
+        if tally.acked >= expected_acks and tally.received >= expected_frames:
+            complete.set()
 
     async def listen(ws):
         try:
@@ -44,8 +56,10 @@ async def members_client(assignment: dict, barrier, results, conf: dict) -> None
                 if stamp is not None:
                     tally.latencies.append(time.perf_counter() - stamp)
                     tally.received += 1
+                    check_complete()
                 elif raw.startswith('{"type":"message.ack"'):
                     tally.acked += 1
+                    check_complete()
                 elif raw.startswith('{"type":"error"'):
                     tally.errors += 1
         except websockets.ConnectionClosed:
@@ -79,7 +93,8 @@ async def members_client(assignment: dict, barrier, results, conf: dict) -> None
         if ws is not None
     ]
     await asyncio.gather(*posters)
-    await asyncio.sleep(conf["drain"])
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(complete.wait(), timeout=conf["drain"])
     for task in listeners:
         task.cancel()
     await asyncio.gather(*(ws.close() for ws in opened if ws), return_exceptions=True)
@@ -93,7 +108,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="posts per member, one per period")
     parser.add_argument("--daphnes", type=int, default=1)
     parser.add_argument("--settle", type=float, default=3)
-    parser.add_argument("--drain", type=float, default=10)
+    parser.add_argument(
+        "--drain", type=float, default=10, help="at most this long for the last frames"
+    )
     parser.add_argument("--clients", type=int, default=2, help="client processes")
     parser.add_argument(
         "--period", type=float, default=60, help="seconds between a member's posts (quick runs)"
@@ -111,7 +128,14 @@ def main() -> None:
             for cookie in group["sessions"]:
                 port = servers.ports[len(members) % args.daphnes]
                 url = f"ws://127.0.0.1:{port}/ws/groups/{group['slug']}/"
-                members.append({"url": url, "cookie": cookie, "thread": group["thread"]})
+                members.append(
+                    {
+                        "url": url,
+                        "cookie": cookie,
+                        "thread": group["thread"],
+                        "group_size": len(group["sessions"]),
+                    }
+                )
         random.Random(1).shuffle(members)  # groups mixed over the client processes
         assignments = [
             {"members": members[n :: args.clients], "seed": n} for n in range(args.clients)

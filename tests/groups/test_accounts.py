@@ -19,6 +19,11 @@ LOGIN = "/accounts/login/"
 
 
 def totp_code(secret: str) -> str:
+    """The code of the current 30 s window, taken with at least 5 s of it left: a code
+    read just before the window turns would be stale by the time a busy machine posts it
+    (the site accepts no earlier window)."""
+    while (remaining := 30 - time.time() % 30) < 5:
+        time.sleep(remaining + 0.05)  # wait for the next window, not a guess
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 

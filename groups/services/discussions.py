@@ -34,6 +34,7 @@ from groups.payloads import message_payload, thread_payload
 from groups.services.errors import ServiceError
 from gwd import markdown, ratelimit
 from gwd.commit import after_commit
+from gwd.text import clean_text, strip_bidi
 
 __all__ = [
     "message_delete",
@@ -57,7 +58,7 @@ TITLE_MAX = 200
 def _clean_body(body: object) -> str:
     if not isinstance(body, str):
         raise ServiceError(_("The message must be text."), code="invalid")
-    body = body.strip()
+    body = strip_bidi(body).strip()
     if not body:
         raise ServiceError(_("The message is empty."), code="empty")
     if len(body) > settings.MESSAGE_MAX_LENGTH:
@@ -233,7 +234,7 @@ def thread_create(
     *, actor: User, group: Group, title: str, body: str, client_id: str
 ) -> tuple[Thread, Message]:
     """Start a thread with its first message."""
-    title = (title or "").strip()
+    title = clean_text(title) if isinstance(title, str) else ""
     if not title:
         raise ServiceError(_("Give the thread a title."), code="empty")
     if len(title) > TITLE_MAX:

@@ -408,3 +408,21 @@ def test_posting_costs_the_same_queries_however_many_took_part(member_factory, g
         return len(captured.captured_queries)
 
     assert queries_for_a_reply_after(2) == queries_for_a_reply_after(12) <= 25
+
+
+def test_a_thread_title_loses_bidi_controls_and_line_breaks(facilitator, group):
+    thread, _first = services.thread_create(
+        actor=facilitator,
+        group=group,
+        title="Faktura\u202e\n fdp.exe\u2066",
+        body="Treść",
+        client_id="bidi-1",
+    )
+    assert thread.title == "Faktura fdp.exe"
+
+
+def test_a_message_loses_bidi_controls_and_keeps_everything_else(member, group, thread):
+    message, _ = services.message_send(
+        actor=member, thread=thread, body="Załącznik:\u202e fdp.exe\n**pilne**", client_id="b2"
+    )
+    assert message.body == "Załącznik: fdp.exe\n**pilne**"

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("Meetings")
+
+    def ready(self) -> None:
+        # groups' personal-data export and account deletion cover what meetings keep.
+        from meetings import personal_data
+
+        personal_data.register_sections()

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groups import events, tasks
+from groups import events, personal_data, tasks
 from groups.models import (
     Group,
     Institution,
@@ -536,68 +536,17 @@ def join_request_decide(*, actor: User, join_request: JoinRequest, approve: bool
 
 
 def personal_data_export(*, actor: User) -> dict:
-    """Everything GWD keeps about the actor that is theirs to take away."""
-    from groups.models import Message
-    from meetings.models import Registration
-
-    institution = actor.institution
-    return {
-        "profile": {
-            "email": actor.email,
-            "full_name": actor.full_name,
-            "position": actor.position,
-            "institution": {
-                "name": institution.name,
-                "kind": institution.kind,
-                "code": institution.code,
-            }
-            if institution
-            else None,
-            "language": actor.language,
-            "time_zone": actor.time_zone,
-            "joined": actor.date_joined.isoformat(),
-        },
-        "memberships": [
-            {
-                "group": m.group.name,
-                "role": m.role,
-                "status": m.status,
-                "joined": m.joined_at.isoformat(),
-            }
-            for m in actor.memberships.select_related("group").order_by("joined_at")
-        ],
-        "messages": [
-            {
-                "group": m.group.name,
-                "thread": m.thread.title,
-                "created": m.created_at.isoformat(),
-                "edited": m.edited_at.isoformat() if m.edited_at else None,
-                "text": m.body,
-            }
-            for m in Message.objects.filter(author=actor, deleted_at=None)
-            .select_related("group", "thread")
-            .order_by("created_at")
-        ],
-        "registrations": [
-            {
-                "meeting": r.meeting.title,
-                "group": r.meeting.group.name,
-                "starts": r.meeting.starts_at.isoformat(),
-                "status": r.status,
-            }
-            for r in Registration.objects.filter(user=actor)
-            .select_related("meeting", "meeting__group")
-            .order_by("meeting__starts_at")
-        ],
-    }
+    """Everything GWD keeps about the actor, section by section (groups.personal_data)."""
+    return personal_data.export(actor)
 
 
 @transaction.atomic
 def account_delete(*, actor: User, user: User | None = None) -> None:
     """Delete an account and its personal data: the actor's own, or — by site staff —
-    `user`'s. Their messages stay, signed "former member", so discussions keep their
-    sense; memberships, registrations, reactions and notifications go. The last
-    facilitator of a group must hand over first, so no group is left without one."""
+    `user`'s. Every section of the export is removed or anonymised (groups.personal_data
+    says how, and what is kept and why). Their messages stay, signed "former member", so
+    discussions keep their sense. The last facilitator of a group must hand over first,
+    so no group is left without one."""
     user = user or actor
     if user.pk != actor.pk:
         _require_staff(actor)
@@ -620,4 +569,5 @@ def account_delete(*, actor: User, user: User | None = None) -> None:
                 message % {"group": membership.group.name, "name": user.full_name},
                 code="last_facilitator",
             )
+    personal_data.erase(user)
     user.delete()

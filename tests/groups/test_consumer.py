@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
@@ -18,6 +19,7 @@ from groups import events, services
 from groups.hub import hub_for
 from groups.models import Event, Membership, Message, Role
 from gwd.asgi import application
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -72,10 +74,13 @@ async def connect():
     one left waiting in a finished test's event loop would block the next test."""
     opened: list[WebsocketCommunicator] = []
 
-    async def open_socket(user, group, *, origin=b"http://testserver", host=b"testserver"):
+    async def open_socket(
+        user, group, *, origin=b"http://testserver", host=b"testserver", cookie=None
+    ):
         headers = [(b"origin", origin), (b"host", host)]
-        if user is not None:
+        if user is not None and cookie is None:
             cookie = await sync_to_async(session_cookie)(user)
+        if cookie is not None:
             headers.append((b"cookie", f"sessionid={cookie}".encode()))
         communicator = WebsocketCommunicator(
             application, f"/ws/groups/{group.slug}/", headers=headers
@@ -183,6 +188,19 @@ async def test_a_staff_socket_stops_acting_once_the_second_factor_is_gone(
     assert closed == {"type": "websocket.close", "code": 4404}
     await sync_to_async(thread.refresh_from_db)()
     assert not thread.pinned
+
+
+async def test_a_login_waiting_for_its_second_factor_opens_no_socket(
+    client, connect, member, group
+):
+    # Password given, TOTP code not yet: every page still treats the visitor as signed out.
+    await sync_to_async(TOTP.activate)(member, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    await sync_to_async(client.post)(
+        "/accounts/login/", {"login": member.email, "password": PASSWORD}
+    )
+    assert "_auth_user_id" not in await sync_to_async(lambda: dict(client.session))()
+    connected, _socket = await connect(None, group, cookie=client.cookies["sessionid"].value)
+    assert not connected
 
 
 async def test_a_deactivated_account_is_refused(connect, member, group):

@@ -140,7 +140,8 @@ def notification_text(notification: Notification, time_zone: str | None = None) 
         role = Role(role).label if role in Role.values else role
     return format_html(
         texts[notification.kind],
-        actor=p.get("actor", ""),
+        # Empty once the account is deleted: the sentence still needs a subject.
+        actor=p.get("actor") or _("Former member"),
         thread=p.get("thread", ""),
         title=p.get("title", ""),
         group=p.get("group", ""),

@@ -255,3 +255,14 @@ def test_membership_events_are_notified(facilitator, member, group):
     notification = Notification.objects.get(user=member)
     assert notification.kind == "role_changed"
     assert User.objects.get(pk=member.pk).unread_notifications == 1
+
+
+def test_a_notification_from_a_deleted_account_names_a_former_member(facilitator, group):
+    notification = Notification.objects.create(
+        user=facilitator,
+        group=group,
+        kind="mention",
+        params={"actor": "", "thread": "Umowa ESCO"},
+        url="/",
+    )
+    assert services.notification_text(notification).startswith("Były członek wspomina")

@@ -8,12 +8,14 @@ import codecs
 import hashlib
 import io
 import re
+import struct
+import time
 import unicodedata
 import uuid
 import zipfile
 from dataclasses import dataclass
 
-from defusedxml import ElementTree
+from defusedxml import DefusedXmlException, ElementTree
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 
@@ -62,14 +64,28 @@ def sniff(upload: UploadedFile) -> str:
     raise RejectedFile("type")
 
 
+# What a damaged or hostile archive raises while it is listed or read.
+ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError)
+# A member that cannot be read at all: encrypted, or compressed in a way zipfile lacks.
+ZIP_UNREADABLE = (RuntimeError, NotImplementedError)
+
+# The largest list of files (central directory) an archive may have for GWD to open it:
+# zipfile keeps an object of about 500 bytes per file, so a 40 MB archive of 500,000
+# empty files took over 250 MB and 20 s only to be listed. A megabyte lists over 10,000.
+ZIP_DIRECTORY_LIMIT = 1024 * 1024
+_END_OF_DIRECTORY = struct.Struct("<4s4H2LH")
+
+
 def _sniff_zip(upload: UploadedFile) -> str:
     try:
-        with zipfile.ZipFile(upload) as archive:
+        archive = open_zip(upload)
+        if archive is None:
+            return ZIP  # too many files to list: kept as a plain archive, never opened
+        with archive:
             names = set(archive.namelist())
-            if "mimetype" in names:
-                mimetype = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
-                if mimetype in (ODT, ODS):
-                    return mimetype
+            mimetype = _zip_head(archive, "mimetype") if "mimetype" in names else ""
+            if mimetype in (ODT, ODS):
+                return mimetype
             if "word/document.xml" in names:
                 return DOCX
             if "xl/workbook.xml" in names:
@@ -77,10 +93,53 @@ def _sniff_zip(upload: UploadedFile) -> str:
             if "ppt/presentation.xml" in names:
                 return PPTX
             return ZIP
-    except zipfile.BadZipFile:
+    except ZIP_ERRORS:
         raise RejectedFile("type") from None
     finally:
         upload.seek(0)
+
+
+def open_zip(stored) -> zipfile.ZipFile | None:
+    """The archive in `stored`, or None when its list of files is too large to read.
+
+    The size of the list is read from the archive's last record before zipfile reads
+    the list itself. An archive that needs ZIP64 records (over 65,535 files, or 4 GB)
+    counts as too large: none within the upload limit needs them. A list too large to
+    read is still checked to begin where the last record says. Damage raises ZIP_ERRORS."""
+    stored.seek(0, io.SEEK_END)
+    size = stored.tell()
+    tail_size = min(size, _END_OF_DIRECTORY.size + 0xFFFF)  # the record and its comment
+    stored.seek(size - tail_size)
+    tail = stored.read(tail_size)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < _END_OF_DIRECTORY.size:
+        stored.seek(0)
+        return zipfile.ZipFile(stored)  # no last record: zipfile says what is wrong
+    *_, entries, directory_size, directory_offset, _ = _END_OF_DIRECTORY.unpack_from(tail, at)
+    record = size - tail_size + at
+    if entries == 0xFFFF or 0xFFFFFFFF in (directory_size, directory_offset):
+        stored.seek(max(0, record - 20))
+        valid = stored.read(4) == b"PK\x06\x07"  # the ZIP64 locator comes just before
+    elif directory_size > ZIP_DIRECTORY_LIMIT:
+        stored.seek(directory_offset)
+        valid = directory_offset + directory_size <= record and stored.read(4) == b"PK\x01\x02"
+    else:
+        stored.seek(0)
+        return zipfile.ZipFile(stored)
+    stored.seek(0)
+    if not valid:
+        raise zipfile.BadZipFile("the last record points to no list of files")
+    return None
+
+
+def _zip_head(archive: zipfile.ZipFile, name: str) -> str:
+    """At most the first 100 bytes of a member (ODF's `mimetype`), as text, whatever size
+    it declares; "" if it cannot be read."""
+    try:
+        with archive.open(name) as member:
+            return member.read(100).decode("ascii", "replace").strip()
+    except ZIP_UNREADABLE:
+        return ""
 
 
 def _is_text(head: bytes) -> bool:
@@ -164,25 +223,140 @@ def fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", "".join(kept)).split())
 
 
-TEXT_LIMIT = 200_000
+# --- The text inside a file ---------------------------------------------------------------
+#
+# Any member may upload a file, so reading its text is written for the worst of them: a
+# DOCX of 10 KB that inflates to millions of empty elements (it took 117 MB, and 2.2 GB
+# from 100 KB), one attribute of 50 MB, a PDF of a thousand pages or with a page that
+# inflates to 70 MB. Everything is read in blocks and counted, and reading stops at the
+# first limit, keeping the text found until then: the file itself is stored either way.
+
+TEXT_LIMIT = 200_000  # characters kept for search
+EXTRACT_SECONDS = 30  # reading one file stops after this long (checked between blocks/pages)
+XML_BYTES_LIMIT = 32 * 1024 * 1024  # inflated bytes of XML read from one file
+XML_MARKUP_LIMIT = 1_000_000  # tags ("<") read from one file
+# The longest stretch without a "<": one tag with its attributes, or one text. The parser
+# keeps a tag whole, about four times over, until it ends; a text over a megabyte is no
+# text anyone searches.
+XML_TOKEN_LIMIT = 1024 * 1024
+PDF_PAGE_LIMIT = 1000
+# The largest stream pypdf may inflate (its own default is 75 MB) and the most it may
+# parse of one page's content.
+PDF_STREAM_LIMIT = 16 * 1024 * 1024
+PDF_OPERATIONS_LIMIT = 500_000
 
 
-def extract_text(key: str, content_type: str) -> str:
-    """The text inside a PDF, DOCX, ODT or plain-text file (at most TEXT_LIMIT chars)."""
+@dataclass(frozen=True)
+class Extracted:
+    text: str
+    # Why reading stopped before the end: "text", "markup", "size", "token", "pages",
+    # "time" (a limit was reached) or "damaged" (the file cannot be read further); "" if
+    # it was read whole.
+    stopped: str = ""
+
+
+class _Stop(Exception):
+    """Reading stops here; the text found so far stays."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def extract_text(key: str, content_type: str) -> Extracted:
+    """The text inside a stored PDF, DOCX, ODT or plain-text file, within the limits above."""
+    deadline = time.monotonic() + EXTRACT_SECONDS
     with default_storage.open(key, "rb") as stored:
         if content_type == PDF:
-            return _pdf_text(stored)
+            return _pdf_text(stored, deadline)
         if content_type in (DOCX, ODT):
             inner = "word/document.xml" if content_type == DOCX else "content.xml"
-            with zipfile.ZipFile(stored) as archive, archive.open(inner) as xml:
-                return _xml_text(xml)
+            return _zip_xml_text(stored, inner, deadline)
         if content_type in (TXT, CSV):
             raw = stored.read(TEXT_LIMIT * 2)
             try:
-                return raw.decode("utf-8")[:TEXT_LIMIT]
+                # The read may end inside a character: only a whole file must end whole.
+                decoder = codecs.getincrementaldecoder("utf-8")()
+                text = decoder.decode(raw, final=len(raw) < TEXT_LIMIT * 2)
             except UnicodeDecodeError:
-                return raw.decode("cp1250", "replace")[:TEXT_LIMIT]
-    return ""
+                text = raw.decode("cp1250", "replace")
+            return Extracted(text[:TEXT_LIMIT], stopped="text" if len(text) > TEXT_LIMIT else "")
+    return Extracted("")
+
+
+class _Text:
+    """Text found so far, at most TEXT_LIMIT characters, a space where an element ends.
+
+    It is the parser's target: given no `start`, the parser builds no element and no
+    dictionary of attributes."""
+
+    def __init__(self, limit: int):
+        self._limit = limit
+        self._buffer = io.StringIO()
+        self._length = 0
+        self._open = False  # text since the last space
+
+    def data(self, text: str) -> None:
+        room = self._limit - self._length
+        self._buffer.write(text[:room])
+        self._length += min(len(text), room)
+        self._open = True
+        if self._length >= self._limit:
+            raise _Stop("text")
+
+    def end(self, tag: str) -> None:
+        if self._open:
+            self._buffer.write(" ")
+            self._open = False
+
+    def close(self) -> None:
+        pass
+
+    def value(self) -> str:
+        return " ".join(self._buffer.getvalue().split())
+
+
+def _zip_xml_text(stored, name: str, deadline: float) -> Extracted:
+    """The text of one XML member of an archive (DOCX, ODT, and any later format).
+
+    The member's declared size is not trusted: zipfile stops at it and then checks the
+    CRC, so a member that inflates past it ends as "damaged"; the bytes really inflated
+    are counted here against XML_BYTES_LIMIT whatever the declaration says."""
+    text = _Text(TEXT_LIMIT)
+    try:
+        archive = open_zip(stored)
+        if archive is None:
+            return Extracted("", stopped="size")
+        with archive, archive.open(name) as member:
+            _feed_xml(member, text, deadline)
+    except _Stop as stop:
+        return Extracted(text.value(), stopped=stop.reason)
+    except (*ZIP_ERRORS, *ZIP_UNREADABLE, KeyError, ElementTree.ParseError, DefusedXmlException):
+        # Damaged, encrypted, not XML, or carrying entity declarations (entity bombs,
+        # external entities), which defusedxml refuses.
+        return Extracted(text.value(), stopped="damaged")
+    return Extracted(text.value())
+
+
+def _feed_xml(member, text: _Text, deadline: float) -> None:
+    """Parse `member` block by block into `text`; _Stop at the first limit."""
+    parser = ElementTree.DefusedXMLParser(target=text)
+    inflated = tags = since_tag = 0
+    while block := member.read(CHUNK):
+        inflated += len(block)
+        tags += block.count(b"<")
+        last = block.rfind(b"<")
+        since_tag = since_tag + len(block) if last < 0 else len(block) - last - 1
+        if inflated > XML_BYTES_LIMIT:
+            raise _Stop("size")
+        if tags > XML_MARKUP_LIMIT:
+            raise _Stop("markup")
+        if since_tag > XML_TOKEN_LIMIT:
+            raise _Stop("token")
+        parser.feed(block)
+        if time.monotonic() >= deadline:
+            raise _Stop("time")
+    parser.close()
 
 
 # The largest single read pypdf may make. It reads an object whole (a page's image
@@ -209,38 +383,55 @@ class _BoundedReads:
         return self._stored.tell()
 
 
-def _pdf_text(stored) -> str:
-    from pypdf import PdfReader
+def _pdf_text(stored, deadline: float) -> Extracted:
+    import pypdf
 
     if not stored.seekable():
-        return ""
-    reader = PdfReader(_BoundedReads(stored))
-    parts, length = [], 0
-    for page in reader.pages:
+        return Extracted("", stopped="damaged")
+    limits = {
+        name: PDF_STREAM_LIMIT
+        for name in (
+            "maximum_declared_stream_length",
+            "array_based_stream_maximum_output_length",
+            "jbig2_maximum_output_length",
+            "lzw_maximum_output_length",
+            "run_length_maximum_output_length",
+            "zlib_maximum_output_length",
+            "brotli_maximum_output_length",
+            "image_maximum_buffer_size",
+        )
+    }
+    parts: list[str] = []
+    room = TEXT_LIMIT
+    stopped = ""
+    with pypdf.apply_configuration(
+        **limits,
+        stream_decoding_work_maximum_length=4 * PDF_STREAM_LIMIT,
+        stream_parsing_work_maximum_count=PDF_OPERATIONS_LIMIT,
+    ):
         try:
-            text = page.extract_text() or ""
-        except Exception:  # one unreadable page (too large, damaged) leaves the others
-            text = ""
-        # pypdf keeps every object it has read (a scan's images) until the reader goes:
-        # let each page's go before the next.
-        reader.resolved_objects.clear()
-        parts.append(text)
-        length += len(text)
-        if length > TEXT_LIMIT:
-            break
-    return "\n".join(parts)[:TEXT_LIMIT]
-
-
-def _xml_text(xml) -> str:
-    parts, length = [], 0
-    # defusedxml: a document may carry entity bombs or external entities; refuse them.
-    for _event, element in ElementTree.iterparse(xml, events=("end",)):
-        if element.text:
-            parts.append(element.text)
-            length += len(element.text)
-        if element.tail and element.tail.strip():
-            parts.append(element.tail)
-        element.clear()
-        if length > TEXT_LIMIT:
-            break
-    return " ".join(parts)[:TEXT_LIMIT]
+            reader = pypdf.PdfReader(_BoundedReads(stored))
+            pages = len(reader.pages)
+        except Exception:  # pypdf raises many kinds of error for a damaged file
+            return Extracted("", stopped="damaged")
+        for number in range(pages):
+            if number == PDF_PAGE_LIMIT:
+                stopped = "pages"
+                break
+            try:
+                text = reader.pages[number].extract_text() or ""
+            except Exception:  # one unreadable page (too large, damaged) leaves the others
+                text = ""
+            # pypdf keeps every object it has read (a scan's images) until the reader
+            # goes: let each page's go before the next.
+            reader.resolved_objects.clear()
+            if len(text) > room:
+                parts.append(text[:room])
+                stopped = "text"
+                break
+            parts.append(text)
+            room = max(0, room - len(text) - 1)  # and the line break between pages
+            if time.monotonic() >= deadline:
+                stopped = "time"
+                break
+    return Extracted("\n".join(parts)[:TEXT_LIMIT], stopped=stopped)

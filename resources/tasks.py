@@ -17,11 +17,13 @@ def extract_text(*, version_id: int) -> None:
     if version is None or version.document.current_version_id != version.pk:
         return
     try:
-        text = files.extract_text(version.storage_key, version.content_type)
+        extracted = files.extract_text(version.storage_key, version.content_type)
     except Exception:  # a damaged file must not stop the library: it is found by title
         logger.warning("could not read the text of version %s", version_id, exc_info=True)
         return
+    if extracted.stopped:
+        logger.info("read the text of version %s until: %s", version_id, extracted.stopped)
     document = version.document
-    document.content_text = text
-    type(document).objects.filter(pk=document.pk).update(content_text=text)
+    document.content_text = extracted.text
+    type(document).objects.filter(pk=document.pk).update(content_text=extracted.text)
     services.document_index(document)

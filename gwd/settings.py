@@ -310,8 +310,9 @@ TASKS = {
         if TASKS_BACKEND == "database"
         else "django.tasks.backends.immediate.ImmediateBackend"
     },
-    # Work that must wait for its time (meeting reminders) always goes through the
-    # database and its worker (`manage.py db_worker`, started by `make run`).
+    # Work that must wait for its time (meeting reminders), or must not hold a request
+    # (reading the text inside uploaded files), always goes through the database and its
+    # worker (`manage.py db_worker`, started by `make run`).
     "reminders": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
 

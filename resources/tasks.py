@@ -1,4 +1,11 @@
-"""Background work of the library: reading the text inside uploaded files."""
+"""Background work of the library: reading the text inside uploaded files.
+
+The text is read by the task worker, never inside the upload's request: the task goes to
+the "reminders" backend, which is always the database with its worker (`make run` and
+the deployment start one), whatever TASKS_BACKEND says. With the immediate backend a
+file's text was read inside the request that uploaded it, holding it for as long as
+reading took.
+"""
 
 import logging
 
@@ -7,7 +14,7 @@ from django.tasks import task
 logger = logging.getLogger(__name__)
 
 
-@task
+@task(backend="reminders")
 def extract_text(*, version_id: int) -> None:
     """Index the words inside a version's file, if it is still the current one."""
     from resources import files, services

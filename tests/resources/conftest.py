@@ -1,3 +1,6 @@
+import pytest
+from django.core.management import call_command
+
 from tests.groups.conftest import (  # noqa: F401 — the group cast, shared
     facilitator,
     group,
@@ -10,3 +13,16 @@ from tests.groups.conftest import (  # noqa: F401 — the group cast, shared
     other_group,
     outsider,
 )
+
+
+@pytest.fixture
+def run_tasks(db):
+    """run_tasks() runs what waits for the task worker: the text of uploaded files is
+    read there, after the upload, never inside its request."""
+
+    def run() -> None:
+        call_command(
+            "db_worker", "--batch", "--queue-name", "*", "--backend", "reminders", verbosity=0
+        )
+
+    return run

@@ -112,6 +112,7 @@ def test_a_file_sent_in_chunks_becomes_a_document_with_the_same_bytes(
     staging,
     private_files,  # noqa: F811
     django_capture_on_commit_callbacks,
+    run_tasks,
 ):
     content = big_pdf()
     login(member)
@@ -125,6 +126,7 @@ def test_a_file_sent_in_chunks_becomes_a_document_with_the_same_bytes(
     assert (version.size, version.sha256) == (len(content), hashlib.sha256(content).hexdigest())
     assert (version.content_type, version.original_name) == ("application/pdf", "Umowa ESCO.pdf")
     assert downloaded(client, document) == content
+    run_tasks()
     document.refresh_from_db()
     assert "kawalkach" in document.search_text  # the text was read as for any upload
     assert not UploadSession.objects.exists()

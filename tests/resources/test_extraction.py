@@ -1,5 +1,6 @@
 """Reading the text inside uploaded files: the worst files a member could upload are read
-in bounded memory and time, and stop at a limit with the text found so far."""
+in bounded memory and time, stop at a limit with the text found so far, and are read by
+the task worker after the upload, not inside it."""
 
 import io
 import tracemalloc
@@ -9,8 +10,10 @@ from collections.abc import Callable, Iterable
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django_tasks_db.models import DBTaskResult
 
 from resources import files
+from resources.models import Document
 from tests.resources.test_library import (  # noqa: F401 — fixtures and makers shared
     make_docx,
     make_pdf,
@@ -278,3 +281,46 @@ def test_a_page_whose_content_inflates_hugely_is_skipped_in_bounded_memory():
     result, peak = peak_mb(lambda: files.extract_text(key, files.PDF))
     assert result.text.startswith("Umowa ESCO")
     assert peak < 40
+
+
+# --- After the upload, in the worker -----------------------------------------------------------
+
+
+def test_the_text_is_read_by_the_worker_after_the_upload_not_inside_it(
+    client, login, member, group, django_capture_on_commit_callbacks, run_tasks
+):
+    login(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url("document-upload", group),
+            {
+                "file": SimpleUploadedFile("umowa.pdf", make_pdf("Umowa termomodernizacji")),
+                "title": "Umowa",
+                "language": "pl",
+            },
+        )
+    assert response.status_code == 302
+    document = Document.objects.get()
+    assert document.content_text == ""  # the upload answered before any text was read
+    assert DBTaskResult.objects.filter(task_path="resources.tasks.extract_text").count() == 1
+    run_tasks()
+    document.refresh_from_db()
+    assert "termomodernizacji" in document.content_text
+    assert "termomodernizacji" in document.search_text
+
+
+def test_a_file_whose_reading_stops_at_a_limit_is_kept_with_the_text_found(
+    client, login, member, group, django_capture_on_commit_callbacks, run_tasks
+):
+    bomb = docx(W, b"<w:t>Umowa</w:t>", repeat(b"<a/>", 2_500_000), b"</w:document>")
+    login(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url("document-upload", group),
+            {"file": SimpleUploadedFile("umowa.docx", bomb), "title": "Wzór", "language": "pl"},
+        )
+    assert response.status_code == 302
+    run_tasks()
+    document = Document.objects.get()
+    assert document.current_version.content_type == files.DOCX
+    assert document.content_text == "Umowa"

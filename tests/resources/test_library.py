@@ -80,17 +80,22 @@ def private_files(settings, tmp_path):
 
 
 @pytest.fixture
-def upload(facilitator, group, private_files, django_capture_on_commit_callbacks):
+def upload(facilitator, group, private_files, django_capture_on_commit_callbacks, run_tasks):
+    """upload(...) → a new document, its text read as the worker reads it."""
+
     def make(name="Umowa ESCO.pdf", content=None, user=None, target=None, **fields) -> Document:
         content = content if content is not None else make_pdf("Umowa ESCO termomodernizacja")
         with django_capture_on_commit_callbacks(execute=True):
-            return services.document_upload(
+            document = services.document_upload(
                 actor=user or facilitator,
                 group=target or group,
                 upload=upload_file(name, content),
                 title=fields.pop("title", name),
                 **fields,
             )
+        run_tasks()
+        document.refresh_from_db()
+        return document
 
     return make
 
@@ -418,7 +423,7 @@ def s3(settings, s3_server):
 
 
 def test_s3_upload_uses_the_key_layout_and_no_public_acl(
-    s3, facilitator, group, django_capture_on_commit_callbacks
+    s3, facilitator, group, django_capture_on_commit_callbacks, run_tasks
 ):
     client, bucket = s3
     with django_capture_on_commit_callbacks(execute=True):
@@ -434,6 +439,7 @@ def test_s3_upload_uses_the_key_layout_and_no_public_acl(
     assert head["ContentLength"] == document.current_version.size
     grants = client.get_object_acl(Bucket=bucket, Key=key)["Grants"]
     assert not any("AllUsers" in str(g.get("Grantee")) for g in grants)
+    run_tasks()
     document.refresh_from_db()
     assert "esco" in document.search_text  # the text was read back from S3
 

@@ -59,6 +59,31 @@ PERMISSIONS: dict[str, frozenset[Capability]] = {
 ARCHIVED_ALLOWS = frozenset({Capability.VIEW, Capability.MANAGE})
 
 
+@dataclass(frozen=True)
+class RowRule:
+    """Who may change a row one person added: its author, holding `author`; anyone else,
+    holding `others`. A row other groups use too (a model template shared with them)
+    changes for all of them, so only those holding `shared` in its own group change it."""
+
+    author: Capability
+    others: Capability
+    shared: Capability
+    covers: str  # what the rule is about, for docs/permissions.md
+
+
+# Rules for changing one row, on top of the capability a page needs. A view that applies
+# one declares it (group_view(..., row=...)) and checks it with GroupAccess.may_change.
+ROW_RULES: dict[str, RowRule] = {
+    "document": RowRule(
+        author=Capability.UPLOAD,
+        others=Capability.MANAGE,
+        shared=Capability.MANAGE,
+        covers="rename, describe, tag, move or trash a document, upload a new version; "
+        "shared: a model template",
+    ),
+}
+
+
 def capabilities(*, user: User, group: Group, membership: Membership | None) -> frozenset:
     allowed: frozenset[Capability] = frozenset()
     if membership is not None and membership.is_active:
@@ -105,6 +130,18 @@ class GroupAccess:
 
     def require(self, capability: Capability | str) -> None:
         if not self.can(capability):
+            raise PermissionDenied
+
+    def may_change(self, rule: str, *, author_id: int | None, shared: bool = False) -> bool:
+        """Whether this person may change a row of ROW_RULES[rule] added by `author_id`,
+        `shared` when other groups use it too."""
+        row = ROW_RULES[rule]
+        if shared:
+            return self.can(row.shared)
+        return self.can(row.others) or (author_id == self.user.pk and self.can(row.author))
+
+    def require_change(self, rule: str, *, author_id: int | None, shared: bool = False) -> None:
+        if not self.may_change(rule, author_id=author_id, shared=shared):
             raise PermissionDenied
 
 
@@ -168,13 +205,17 @@ def message_get(access: GroupAccess, queryset: QuerySet[Message], pk: object) ->
     return group_object_get(access, visible, pk)
 
 
-def group_view(capability: Capability | str) -> Callable:
+def group_view(capability: Capability | str, *, row: str | None = None) -> Callable:
     """Decorate a view whose URL carries `slug`: it receives `access` and runs only for a
     person holding `capability`. Anonymous visitors are sent to sign in.
 
-    The capability is recorded on the view so the isolation walk can check every URL.
+    `row` names the rule of ROW_RULES the view applies, with access.require_change, to
+    the row it changes. The capability and the rule are recorded on the view so the
+    isolation walk can check every URL.
     """
     capability = Capability(capability)
+    if row is not None and row not in ROW_RULES:
+        raise ValueError(f"no row rule {row!r}")
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
@@ -185,6 +226,7 @@ def group_view(capability: Capability | str) -> Callable:
             return view(request, access, *args, **kwargs)
 
         wrapper.group_capability = capability  # type: ignore[attr-defined]
+        wrapper.group_row_rule = row  # type: ignore[attr-defined]
         return wrapper
 
     return decorator
@@ -232,11 +274,27 @@ def permission_table_markdown() -> str:
         "",
         "- `view`: the dashboard, member directory, discussions, library and meetings.",
         "- `post`: write and react in discussions, register for meetings.",
-        "- `upload`: add documents and new versions to the library.",
+        "- `upload`: add documents to the library, and new versions of one's own (below).",
         "- `moderate`: hide messages, lock and pin threads, mute members, handle reports.",
         "- `manage`: invite, change roles, remove members, decide join requests, settings.",
         "",
-        "Group pages and the capability each needs are listed in",
+        "## Changing someone else's rows",
+        "",
+        "On top of the capability its page needs, changing one of these rows needs the",
+        "capability below: its author's, or the one for anyone else's rows. A row that other",
+        "groups use too (shared) changes for all of them, so then only the shared capability",
+        "in the row's own group counts, whoever added it. A person without it gets 403.",
+        "",
+        "| row | author | anyone else | shared | covers |",
+        "|---|---|---|---|---|",
+    ]
+    for name, rule in ROW_RULES.items():
+        lines.append(
+            f"| {name} | `{rule.author}` | `{rule.others}` | `{rule.shared}` | {rule.covers} |"
+        )
+    lines += [
+        "",
+        "Group pages, the capability each needs and the row rule it applies are listed in",
         "`tests/groups/test_isolation.py`'s walk, which reads them from the views.",
         "",
     ]

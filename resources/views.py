@@ -12,7 +12,6 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.handlers.asgi import ASGIRequest
@@ -320,6 +319,23 @@ def document_detail(request: HttpRequest, access: GroupAccess, document_id: int)
     return _document_page(request, access, document)
 
 
+def _require_change(access: GroupAccess, document: Document) -> None:
+    """Only its author or a facilitator changes a document; a model template, which
+    other groups download, only its own group's facilitators (groups.access.ROW_RULES)."""
+    access.require_change("document", author_id=document.created_by_id, shared=document.is_template)
+
+
+def _may_change(access: GroupAccess | None, document: Document) -> bool:
+    """Whether the document's page offers to change it (the pages need UPLOAD too)."""
+    return (
+        access is not None
+        and access.can_upload
+        and access.may_change(
+            "document", author_id=document.created_by_id, shared=document.is_template
+        )
+    )
+
+
 def _document_page(request, access, document, *, as_template=False) -> HttpResponse:
     versions = list(document.versions.select_related("uploaded_by"))
     adaptations = (
@@ -353,18 +369,17 @@ def _document_page(request, access, document, *, as_template=False) -> HttpRespo
             "adapt_targets": adapt_targets,
             "as_template": as_template,
             "version_form": VersionForm(),
-            "can_trash": access is not None
-            and (
-                access.can_manage
-                or (access.can_upload and document.created_by_id == request.user.pk)
-            ),
+            "can_change": _may_change(access, document),
         },
     )
 
 
 @csrf_exempt
-@group_view(Capability.UPLOAD)
+@group_view(Capability.UPLOAD, row="document")
 def version_upload(request: HttpRequest, access: GroupAccess, document_id: int) -> HttpResponse:
+    # Who may is known from the URL: decided before a byte of the body is read.
+    document = group_object_get(access, _documents(access), document_id)
+    _require_change(access, document)
     if request.method == "POST":
         if _too_large(request):
             messages.error(request, _too_large_message())
@@ -372,12 +387,11 @@ def version_upload(request: HttpRequest, access: GroupAccess, document_id: int) 
                 "resources:document-detail", slug=access.group.slug, document_id=document_id
             )
         request.upload_handlers.insert(0, SizeLimitHandler(request, settings.UPLOAD_MAX_BYTES))
-    return _version_upload(request, access, document_id)
+    return _version_upload(request, access, document)
 
 
 @csrf_protect
-def _version_upload(request: HttpRequest, access: GroupAccess, document_id: int) -> HttpResponse:
-    document = group_object_get(access, _documents(access), document_id)
+def _version_upload(request: HttpRequest, access: GroupAccess, document: Document) -> HttpResponse:
     if request.method != "POST":
         return redirect(document)
     form = VersionForm(request.POST, request.FILES)
@@ -472,9 +486,10 @@ def version_download(
     return _download(request, version)
 
 
-@group_view(Capability.UPLOAD)
+@group_view(Capability.UPLOAD, row="document")
 def document_edit(request: HttpRequest, access: GroupAccess, document_id: int) -> HttpResponse:
     document = group_object_get(access, _documents(access), document_id)
+    _require_change(access, document)
     folders = list(Folder.objects.filter(group=access.group))
     initial = {
         "title": document.title,
@@ -535,12 +550,11 @@ def document_share(request: HttpRequest, access: GroupAccess, document_id: int) 
     )
 
 
-@group_view(Capability.UPLOAD)
+@group_view(Capability.UPLOAD, row="document")
 @require_POST
 def document_trash(request: HttpRequest, access: GroupAccess, document_id: int) -> HttpResponse:
     document = group_object_get(access, _documents(access), document_id)
-    if not (access.can_manage or document.created_by_id == request.user.pk):
-        raise PermissionDenied
+    _require_change(access, document)
     services.document_trash(actor=request.user, document=document)
     messages.success(
         request,

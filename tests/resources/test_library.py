@@ -321,6 +321,113 @@ def test_only_templates_can_be_adapted(upload, facilitator, other_group):
         services.document_adapt(actor=facilitator, template=upload(), group=other_group)
 
 
+# --- Who may change a document --------------------------------------------------------------
+#
+# Its author or a facilitator of its group renames it and uploads its versions; a model
+# template, which other groups read and download, only a facilitator of its own group.
+
+
+def rename(client, document, title="Zmieniony tytuł"):
+    return client.post(
+        url("document-edit", document.group, document_id=document.pk),
+        {"title": title, "language": "pl"},
+    )
+
+
+def new_version(client, document, text="Nowa wersja"):
+    return client.post(
+        url("version-upload", document.group, document_id=document.pk),
+        {"file": upload_file("v2.pdf", make_pdf(text)), "change_note": "poprawki"},
+    )
+
+
+def unchanged(document) -> bool:
+    before = (document.title, document.current_version_id)
+    document.refresh_from_db()
+    return (document.title, document.current_version_id) == before
+
+
+def test_a_member_may_not_rename_or_replace_someone_elses_document(
+    client, login, member, upload, group
+):
+    document = upload()  # by the facilitator
+    login(member)
+    assert client.get(url("document-edit", group, document_id=document.pk)).status_code == 403
+    assert rename(client, document).status_code == 403
+    assert new_version(client, document).status_code == 403
+    assert unchanged(document) and document.versions.count() == 1
+    page = client.get(document.get_absolute_url())
+    assert not page.context["can_change"]
+    assert b"version-upload" not in page.content and b"/edit/" not in page.content
+
+
+def test_the_author_renames_and_replaces_their_document(client, login, member, upload, group):
+    document = upload(user=member)
+    login(member)
+    assert client.get(document.get_absolute_url()).context["can_change"]
+    assert rename(client, document).status_code == 302
+    assert new_version(client, document).status_code == 302
+    document.refresh_from_db()
+    assert document.title == "Zmieniony tytuł" and document.current_version.number == 2
+
+
+def test_a_facilitator_renames_and_replaces_anyones_document(
+    client, login, member, facilitator, upload, group
+):
+    document = upload(user=member)
+    login(facilitator)
+    assert rename(client, document).status_code == 302
+    assert new_version(client, document).status_code == 302
+    document.refresh_from_db()
+    assert document.title == "Zmieniony tytuł" and document.current_version.number == 2
+
+
+def test_a_shared_template_is_changed_only_by_its_groups_facilitators(
+    client, login, member, facilitator, upload, group
+):
+    template = upload(user=member)
+    services.document_share(
+        actor=facilitator, document=template, is_template=True, share_with_all=True, groups=[]
+    )
+    login(member)  # its author, but other groups download it now
+    assert rename(client, template).status_code == 403
+    assert new_version(client, template).status_code == 403
+    trash = client.post(url("document-trash", group, document_id=template.pk))
+    assert trash.status_code == 403
+    assert unchanged(template) and template.deleted_at is None
+    login(facilitator)
+    assert rename(client, template).status_code == 302
+    assert new_version(client, template).status_code == 302
+
+
+def test_a_member_of_another_group_who_adapts_a_template_cannot_change_the_original(
+    client, login, facilitator, upload, group, other_group, member_factory
+):
+    template = upload()
+    services.document_share(
+        actor=facilitator, document=template, is_template=True, share_with_all=True, groups=[]
+    )
+    reader = member_factory(other_group, Role.MEMBER, email="plock@gwd.test")
+    login(reader)
+    client.post(
+        reverse("resources:template-adapt", kwargs={"document_id": template.pk}),
+        {"group": other_group.slug},
+    )
+    copy = Document.objects.get(group=other_group)
+    assert rename(client, copy, "Nasza wersja").status_code == 302  # their copy is theirs
+    assert new_version(client, copy).status_code == 302
+    for slug in (group.slug, other_group.slug):
+        for name in ("document-edit", "version-upload"):
+            address = reverse(
+                f"resources:{name}", kwargs={"slug": slug, "document_id": template.pk}
+            )
+            assert client.post(address, {"title": "Podmiana", "language": "pl"}).status_code == 404
+    assert unchanged(template) and template.versions.count() == 1
+    assert client.get(
+        reverse("resources:template-detail", kwargs={"document_id": template.pk})
+    ).context["versions"] == [template.current_version]
+
+
 # --- Trash ----------------------------------------------------------------------------------
 
 

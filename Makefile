@@ -55,7 +55,7 @@ run: $(VENV)/.installed compile-messages migrate static seed
 	@echo "GWD is starting on http://$(HOST):$(PORT)"
 	@trap 'kill 0' EXIT; \
 	$(PY) manage.py db_worker --queue-name '*' --backend reminders --interval 5 & \
-	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) gwd.asgi:application
+	$(PY) -m gwd.server -b $(HOST) -p $(PORT) gwd.asgi:application
 
 # Tests run with DEBUG off, as in production; this key is for tests only.
 test: export SECRET_KEY ?= tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz

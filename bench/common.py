@@ -21,6 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = Path(__file__).resolve().parent
 DAPHNE = str(Path(sys.executable).parent / "daphne")
+# GWD runs daphne through gwd/server.py (bounded request bodies, close 1009 on a frame
+# that is too large); the Makefile and deploy/systemd do the same.
+GWD_SERVER = [sys.executable, "-m", "gwd.server"]
 
 SETUP = """
 import json
@@ -178,13 +181,26 @@ def prepare_gwd(env: dict[str, str], groups: int, members: int) -> dict:
     return json.loads(made.stdout.strip().splitlines()[-1])
 
 
-def start_daphnes(env: dict[str, str], count: int, application: str, cwd: Path) -> Servers:
+def server_command(application: str) -> list[str]:
+    """GWD's application runs the way GWD runs it; any other (the bare relay) on daphne."""
+    return GWD_SERVER if application.startswith("gwd.") else [DAPHNE]
+
+
+def start_daphnes(
+    env: dict[str, str],
+    count: int,
+    application: str,
+    cwd: Path,
+    command: list[str] | None = None,
+) -> Servers:
+    """`count` servers for `application`, by default started as server_command() says."""
+    command = command or server_command(application)
     processes, ports = [], []
     for _ in range(count):
         port = free_port()
         processes.append(
             subprocess.Popen(
-                [DAPHNE, "-b", "127.0.0.1", "-p", str(port), application],
+                [*command, "-b", "127.0.0.1", "-p", str(port), application],
                 env=env,
                 cwd=cwd,
                 stdout=subprocess.DEVNULL,

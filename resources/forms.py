@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groups.models import Group
 from resources.models import Document, Domain
+from resources.services import SHARE_REFUSED
 
 LANGUAGES = [("pl", "Polski"), ("uk", "Українська"), ("en", "English")]
 
@@ -77,14 +78,22 @@ class FolderForm(forms.Form):
 
 
 class ShareForm(forms.Form):
+    """`targets`: the groups the person may share with (services.share_targets); no other
+    is offered, and one posted anyway is refused."""
+
     is_template = forms.BooleanField(label=_("This is a model template"), required=False)
     share_with_all = forms.BooleanField(label=_("Share with all groups"), required=False)
     groups = forms.ModelMultipleChoiceField(
         label=_("…or with these groups"),
-        queryset=Group.objects.filter(archived=False),
+        queryset=Group.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": SHARE_REFUSED},
     )
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].queryset = targets
 
 
 class FilterForm(forms.Form):

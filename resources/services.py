@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -219,15 +219,36 @@ def document_update(
     return document
 
 
+SHARE_REFUSED = _lazy(
+    "You can share only with your own groups and with groups open to join requests."
+)
+
+
+def share_targets(*, actor: User, document: Document) -> QuerySet[Group]:
+    """The groups `actor` may share `document` with: those they may know of (their own,
+    and those open to join requests; every group for site staff), not archived, and not
+    the document's own group."""
+    return Group.objects.for_user(actor).filter(archived=False).exclude(pk=document.group_id)
+
+
 @transaction.atomic
 def document_share(
     *, actor: User, document: Document, is_template: bool, share_with_all: bool, groups: list
 ) -> Document:
-    """Make a document a model template shared with chosen groups or all of them."""
+    """Make a document a model template shared with chosen groups or all of them.
+
+    `groups` must be among share_targets, or nothing is written (ServiceError "invalid"):
+    a facilitator does not learn of a private group by sharing with it. Groups someone
+    else shared the template with, which `actor` may not know of, stay as they are."""
+    targets = share_targets(actor=actor, document=document)
+    known = set(targets.filter(pk__in=[g.pk for g in groups]).values_list("pk", flat=True))
+    if any(g.pk not in known for g in groups):
+        raise ServiceError(str(SHARE_REFUSED), code="invalid")
     document.is_template = is_template
     document.shared_with_all = is_template and share_with_all
     document.save(update_fields=["is_template", "shared_with_all"])
-    document.shared_with.set(groups if is_template and not share_with_all else [])
+    unseen = list(document.shared_with.exclude(pk__in=targets.values("pk")))
+    document.shared_with.set([*groups, *unseen] if is_template and not share_with_all else [])
     return document
 
 

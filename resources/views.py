@@ -525,28 +525,35 @@ def document_edit(request: HttpRequest, access: GroupAccess, document_id: int) -
 @group_view(Capability.MANAGE)
 def document_share(request: HttpRequest, access: GroupAccess, document_id: int) -> HttpResponse:
     document = group_object_get(access, _documents(access), document_id)
+    targets = services.share_targets(actor=request.user, document=document)
     form = ShareForm(
         request.POST or None,
+        targets=targets,
         initial={
             "is_template": document.is_template,
             "share_with_all": document.shared_with_all,
-            "groups": list(document.shared_with.all()),
+            "groups": list(document.shared_with.filter(pk__in=targets.values("pk"))),
         },
     )
     if request.method == "POST" and form.is_valid():
-        services.document_share(
-            actor=request.user,
-            document=document,
-            is_template=form.cleaned_data["is_template"],
-            share_with_all=form.cleaned_data["share_with_all"],
-            groups=list(form.cleaned_data["groups"]),
-        )
-        messages.success(request, _("Sharing has been saved."))
-        return redirect(document)
+        try:
+            services.document_share(
+                actor=request.user,
+                document=document,
+                is_template=form.cleaned_data["is_template"],
+                share_with_all=form.cleaned_data["share_with_all"],
+                groups=list(form.cleaned_data["groups"]),
+            )
+        except ServiceError as error:
+            form.add_error("groups", error.message)
+        else:
+            messages.success(request, _("Sharing has been saved."))
+            return redirect(document)
     return render(
         request,
         "resources/document_share.html",
         {"access": access, "group": access.group, "document": document, "form": form},
+        status=400 if request.method == "POST" else 200,
     )
 
 

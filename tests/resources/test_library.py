@@ -17,7 +17,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from groups.models import Role
+from groups.models import Membership, Role
 from groups.services.errors import ServiceError
 from resources import files, services
 from resources.models import Document, DocumentVersion
@@ -301,6 +301,8 @@ def test_search_folds_polish_letters(client, login, member, upload, group):
 def test_a_template_shared_with_chosen_groups_only(
     upload, facilitator, other_group, group_factory, member_factory
 ):
+    other_group.accepts_join_requests = True  # a group the facilitator may know of
+    other_group.save()
     template = upload()
     services.document_share(
         actor=facilitator,
@@ -314,6 +316,82 @@ def test_a_template_shared_with_chosen_groups_only(
     outside = member_factory(third, email="out@gwd.test")
     assert Document.objects.for_user(inside).filter(pk=template.pk).exists()
     assert not Document.objects.for_user(outside).filter(pk=template.pk).exists()
+
+
+@pytest.fixture
+def groups_around(group_factory, member_factory, facilitator):
+    """Groups a facilitator of `group` may know of, or not: a private one they are also a
+    member of, an open one, a private stranger, an archived one of theirs."""
+    theirs = group_factory(slug="druga-ich")
+    member_factory(theirs, Role.OBSERVER, email="ich@gwd.test")
+    Membership.objects.create(user=facilitator, group=theirs, role=Role.MEMBER)
+    archived = group_factory(slug="dawna", archived=True)
+    Membership.objects.create(user=facilitator, group=archived, role=Role.MEMBER)
+    return {
+        "theirs": theirs,
+        "open": group_factory(slug="otwarta", accepts_join_requests=True),
+        "private": group_factory(slug="prywatna"),
+        "archived": archived,
+    }
+
+
+def share(client, document, **fields):
+    return client.post(
+        url("document-share", document.group, document_id=document.pk),
+        {"is_template": "on", **fields},
+    )
+
+
+def test_the_share_page_offers_only_groups_the_person_may_know_of(
+    client, login, facilitator, upload, group, other_group, groups_around
+):
+    document = upload()
+    login(facilitator)
+    page = client.get(url("document-share", group, document_id=document.pk))
+    offered = {g.slug for g in page.context["form"].fields["groups"].queryset}
+    assert offered == {"druga-ich", "otwarta"}
+    assert b"prywatna" not in page.content and other_group.name.encode() not in page.content
+
+
+def test_sharing_with_a_group_one_may_not_know_of_is_refused_and_nothing_is_written(
+    client, login, facilitator, upload, group, other_group, groups_around
+):
+    document = upload()
+    login(facilitator)
+    for stranger in (other_group, groups_around["private"], groups_around["archived"]):
+        response = share(client, document, groups=[groups_around["open"].pk, stranger.pk])
+        assert response.status_code == 400
+        assert response.context["form"].errors["groups"] == [str(services.SHARE_REFUSED)]
+        document.refresh_from_db()
+        assert not document.is_template and not document.shared_with.exists()
+    with pytest.raises(ServiceError):
+        services.document_share(
+            actor=facilitator,
+            document=document,
+            is_template=True,
+            share_with_all=False,
+            groups=[other_group],
+        )
+    document.refresh_from_db()
+    assert not document.is_template and not document.shared_with.exists()
+
+
+def test_sharing_keeps_the_groups_someone_else_shared_with(
+    client, login, facilitator, upload, group, groups_around, member_factory
+):
+    document = upload()
+    colleague = member_factory(group, Role.FACILITATOR, email="druga@gwd.test")
+    Membership.objects.create(user=colleague, group=groups_around["private"])
+    services.document_share(
+        actor=colleague,
+        document=document,
+        is_template=True,
+        share_with_all=False,
+        groups=[groups_around["private"]],
+    )
+    login(facilitator)  # who does not know of the private group
+    assert share(client, document, groups=[groups_around["open"].pk]).status_code == 302
+    assert {g.slug for g in document.shared_with.all()} == {"otwarta", "prywatna"}
 
 
 def test_only_templates_can_be_adapted(upload, facilitator, other_group):

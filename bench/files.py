@@ -1,5 +1,6 @@
 """File-transfer benchmark: the memory (RSS) of the daphne process while one member
-uploads a large document and downloads it again.
+uploads a large document and downloads it again, and while anonymous visitors send
+large bodies.
 
 For each storage (the local private directory, and S3 against a moto server this
 script starts) it uploads a generated PDF through the library's single-request form
@@ -12,6 +13,15 @@ The daphne process's RSS is sampled every 20 ms (and its high-water mark read fr
 
     .venv/bin/python bench/files.py --mb 200 --slow 20 --nginx /usr/sbin/nginx
     .venv/bin/python bench/files.py --mb 4 --storage local       # seconds, not minutes
+
+First, an anonymous visitor (with the CSRF cookie and token of the sign-in page, as a
+hostile script would have) sends a multipart body of --anonymous-mb MB (default: 50, or
+--mb if smaller) to the sign-in page and to the library's upload form, then
+--concurrent of them send one each to the sign-in page at the same time. The check
+column gives the HTTP status: a body over the URL's limit gets 413 without being stored.
+
+--server daphne runs plain daphne instead of gwd/server.py, as GWD ran before, to
+compare.
 
 --slow adds a download by a client that reads at that many MB/s (local storage: daphne
 cannot slow the file down to the client's pace); --nginx adds the same download through
@@ -183,11 +193,12 @@ class Member:
         try:
             connection.putrequest(method, path)
             sent = {
-                "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
                 "Origin": f"http://127.0.0.1:{self.port}",
                 "Accept-Language": "en",
                 **(headers or {}),
             }
+            if self.cookies:
+                sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
             if self.csrf:
                 sent["X-CSRFToken"] = self.csrf
             if body is not None:
@@ -212,6 +223,44 @@ class Member:
             return response.status, dict(response.getheaders()), b""
         finally:
             connection.close()
+
+    def open_sign_in(self) -> None:
+        """As an anonymous visitor: the sign-in page's CSRF cookie and token."""
+        status, _, page = self.request("GET", "/accounts/login/")
+        assert status == 200, f"the sign-in page answered {status}"
+        self.csrf = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1].decode()
+
+    def post_multipart(self, path: str, size: int) -> int:
+        """A multipart body of about `size` bytes (sign-in fields and one file of
+        arbitrary bytes), streamed; returns the status of the answer."""
+        boundary = uuid.uuid4().hex
+        head = b"".join(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+            for k, v in {"login": "someone@example.test", "password": "guess"}.items()
+        )
+        head += (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+            f'filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n'
+        ).encode()
+        tail = f"\r\n--{boundary}--\r\n".encode()
+        block = random.Random(size).randbytes(BLOCK)
+
+        def body():
+            yield head
+            left = size
+            while left:
+                yield block[: min(BLOCK, left)]
+                left -= min(BLOCK, left)
+            yield tail
+
+        status, _, _ = self.request(
+            "POST",
+            path,
+            body(),
+            length=len(head) + size + len(tail),
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )
+        return status
 
     def library_path(self, tail: str = "") -> str:
         return f"/groups/{self.slug}/library/{tail}"
@@ -427,6 +476,11 @@ class Row:
     peak: float
     check: str
 
+    @property
+    def failed(self) -> bool:
+        """A download with other bytes, or a server error."""
+        return self.check == "DIFFERENT" or self.check.startswith("HTTP 5")
+
     def line(self) -> str:
         rate = self.megabytes / self.seconds if self.seconds else float("nan")
         return (
@@ -438,22 +492,27 @@ class Row:
 
 HEADER = (
     "| operation                          | store | seconds |    MB/s "
-    "| RSS MB | peak   | growth | SHA-256 |\n"
+    "| RSS MB | peak   | growth | check |\n"
     "|---|---|---:|---:|---:|---:|---:|---|"
 )
 
 
 @contextlib.contextmanager
-def fresh_daphne(env: dict, data: dict, warm_up: Path):
+def fresh_daphne(env: dict, data: dict, warm_up: Path, command: list[str] | None = None):
     """A new daphne and a member who has already uploaded and downloaded a small file on
     it, so that imports and first-use caches are not counted as growth."""
-    servers = common.start_daphnes(env, 1, "gwd.asgi:application", common.ROOT)
+    servers = common.start_daphnes(env, 1, "gwd.asgi:application", common.ROOT, command)
     try:
         group = data["groups"][0]
         member = Member(servers.ports[0], group["sessions"][0], group["slug"])
         member.open_library()
         for upload in (member.upload_classic, member.upload_chunked):
             member.download(member.version_download_path(upload(warm_up, "warm-up")))
+        # And what an anonymous visitor's post goes through.
+        visitor = Member(servers.ports[0], "", group["slug"])
+        visitor.cookies = {}
+        visitor.open_sign_in()
+        visitor.post_multipart("/accounts/login/", 64 * 1024)
         time.sleep(0.5)
         yield member, servers.processes[0].pid
     finally:
@@ -469,6 +528,54 @@ def measure(rows, operation, storage, megabytes, pid, work) -> object:
     return result
 
 
+def post_at_once(visitors: list[Member], path: str, size: int) -> list[int]:
+    """Each visitor posts a multipart body of `size` bytes to `path`, all at the same
+    time; the statuses of the answers."""
+    statuses: list[int] = []
+    threads = [
+        threading.Thread(target=lambda v=v: statuses.append(v.post_multipart(path, size)))
+        for v in visitors
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
+def run_anonymous(env, data, warm_up, args, rows) -> None:
+    """Anonymous visitors' large multipart bodies: to the sign-in page (a form), to the
+    library's upload form, and several at once to the sign-in page."""
+    size = args.anonymous_mb * MB
+    slug = data["groups"][0]["slug"]
+    targets = [
+        ("sign-in page", "/accounts/login/", 1),
+        ("upload form", f"/groups/{slug}/library/upload/", 1),
+    ]
+    if args.concurrent > 1:
+        targets.append((f"sign-in page, {args.concurrent} at once", "/accounts/login/", 0))
+    for name, path, single in targets:
+        with fresh_daphne(env, data, warm_up, args.command) as (member, pid):
+            count = 1 if single else args.concurrent
+            visitors = []
+            for _ in range(count):
+                visitor = Member(member.port, "", slug)
+                visitor.cookies = {}
+                visitor.open_sign_in()
+                visitors.append(visitor)
+            operation = f"anonymous {args.anonymous_mb} MB, {name}"
+            statuses = measure(
+                rows,
+                operation,
+                "-",
+                args.anonymous_mb * count,
+                pid,
+                lambda visitors=visitors, path=path: post_at_once(visitors, path, size),
+            )
+            rows[-1].check = "HTTP " + ",".join(str(s) for s in sorted(set(statuses)))
+            print(rows[-1].line(), flush=True)
+
+
 def run_storage(storage, env, data, document, sha, warm_up, args, rows) -> None:
     megabytes = document.stat().st_size / MB
     with contextlib.ExitStack() as stack:
@@ -477,10 +584,12 @@ def run_storage(storage, env, data, document, sha, warm_up, args, rows) -> None:
         def server(environment=env):
             """A fresh daphne for each operation, or with --one-server one per settings."""
             if not args.one_server:
-                return fresh_daphne(environment, data, warm_up)
+                return fresh_daphne(environment, data, warm_up, args.command)
             key = tuple(sorted(environment.items()))
             if key not in servers:
-                servers[key] = stack.enter_context(fresh_daphne(environment, data, warm_up))
+                servers[key] = stack.enter_context(
+                    fresh_daphne(environment, data, warm_up, args.command)
+                )
             return contextlib.nullcontext(servers[key])
 
         def row(operation, pid, work, check=None):
@@ -551,6 +660,24 @@ def main() -> int:
         help="also download (local storage) as a client reading MBPS megabytes a second",
     )
     parser.add_argument(
+        "--anonymous-mb",
+        type=int,
+        metavar="MB",
+        help="size of the anonymous visitors' bodies (default 50, or --mb if smaller; 0: none)",
+    )
+    parser.add_argument(
+        "--concurrent",
+        type=int,
+        default=6,
+        help="anonymous visitors posting to the sign-in page at the same time",
+    )
+    parser.add_argument(
+        "--server",
+        choices=["gwd", "daphne"],
+        default="gwd",
+        help="how to run daphne: as GWD does (gwd/server.py), or plain daphne to compare",
+    )
+    parser.add_argument(
         "--one-server",
         action="store_true",
         help="one daphne per storage for every operation: quicker, to check that nothing is "
@@ -562,6 +689,9 @@ def main() -> int:
         help="with --slow, also download through this nginx (proxy, and X-Accel-Redirect)",
     )
     args = parser.parse_args()
+    if args.anonymous_mb is None:
+        args.anonymous_mb = min(50, args.mb)
+    args.command = common.GWD_SERVER if args.server == "gwd" else [common.DAPHNE]
 
     work = Path(tempfile.mkdtemp(prefix="gwd-bench-files-"))
     try:
@@ -591,16 +721,18 @@ def run(args, work: Path) -> int:
         cwd=common.ROOT,
         check=True,
     )
-    print(f"{args.mb} MB document, sha256 {sha[:16]}…", flush=True)
+    print(f"{args.mb} MB document, sha256 {sha[:16]}…, {args.server} server", flush=True)
     print(HEADER, flush=True)
     rows: list[Row] = []
+    if args.anonymous_mb:
+        run_anonymous(base, data, warm_up, args, rows)
     for storage in args.storage:
         if storage == "local":
             run_storage("local", base, data, document, sha, warm_up, args, rows)
         else:
             with moto_server() as s3:
                 run_storage("S3", {**base, **s3}, data, document, sha, warm_up, args, rows)
-    return 0 if all(r.check in ("", "same") for r in rows) else 1
+    return 1 if any(row.failed for row in rows) else 0
 
 
 if __name__ == "__main__":

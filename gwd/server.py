@@ -2,7 +2,8 @@
 
     python -m gwd.server -b 127.0.0.1 -p 8000 gwd.asgi:application
 
-It is daphne, with three differences that bound what a request costs before GWD sees it:
+It is daphne, with four differences. The first three bound what a request costs before
+GWD sees it; the last tells a websocket client why it was cut off:
 
 - Twisted does not parse request bodies. Left to itself, twisted.web parses every
   multipart/form-data POST whole with the e-mail parser, about 13 times the body in
@@ -15,6 +16,9 @@ It is daphne, with three differences that bound what a request costs before GWD 
 - The body goes to the application a block at a time, as it reads it. daphne itself
   puts the whole body into the request's queue at once, so the body sat in memory,
   once more, until Django had copied it out.
+- A websocket frame or message over daphne's limit (--websocket-max-frame-size,
+  --websocket-max-message-size, 1 MiB by default) is refused with close code 1009
+  (message too big), as docs/protocol.md says, instead of a dropped TCP connection.
 
 Up to its limit a body is spooled to a temporary file by Twisted (above 100 kB) and then
 by Django (above FILE_UPLOAD_MAX_MEMORY_SIZE), so memory holds a block or two of it.
@@ -172,10 +176,11 @@ class HTTPFactory(http_protocol.HTTPFactory):
 
 
 class Server(daphne.server.Server):
-    """daphne's server with GWD's request class and body queue."""
+    """daphne's server with GWD's request class, body queue and websocket failure mode."""
 
-    # daphne's run() builds its factories and listens with them; this setter puts GWD's
-    # HTTP factory in place of daphne's.
+    # daphne's run() builds its two factories and listens with them; these setters put
+    # GWD's HTTP factory in place of daphne's and set the websocket factory to fail a
+    # connection with a close frame carrying the reason's code, not by dropping TCP.
     @property
     def http_factory(self):
         return self._http_factory
@@ -185,6 +190,15 @@ class Server(daphne.server.Server):
         if type(factory) is http_protocol.HTTPFactory:
             factory = HTTPFactory(self)
         self._http_factory = factory
+
+    @property
+    def ws_factory(self):
+        return self._ws_factory
+
+    @ws_factory.setter
+    def ws_factory(self, factory):
+        factory.setProtocolOptions(failByDrop=False)
+        self._ws_factory = factory
 
     def create_application(self, protocol, scope):
         if scope["type"] != "http" or not isinstance(protocol, Request):

@@ -274,13 +274,14 @@ def extract_text(key: str, content_type: str) -> Extracted:
             return _zip_xml_text(stored, inner, deadline)
         if content_type in (TXT, CSV):
             raw = stored.read(TEXT_LIMIT * 2)
+            more = len(raw) == TEXT_LIMIT * 2
             try:
                 # The read may end inside a character: only a whole file must end whole.
-                decoder = codecs.getincrementaldecoder("utf-8")()
-                text = decoder.decode(raw, final=len(raw) < TEXT_LIMIT * 2)
+                text = codecs.getincrementaldecoder("utf-8")().decode(raw, final=not more)
             except UnicodeDecodeError:
                 text = raw.decode("cp1250", "replace")
-            return Extracted(text[:TEXT_LIMIT], stopped="text" if len(text) > TEXT_LIMIT else "")
+            stopped = "text" if more or len(text) > TEXT_LIMIT else ""
+            return Extracted(text[:TEXT_LIMIT], stopped=stopped)
     return Extracted("")
 
 

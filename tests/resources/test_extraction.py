@@ -158,6 +158,12 @@ def test_entities_are_refused():
     assert files.extract_text(key, files.DOCX) == files.Extracted(text="", stopped="damaged")
 
 
+def test_plain_text_is_bounded_and_not_garbled_where_the_read_ends(monkeypatch):
+    monkeypatch.setattr(files, "TEXT_LIMIT", 10)
+    key = stored("Umowa Łódź, Żółć źdźbło".encode())  # the 20th byte is inside "ł"
+    assert files.extract_text(key, files.TXT) == files.Extracted("Umowa Łódź", stopped="text")
+
+
 # --- Recognising an archive ------------------------------------------------------------------
 
 

@@ -344,7 +344,7 @@ def main() -> None:
     port = free_port()
     daphne = subprocess.Popen(
         [
-            str(Path(sys.executable).parent / "daphne"),
+            *(sys.executable, "-m", "gwd.server"),  # how GWD runs daphne
             *("-b", "127.0.0.1", "-p", str(port)),
             "gwd.asgi:application",
         ],

@@ -134,7 +134,7 @@ def server(tmp_path_factory):
     log = (work / "daphne.log").open("w")
     process = subprocess.Popen(
         [
-            str(Path(sys.executable).parent / "daphne"),
+            *(sys.executable, "-m", "gwd.server"),  # how GWD runs daphne
             "-b",
             "127.0.0.1",
             "-p",

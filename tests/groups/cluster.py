@@ -227,7 +227,7 @@ class Cluster:
     def start(self, index: int) -> None:
         self.processes[index] = subprocess.Popen(
             [
-                str(Path(sys.executable).parent / "daphne"),
+                *(sys.executable, "-m", "gwd.server"),  # how GWD runs daphne
                 "-b",
                 "127.0.0.1",
                 "-p",

@@ -1,6 +1,7 @@
 """Values from a request that views must not trust: where to go next, and ids."""
 
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest
@@ -17,9 +18,15 @@ def safe_next(request: HttpRequest, fallback: str, *, value: str | None = None) 
     a redirect to another host, another scheme or a scheme-relative //host."""
     if value is None:
         value = request.POST.get("next") or request.GET.get("next")
-    target = value
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    target = value or ""
+    # Only a path or a URL of this host; printable, since a CR/LF cannot go in a header
+    # and a bare word ("-1") would be taken for the name of a URL pattern by redirect().
+    if (
+        target.isprintable()
+        and (target.startswith("/") or urlsplit(target).netloc)
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return fallback

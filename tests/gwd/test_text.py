@@ -116,6 +116,10 @@ def test_csv_lines_neutralise_every_cell():
         "javascript:alert(1)",
         "http://testserver.evil.example/",
         "",
+        "-1",
+        "groups:profile",
+        "/groups/\r\nSet-Cookie: x=1",
+        "/\x00",
     ],
 )
 def test_next_leaving_the_site_falls_back(target):
@@ -127,6 +131,7 @@ def test_next_inside_the_site_is_followed():
     request = RequestFactory().post("/", {"next": "/groups/gwd/meetings/1/#actions"})
     assert safe_next(request, "/fallback/") == "/groups/gwd/meetings/1/#actions"
     assert safe_next(request, "/f/", value="https://evil.example/") == "/f/"
+    assert safe_next(request, "/f/", value="http://testserver/x/") == "http://testserver/x/"
 
 
 # --- Ids --------------------------------------------------------------------------------------

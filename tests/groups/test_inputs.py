@@ -71,7 +71,7 @@ def test_the_profile_keeps_no_bidi_control_in_a_name(client, login, member):
         url("profile"),
         {
             "full_name": f"Anna {RLO}kawoN\u202c",
-            "position": f"Skarbnik\u2066",
+            "position": "Skarbnik\u2066",
             "institution_name": f"Urząd Gminy{RLO} Kock",
             "institution_kind": "gmina",
             "institution_code": "0602",
@@ -209,7 +209,9 @@ def test_slow_mode_that_is_not_a_number_writes_nothing(
 
 
 @pytest.mark.parametrize("value", ["²", HUGE])
-def test_an_odd_before_on_a_thread_page_is_not_an_error(client, login, member, thread, group, value):
+def test_an_odd_before_on_a_thread_page_is_not_an_error(
+    client, login, member, thread, group, value
+):
     login(member)
     response = client.get(url("thread-detail", group, thread_id=thread.pk), {"before": value})
     assert response.status_code in (200, 400)
@@ -229,4 +231,3 @@ def test_a_notification_never_leads_off_the_site(client, login, member, value):
     response = client.get(url("notification-open", notification_id=notification.pk))
     assert response.status_code == 302
     assert response.url == url("notifications")
-

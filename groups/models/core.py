@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gwd.text import clean_text
+
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -137,6 +139,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.full_name or self.email
 
+    def clean(self) -> None:
+        # Names show on nearly every page: no bidi override may reverse them, whichever
+        # way they are written (a form, a service, the admin).
+        super().clean()
+        self.full_name = clean_text(self.full_name)
+        self.position = clean_text(self.position)
+        if not self.full_name:
+            raise ValidationError(
+                {"full_name": self._meta.get_field("full_name").error_messages["blank"]}
+            )
+
     def get_full_name(self) -> str:
         return self.full_name
 
@@ -213,6 +226,13 @@ class Group(models.Model):
         from django.urls import reverse
 
         return reverse("groups:group-detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        super().clean()
+        self.name = clean_text(self.name)
+        self.description = clean_text(self.description, multiline=True)
+        if not self.name:
+            raise ValidationError({"name": self._meta.get_field("name").error_messages["blank"]})
 
 
 class MembershipQuerySet(models.QuerySet):

@@ -6,6 +6,7 @@ import csv
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from groups import services
@@ -99,6 +100,36 @@ def test_sign_up_keeps_no_bidi_control_in_a_name():
     form = SignupProfileForm({"full_name": f"{RLO}Jan\u2067 Kowalski\x00"})
     assert form.is_valid()
     assert form.cleaned_data["full_name"] == "Jan Kowalski"
+
+
+def test_a_name_saved_by_the_service_is_cleaned_too(member):
+    # The model's clean() runs for the profile service and the admin alike.
+    services.profile_update(
+        actor=member,
+        full_name=f"{RLO}Anna\u2068 Nowak",
+        position=f"Skarbnik{RLO}",
+        language="pl",
+        time_zone="Europe/Warsaw",
+    )
+    member.refresh_from_db()
+    assert (member.full_name, member.position) == ("Anna Nowak", "Skarbnik")
+    with pytest.raises(ValidationError):
+        services.profile_update(
+            actor=member, full_name=RLO, position="", language="pl", time_zone="Europe/Warsaw"
+        )
+
+
+def test_a_group_saved_by_the_service_is_cleaned_too(facilitator, group):
+    services.group_update(
+        actor=facilitator,
+        group=group,
+        name=f"GWD{RLO} miejska",
+        description=f"Opis{RLO}",
+        working_languages=["pl"],
+        accepts_join_requests=False,
+    )
+    group.refresh_from_db()
+    assert (group.name, group.description) == ("GWD miejska", "Opis")
 
 
 def test_group_settings_keep_no_bidi_control(client, login, facilitator, group):

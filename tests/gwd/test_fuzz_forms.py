@@ -14,6 +14,7 @@ group. Hypothesis derives its examples from the test's name (derandomize): a fai
 the same on every run and every machine.
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
@@ -23,6 +24,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -31,6 +33,7 @@ from groups.models import Message, Notification
 from gwd import ratelimit
 from meetings import services as meeting_services
 from meetings.models import Meeting
+from resources import services as library_services
 from tests.groups.conftest import (  # noqa: F401 — the group cast
     facilitator,
     group,
@@ -233,11 +236,30 @@ def pages(scene, group, facilitator):
     Notification.objects.create(
         user=facilitator, kind="mention", url=message.thread.get_absolute_url()
     )
+    # A draft (the publish form) and a document in the trash (the restore form).
+    starts = timezone.now() + dt.timedelta(days=20)
+    draft = meeting_services.meeting_schedule(
+        actor=facilitator,
+        group=group,
+        title="Szkic",
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=1),
+        time_zone="Europe/Warsaw",
+        draft=True,
+    )
+    upload = SimpleUploadedFile("stara.txt", b"Stara umowa", "text/plain")
+    old = library_services.document_upload(
+        actor=facilitator, group=group, upload=upload, title="Stara umowa"
+    )
+    library_services.document_trash(actor=facilitator, document=old)
     urls = [
         url_for(name, pattern, group.slug, scene["ids"])
         for name, pattern in GROUP_URLS
         if pattern.callback.group_capability != "join"
     ]
+    urls.append(
+        reverse("meetings:meeting-detail", kwargs={"slug": group.slug, "meeting_id": draft.pk})
+    )
     return urls + [reverse(name) for name in PERSONAL_PAGES]
 
 
@@ -287,7 +309,14 @@ def test_the_walk_finds_the_forms_of_every_part_of_the_site(fuzz, pages):
         "groups:group-settings",
         "groups:profile",
         "groups:notifications-read",
+        "groups:member-role",
+        "groups:message-moderate",
+        "meetings:meeting-publish",
+        "meetings:calendar-feed-rotate",
         "resources:document-upload",
+        "resources:document-restore",
+        "resources:document-share",
+        "set-language",
     }
     assert expected <= names, expected - names
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groups.forms import time_zone_choices
 from groups.services.errors import ServiceError
+from gwd.http import parse_int
 from gwd.text import PlainTextField, clean_text
 from meetings import services
 from meetings.models import MeetingSeries, Registration
@@ -79,17 +80,12 @@ class MeetingForm(forms.Form):
             if len(parts) > 1:
                 item["presenter"] = parts[1][:200]
             if len(parts) > 2 and parts[2]:
-                # isascii: "²" is a digit to isdigit() but not to int().
-                if (
-                    not parts[2].isascii()
-                    or not parts[2].isdigit()
-                    or not 1 <= int(parts[2]) <= 600
-                ):
+                item["duration_minutes"] = parse_int(parts[2], minimum=1, maximum=600)
+                if item["duration_minutes"] is None:
                     raise forms.ValidationError(
                         _("Line %(number)d: minutes must be a number from 1 to 600."),
                         params={"number": number},
                     )
-                item["duration_minutes"] = int(parts[2])
             if not item["title"]:
                 raise forms.ValidationError(
                     _("Line %(number)d has no title."), params={"number": number}

@@ -34,6 +34,7 @@ from gwd import ratelimit
 from meetings import services as meeting_services
 from meetings.models import Meeting
 from resources import services as library_services
+from resources.models import Document
 from tests.groups.conftest import (  # noqa: F401 — the group cast
     facilitator,
     group,
@@ -98,6 +99,7 @@ PERSONAL_PAGES = [
     "groups:notification-settings",
     "groups:group-list",
     "meetings:calendar-feeds",
+    "resources:template-list",
     "home",
 ]
 
@@ -257,6 +259,13 @@ def pages(scene, group, facilitator):
         for name, pattern in GROUP_URLS
         if pattern.callback.group_capability != "join"
     ]
+    # The group's document as a model template: its page has the "adapt" form.
+    Document.objects.filter(pk=scene["ids"]["document_id"]).update(
+        is_template=True, shared_with_all=True
+    )
+    urls.append(
+        reverse("resources:template-detail", kwargs={"document_id": scene["ids"]["document_id"]})
+    )
     urls.append(
         reverse("meetings:meeting-detail", kwargs={"slug": group.slug, "meeting_id": draft.pk})
     )
@@ -316,6 +325,7 @@ def test_the_walk_finds_the_forms_of_every_part_of_the_site(fuzz, pages):
         "resources:document-upload",
         "resources:document-restore",
         "resources:document-share",
+        "resources:template-adapt",
         "set-language",
     }
     assert expected <= names, expected - names

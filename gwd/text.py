@@ -3,8 +3,8 @@
 Two traps are closed here, once for every app:
 
 - Bidirectional controls (U+202E RIGHT-TO-LEFT OVERRIDE and its relatives) reorder what
-  a browser shows, so "Jan ‮gpj.exe" reads as "Jan exe.jpg" and a name can pass for
-  another. Polish and Ukrainian text never needs them: they are removed.
+  a browser shows, so "Jan " + U+202E + "gpj.exe" reads as "Jan exe.jpg" and a name can
+  pass for another. Polish and Ukrainian text never needs them: they are removed.
 - A spreadsheet program runs a CSV cell that starts with "=" (or "+", "-", "@", a tab or a
   carriage return) as a formula, so a name like =HYPERLINK(...) in an export becomes a
   live link. Every cell of every export goes through `spreadsheet_cell`.

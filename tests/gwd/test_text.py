@@ -22,8 +22,6 @@ from gwd.text import (
 # Every example is the same on every run.
 fixed = settings(derandomize=True, max_examples=200, deadline=None, database=None)
 
-RLO_NAME = "Jan \u202egpj.exe"
-
 
 # --- Bidirectional controls and control characters ---------------------------------------
 

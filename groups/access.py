@@ -18,6 +18,7 @@ from enum import StrEnum
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.validators import slug_re
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
@@ -156,6 +157,8 @@ def group_access(*, user: User, slug: str, capability: Capability | str) -> Grou
         raise Http404
     if user.is_staff and site_refusal(user) is not None:
         raise Http404
+    if not isinstance(slug, str) or not slug_re.fullmatch(slug):
+        raise Http404  # a slug from a form can hold anything, a NUL PostgreSQL refuses
     group = Group.objects.filter(slug=slug).first()
     if group is None:
         raise Http404

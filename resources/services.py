@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from groups.models import Group, User
 from groups.services.errors import ServiceError
 from gwd.commit import after_commit
+from gwd.text import clean_text
 from resources import files, tasks, uploads
 from resources.models import Document, DocumentVersion, Folder, Tag, UploadSession
 
@@ -62,7 +63,7 @@ def _clean_title(text: str) -> str:
 
 
 def _tags(names: list[str]) -> list[Tag]:
-    cleaned = sorted({" ".join(n.split()).casefold()[:60] for n in names if n.strip()})
+    cleaned = sorted({clean_text(n).casefold()[:60] for n in names if clean_text(n)})
     return [Tag.objects.get_or_create(name=name)[0] for name in cleaned[:20]]
 
 
@@ -113,7 +114,7 @@ def _add_version(
                 size=stored.size,
                 content_type=content_type,
                 sha256=stored.sha256,
-                change_note=change_note.strip()[:500],
+                change_note=clean_text(change_note)[:500],
                 uploaded_by=actor,
             )
             document.current_version = version
@@ -169,7 +170,7 @@ def document_upload(
             group=group,
             folder=folder,
             title=_clean_title(title) or _clean_title(upload.name) or "document",
-            description=description.strip(),
+            description=clean_text(description, multiline=True),
             domain=domain,
             language=language,
             created_by=actor,
@@ -208,7 +209,7 @@ def document_update(
     if not _clean_title(title):
         raise ServiceError(_("Give the document a title."), code="empty")
     document.title = _clean_title(title)
-    document.description = description.strip()
+    document.description = clean_text(description, multiline=True)
     document.domain = domain
     document.language = language
     document.folder = folder
@@ -329,7 +330,7 @@ def trash_purge() -> int:
 
 @transaction.atomic
 def folder_create(*, actor: User, group: Group, name: str, parent: Folder | None) -> Folder:
-    name = " ".join(name.split())[:200]
+    name = clean_text(name)[:200]
     if not name:
         raise ServiceError(_("Give the folder a name."), code="empty")
     if parent is not None and parent.group_id != group.pk:

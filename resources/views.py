@@ -36,6 +36,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from groups.access import Capability, GroupAccess, group_access, group_object_get, group_view
 from groups.models import FolderFollow, Membership
 from groups.services.errors import ServiceError
+from gwd.http import MAX_ID, parse_int
 from resources import services
 from resources.forms import (
     EditForm,
@@ -265,9 +266,9 @@ def upload_session(request: HttpRequest, access: GroupAccess, upload_id: int) ->
     if request.method == "DELETE":
         services.upload_session_discard(session=session)
         return HttpResponse(status=204)
-    offset = request.GET.get("offset", "")
-    length = request.META.get("CONTENT_LENGTH", "")
-    if not offset.isdigit() or not length.isdigit():
+    offset = parse_int(request.GET.get("offset"), minimum=0, maximum=MAX_ID)
+    length = parse_int(request.META.get("CONTENT_LENGTH"), minimum=0, maximum=MAX_ID)
+    if offset is None or length is None:
         return _session_refused(
             ServiceError(_("Send the chunk with its offset and length."), code="chunk"), session
         )
@@ -275,8 +276,8 @@ def upload_session(request: HttpRequest, access: GroupAccess, upload_id: int) ->
         session = services.upload_session_append(
             actor=request.user,
             session=session,
-            offset=int(offset),
-            length=int(length),
+            offset=offset,
+            length=length,
             body=request,
         )
     except ServiceError as error:

@@ -30,6 +30,7 @@ from groups.services.discussions import publish_held
 from groups.services.errors import ServiceError
 from gwd import ratelimit
 from gwd.commit import after_commit
+from gwd.text import clean_text
 
 __all__ = [
     "REPORT_RATE",
@@ -80,7 +81,7 @@ def _clean_reason(reason: object, *, required: bool = False) -> str:
         reason = ""
     if not isinstance(reason, str):
         raise ServiceError(_("The reason must be text."), code="invalid")
-    reason = reason.strip()
+    reason = clean_text(reason, multiline=True)
     if required and not reason:
         raise ServiceError(_("Give a reason."), code="empty")
     if len(reason) > REASON_MAX:

@@ -62,3 +62,11 @@ def test_objects_of_another_group_are_not_found(group, other_group, facilitator,
         group_object_get(access, Membership.objects.all(), foreign.pk)
     with pytest.raises(Http404):
         group_object_get(access, Membership.objects.all(), "not-a-number")
+
+
+def test_a_slug_that_is_no_slug_is_a_404_before_any_query(member, group, django_assert_num_queries):
+    # Slugs also come from forms (a template adapted into a group): a NUL, which
+    # PostgreSQL refuses in text, must not reach the database.
+    for slug in (f"{group.slug}\x00", "", "a/b", None):
+        with django_assert_num_queries(0), pytest.raises(Http404):
+            group_access(user=member, slug=slug, capability=Capability.VIEW)

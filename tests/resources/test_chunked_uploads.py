@@ -294,6 +294,9 @@ def test_a_chunk_at_the_wrong_offset_is_refused(client, login, member, group, st
     assert stored_files(staging) == []
     response = client.post(f"{state['url']}?offset=abc", b"x", content_type="text/plain")
     assert response.status_code == 400 and response.json()["code"] == "chunk"
+    for odd in ("²", "9" * 25, "-1"):  # digits Python's int() takes or overflows on
+        response = client.post(f"{state['url']}?offset={odd}", b"x", content_type="text/plain")
+        assert response.status_code == 400 and response.json()["code"] == "chunk"
 
 
 def test_chunks_of_the_wrong_length_are_refused(client, login, member, group, staging):

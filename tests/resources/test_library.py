@@ -750,3 +750,10 @@ def test_behind_nginx_the_file_is_sent_by_nginx_after_the_access_check(
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
     assert "Umowa%20wz%C3%B3r.pdf" in response["Content-Disposition"]
+
+
+def test_folder_names_lose_bidi_controls(facilitator, group):
+    folder = services.folder_create(
+        actor=facilitator, group=group, name="Umowy\u202e fdp.exe", parent=None
+    )
+    assert folder.name == "Umowy fdp.exe"

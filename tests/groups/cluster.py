@@ -79,12 +79,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def port_open(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
 def wait_for_port(port: int, timeout: float = 20) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
+        if port_open(port):
+            return
         time.sleep(0.1)
     raise TimeoutError(f"nothing listens on {port}")
 
@@ -236,10 +240,16 @@ class Cluster:
             ],
             env=self.env,
             cwd=ROOT,
-            stdout=(self.work / f"daphne-{index}.log").open("a"),
+            stdout=(log := self.work / f"daphne-{index}.log").open("a"),
             stderr=subprocess.STDOUT,
         )
-        wait_for_port(self.ports[index])
+        # A generous bound for a busy machine; a server that died says why at once.
+        deadline = time.monotonic() + 180
+        while not port_open(self.ports[index]):
+            assert self.processes[index].poll() is None, log.read_text()
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the server did not listen on {self.ports[index]}")
+            time.sleep(0.1)
 
     def start_all(self) -> None:
         for index in range(len(self.ports)):

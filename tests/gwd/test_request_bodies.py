@@ -9,11 +9,7 @@ anonymous 50 MB POST to the sign-in page cost the process about 650 MB.
 import contextlib
 import http.client
 import re
-import socket
-import subprocess
-import sys
 import threading
-import time
 import uuid
 from pathlib import Path
 
@@ -51,33 +47,12 @@ class GWDServer(Cluster):
     def pid(self) -> int:
         return self.processes[0].pid
 
-    def start(self, index: int = 0) -> None:
-        process = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "gwd.server"),
-                *("-b", "127.0.0.1", "-p", str(self.port), "gwd.asgi:application"),
-            ],
-            env=self.env,
-            cwd=ROOT,
-            stdout=(self.work / "server.log").open("a"),
-            stderr=subprocess.STDOUT,
-        )
-        self.processes[index] = process
-        deadline = time.monotonic() + 180  # a generous bound for a busy machine
-        while time.monotonic() < deadline:
-            assert process.poll() is None, (self.work / "server.log").read_text()
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.1)
-        raise TimeoutError(f"the server did not listen on {self.port}")
-
 
 @pytest.fixture(scope="module")
 def gwd_server(tmp_path_factory):
     server = GWDServer(tmp_path_factory.mktemp("gwd-server"))
     server.prepare()
-    server.start()
+    server.start(0)
     yield server
     server.stop_all()
 

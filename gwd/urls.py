@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from groups import views as group_views
+from groups import urls as group_urls
 from gwd import views
 
 # The admin signs in through allauth, so staff pass the same rate limits and second
@@ -14,8 +14,22 @@ admin.site.site_title = "GWD"
 handler500 = "gwd.views.server_error"
 
 urlpatterns = [
-    path("", group_views.home, name="home"),
-    path("", include("groups.urls")),
+    path("", views.home, name="home"),
+    # The dashboard and the personal-data export gather every app, so their views live
+    # here; they keep the names in the groups namespace that every link already uses.
+    path(
+        "",
+        include(
+            (
+                [
+                    *group_urls.urlpatterns,
+                    path("groups/<slug:slug>/", views.group_detail, name="group-detail"),
+                    path("profile/my-data.json", views.personal_data, name="personal-data"),
+                ],
+                group_urls.app_name,
+            )
+        ),
+    ),
     path("", include("meetings.urls")),
     path("", include("resources.urls")),
     path("accounts/", include("allauth.urls")),

@@ -1,15 +1,26 @@
+"""Pages that gather several apps (home, the group dashboard, the personal-data export)
+and the site's own: language switch, health check, the error page."""
+
 import logging
 import sys
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language, get_language
 from django.views.decorators.http import require_POST
 
+from groups import services
+from groups.access import Capability, GroupAccess, group_view
+from groups.models import JoinRequest, Membership, Role, Thread
 from groups.services import user_language_set
+from meetings.models import ActionItem, Meeting
+from resources.models import Document
 
 
 @require_POST
@@ -69,3 +80,104 @@ def server_error(request: HttpRequest) -> HttpResponse:
         response["Retry-After"] = "30"
         return response
     return HttpResponse(render_to_string("500.html", context), status=500)
+
+
+# --- Pages that gather several apps ------------------------------------------------
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """ "My groups": the groups the person belongs to, with what waits for them there."""
+    memberships = list(
+        Membership.objects.active()
+        .filter(user=request.user)
+        .select_related("group")
+        .annotate(
+            member_count=Count(
+                "group__memberships",
+                filter=Q(group__memberships__status=Membership.Status.ACTIVE),
+            ),
+            pending_requests=Count(
+                "group__join_requests",
+                filter=Q(group__join_requests__status=JoinRequest.Status.PENDING),
+                distinct=True,
+            ),
+        )
+        .order_by("group__archived", "group__name")
+    )
+    pending = list(
+        JoinRequest.objects.filter(user=request.user, status=JoinRequest.Status.PENDING)
+        .select_related("group")
+        .order_by("created_at")
+    )
+    upcoming = list(
+        Meeting.objects.upcoming()
+        .filter(group__in=[m.group_id for m in memberships])
+        .select_related("group")[:10]
+    )
+    return render(
+        request,
+        "groups/home.html",
+        {"memberships": memberships, "pending_requests": pending, "upcoming_meetings": upcoming},
+    )
+
+
+@login_required
+def personal_data(request: HttpRequest) -> HttpResponse:
+    """Download everything GWD keeps about oneself, as JSON."""
+    data = services.personal_data_export(actor=request.user)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="gwd-my-data.json"'
+    return response
+
+
+@group_view(Capability.VIEW)
+def group_detail(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+    """The group dashboard: meetings, documents and discussions (filled by their apps)."""
+    group = access.group
+    counts = (
+        Membership.objects.active()
+        .filter(group=group)
+        .aggregate(
+            members=Count("pk"),
+            facilitators=Count("pk", filter=Q(role=Role.FACILITATOR)),
+        )
+    )
+    pending_requests = (
+        JoinRequest.objects.filter(group=group, status=JoinRequest.Status.PENDING).count()
+        if access.can(Capability.MANAGE)
+        else 0
+    )
+    facilitators = list(
+        Membership.objects.active()
+        .filter(group=group, role=Role.FACILITATOR)
+        .select_related("user", "institution")
+        .order_by("user__full_name")[:10]
+    )
+    return render(
+        request,
+        "groups/group_detail.html",
+        {
+            "access": access,
+            "group": group,
+            "counts": counts,
+            "pending_requests": pending_requests,
+            "facilitators": facilitators,
+            "latest_documents": list(
+                Document.objects.alive().filter(group=group).select_related("group")[:5]
+            ),
+            "upcoming_meetings": list(
+                Meeting.objects.upcoming().filter(group=group).select_related("group")[:5]
+            ),
+            "open_actions": list(
+                ActionItem.objects.filter(group=group, status=ActionItem.Status.OPEN)
+                .select_related("owner", "owner_institution")
+                .order_by("due_date", "pk")[:10]
+            ),
+            "threads": list(
+                Thread.objects.filter(group=group)
+                .select_related("group")
+                .order_by("-last_activity_at", "-pk")[:5]
+            ),
+        },
+    )

@@ -26,6 +26,7 @@ urlpatterns = [
         views.upload_session,
         name="upload-session",
     ),
+    path("groups/<slug:slug>/library/follow/", views.library_follow, name="library-follow"),
     path("groups/<slug:slug>/library/folders/new/", views.folder_create, name="folder-create"),
     path("groups/<slug:slug>/library/trash/", views.trash, name="trash"),
     path(

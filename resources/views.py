@@ -36,7 +36,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from groups.access import Capability, GroupAccess, group_access, group_object_get, group_view
 from groups.models import FolderFollow, Membership
 from groups.services.errors import ServiceError
-from gwd.http import MAX_ID, parse_int
+from gwd.http import MAX_ID, parse_id, parse_int
 from resources import services
 from resources.forms import (
     EditForm,
@@ -683,3 +683,25 @@ def library_search(request: HttpRequest) -> HttpResponse:
         "resources/search.html",
         {"query": query, "results": results, "now": timezone.now()},
     )
+
+
+@group_view(Capability.VIEW)
+@require_POST
+def library_follow(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+    """Follow (or stop following) a folder of the library, or the whole library."""
+    from resources.models import Folder
+
+    # No folder is the whole library; a folder that is not one is a 404, not the library.
+    folder_id = request.POST.get("folder", "")
+    folder = (
+        group_object_get(access, Folder.objects.all(), parse_id(folder_id)) if folder_id else None
+    )
+    following = services.folder_follow_toggle(actor=request.user, group=access.group, folder=folder)
+    messages.success(
+        request,
+        _("You will hear about new documents here.")
+        if following
+        else _("You will no longer hear about new documents here."),
+    )
+    url = reverse("resources:library", kwargs={"slug": access.group.slug})
+    return redirect(f"{url}?folder={folder.pk}" if folder else url)

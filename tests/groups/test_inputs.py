@@ -251,7 +251,8 @@ def test_an_odd_before_on_a_thread_page_is_not_an_error(
 @pytest.mark.parametrize("value", ["²", HUGE])
 def test_following_an_odd_folder_is_not_an_error(client, login, member, group, value):
     login(member)
-    response = client.post(url("library-follow", group), {"folder": value})
+    library_follow = reverse("resources:library-follow", kwargs={"slug": group.slug})
+    response = client.post(library_follow, {"folder": value})
     assert response.status_code in (400, 404)
 
 

@@ -1,0 +1,244 @@
+"""Pages of the discussions: the thread list, a thread with its live socket, posting
+without JavaScript, edit history and mention search."""
+
+import uuid
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from groups import events, services
+from groups.access import Capability, GroupAccess, group_object_get, group_view
+from groups.forms import MessageForm, ThreadForm
+from groups.models import REACTIONS, Membership, Message, Reaction, ReadPosition, Thread
+from groups.services import ServiceError
+from gwd.http import parse_id, parse_ids
+from gwd.text import clean_text
+
+THREADS_PER_PAGE = 30
+
+
+SLOW_MODE_LABELS = [
+    (0, _lazy("off")),
+    (10, _lazy("10 seconds")),
+    (30, _lazy("30 seconds")),
+    (60, _lazy("1 minute")),
+    (300, _lazy("5 minutes")),
+    (900, _lazy("15 minutes")),
+]
+
+
+MESSAGES_PER_PAGE = 50
+
+
+@group_view(Capability.VIEW)
+def thread_list(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+    """Threads of the group, pinned first, with how many messages each has unread."""
+    user = request.user
+    group_seq = events.latest_seq(access.group.pk)
+    read_seq = ReadPosition.objects.filter(thread=OuterRef("pk"), user=user).values(
+        "last_read_seq"
+    )[:1]
+    threads = (
+        Thread.objects.filter(group=access.group)
+        .select_related("author", "group")
+        .annotate(read_seq=Coalesce(Subquery(read_seq), Value(0)))
+        .annotate(
+            unread=Count(
+                "messages",
+                filter=Q(messages__seq__gt=F("read_seq"), messages__deleted_at=None)
+                & ~Q(messages__author=user),
+            )
+        )
+        .order_by("-pinned", "-last_activity_at", "-pk")
+    )
+    page = Paginator(threads, THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "groups/thread_list.html",
+        {
+            "access": access,
+            "group": access.group,
+            "page": page,
+            "form": ThreadForm(),
+            "socket": _socket_config(request, access, seq=group_seq),
+        },
+    )
+
+
+@group_view(Capability.POST)
+@require_POST
+def thread_create(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+    form = ThreadForm(request.POST)
+    if form.is_valid():
+        try:
+            thread, _message = services.thread_create(
+                actor=request.user,
+                group=access.group,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                client_id=form.cleaned_data["client_id"] or uuid.uuid4().hex,
+            )
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect(thread)
+    return render(
+        request,
+        "groups/thread_list.html",
+        {
+            "access": access,
+            "group": access.group,
+            "page": None,
+            "form": form,
+            "socket": _socket_config(request, access),
+        },
+        status=400,
+    )
+
+
+def _socket_config(request: HttpRequest, access: GroupAccess, **extra) -> dict:
+    return {
+        "url": f"/ws/groups/{access.group.slug}/",
+        "group": access.group.slug,
+        "groupId": access.group.pk,
+        "user": {"id": request.user.pk, "name": request.user.full_name},
+        "timeZone": request.user.time_zone,
+        "canPost": access.can_post,
+        "canModerate": access.can_moderate,
+        "reactions": REACTIONS,
+        "membersUrl": reverse("groups:member-search", kwargs={"slug": access.group.slug}),
+        **extra,
+    }
+
+
+@group_view(Capability.VIEW)
+def thread_detail(request: HttpRequest, access: GroupAccess, thread_id: int) -> HttpResponse:
+    """A thread: its latest messages (or those before ?before=seq) and the reply form.
+
+    The page records the group's event number before it reads the messages, so the
+    socket's resume from that number cannot miss anything written in between.
+    """
+    thread = group_object_get(access, Thread.objects.select_related("author"), thread_id)
+    group_seq = events.latest_seq(access.group.pk)
+    messages_qs = Message.objects.filter(thread=thread, held_at=None).select_related("author")
+    before = parse_id(request.GET.get("before"))
+    if before is not None:
+        messages_qs = messages_qs.filter(seq__lt=before)
+    batch = list(messages_qs.order_by("-seq")[: MESSAGES_PER_PAGE + 1])
+    has_earlier = len(batch) > MESSAGES_PER_PAGE
+    messages_page = list(reversed(batch[:MESSAGES_PER_PAGE]))
+    if before is None:
+        # The reader's own messages held for review show at the end, marked as waiting.
+        messages_page += list(
+            Message.objects.filter(thread=thread, author=request.user, held_at__isnull=False)
+            .select_related("author")
+            .order_by("held_at")
+        )
+    reactions: dict[int, dict[str, list[int]]] = {}
+    for message_id, emoji, user_id in (
+        Reaction.objects.filter(message__in=messages_page)
+        .order_by("created_at")
+        .values_list("message_id", "emoji", "user_id")
+    ):
+        reactions.setdefault(message_id, {}).setdefault(emoji, []).append(user_id)
+    payloads = [
+        services.message_payload(m, reactions=_ordered(reactions.get(m.pk, {})))
+        for m in messages_page
+    ]
+    if before is None:
+        services.thread_read(actor=request.user, thread=thread)
+    return render(
+        request,
+        "groups/thread_detail.html",
+        {
+            "access": access,
+            "group": access.group,
+            "thread": thread,
+            "message_rows": list(zip(messages_page, payloads, strict=True)),
+            "has_earlier": has_earlier,
+            "earliest_seq": messages_page[0].seq if messages_page else 0,
+            "form": MessageForm(),
+            "slow_mode_choices": SLOW_MODE_LABELS,
+            "socket": _socket_config(
+                request,
+                access,
+                thread=thread.pk,
+                seq=group_seq,
+                locked=thread.locked,
+                slowMode=thread.slow_mode_seconds,
+                mutedUntil=access.membership.muted_until.isoformat()
+                if access.membership and access.membership.is_muted
+                else None,
+            ),
+        },
+    )
+
+
+def _ordered(reactions: dict[str, list[int]]) -> dict[str, list[int]]:
+    return {emoji: reactions[emoji] for emoji in REACTIONS if emoji in reactions}
+
+
+@group_view(Capability.POST)
+@require_POST
+def message_post(request: HttpRequest, access: GroupAccess, thread_id: int) -> HttpResponse:
+    """The reply form without JavaScript: same service as the socket, then back to the
+    thread at the new message."""
+    thread = group_object_get(access, Thread.objects.all(), thread_id)
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write a message first."))
+        return redirect(thread)
+    try:
+        message, _created = services.message_send(
+            actor=request.user,
+            thread=thread,
+            body=form.cleaned_data["body"],
+            client_id=form.cleaned_data["client_id"] or uuid.uuid4().hex,
+        )
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect(thread)
+    return redirect(f"{thread.get_absolute_url()}#m{message.pk}")
+
+
+@group_view(Capability.VIEW)
+def member_search(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+    """Members for @mention autocomplete (?q=) or to name people online (?ids=1,2)."""
+    members = Membership.objects.active().filter(group=access.group).select_related("user")
+    ids = parse_ids(request.GET.get("ids", "").split(","))[:200]
+    query = clean_text(request.GET.get("q", ""))[:50]
+    if ids:
+        members = members.filter(user_id__in=ids)
+    elif query:
+        members = members.filter(user__full_name__icontains=query)
+    results = [
+        {"id": m.user_id, "name": m.user.full_name}
+        for m in members.order_by("user__full_name")[: 20 if not ids else 200]
+    ]
+    return JsonResponse({"members": results})
+
+
+@group_view(Capability.MODERATE)
+def message_history(request: HttpRequest, access: GroupAccess, message_id: int) -> HttpResponse:
+    """Earlier texts of an edited message, for facilitators."""
+    message = group_object_get(
+        access, Message.objects.select_related("author", "thread"), message_id
+    )
+    return render(
+        request,
+        "groups/message_history.html",
+        {
+            "access": access,
+            "group": access.group,
+            "message": message,
+            "revisions": list(message.revisions.order_by("-replaced_at")),
+        },
+    )

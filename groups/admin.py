@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groups import services
 from groups.models import Group, Institution, Invitation, JoinRequest, Membership, Role, User
-from groups.services.errors import ServiceError
+from gwd.errors import ServiceError
 
 
 class ServiceActionsMixin:

@@ -1,17 +1,9 @@
-import zoneinfo
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import GroupKind, Institution, Membership, Report, Role, User
 from gwd.text import PlainTextField
-
-COMMON_TIME_ZONES = ["Europe/Warsaw", "Europe/Kyiv", "Europe/Berlin", "Europe/London", "UTC"]
-
-
-def time_zone_choices() -> list[tuple[str, str]]:
-    others = sorted(zoneinfo.available_timezones() - set(COMMON_TIME_ZONES))
-    return [(zone, zone) for zone in COMMON_TIME_ZONES + others]
+from gwd.zones import time_zone_choices
 
 
 class SignupProfileForm(forms.Form):

@@ -30,8 +30,14 @@ urlpatterns = [
     path("groups/<slug:slug>/leave/", people.group_leave, name="group-leave"),
     path("groups/<slug:slug>/join/", invitations.group_join, name="group-join"),
     path("groups/<slug:slug>/invitations/", invitations.invitation_list, name="invitation-list"),
-    path("groups/<slug:slug>/invitations/new/", invitations.invitation_create, name="invitation-create"),
-    path("groups/<slug:slug>/invitations/bulk/", invitations.invitation_bulk, name="invitation-bulk"),
+    path(
+        "groups/<slug:slug>/invitations/new/",
+        invitations.invitation_create,
+        name="invitation-create",
+    ),
+    path(
+        "groups/<slug:slug>/invitations/bulk/", invitations.invitation_bulk, name="invitation-bulk"
+    ),
     path(
         "groups/<slug:slug>/invitations/<int:invitation_id>/revoke/",
         invitations.invitation_revoke,
@@ -45,7 +51,11 @@ urlpatterns = [
     ),
     path("groups/<slug:slug>/threads/", discussions.thread_list, name="thread-list"),
     path("groups/<slug:slug>/threads/new/", discussions.thread_create, name="thread-create"),
-    path("groups/<slug:slug>/threads/<int:thread_id>/", discussions.thread_detail, name="thread-detail"),
+    path(
+        "groups/<slug:slug>/threads/<int:thread_id>/",
+        discussions.thread_detail,
+        name="thread-detail",
+    ),
     path(
         "groups/<slug:slug>/threads/<int:thread_id>/messages/",
         discussions.message_post,
@@ -88,7 +98,9 @@ urlpatterns = [
         moderation.reports_decide,
         name="reports-decide",
     ),
-    path("groups/<slug:slug>/moderation/blocked/", moderation.blocked_phrases, name="blocked-phrases"),
+    path(
+        "groups/<slug:slug>/moderation/blocked/", moderation.blocked_phrases, name="blocked-phrases"
+    ),
     path(
         "groups/<slug:slug>/moderation/blocked/<int:phrase_id>/remove/",
         moderation.blocked_phrase_remove,
@@ -108,6 +120,8 @@ urlpatterns = [
         notifications.notification_open,
         name="notification-open",
     ),
-    path("notifications/settings/", notifications.notification_settings, name="notification-settings"),
+    path(
+        "notifications/settings/", notifications.notification_settings, name="notification-settings"
+    ),
     path("notifications/unsubscribe/<str:token>/", notifications.unsubscribe, name="unsubscribe"),
 ]

@@ -4,10 +4,10 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from groups.forms import time_zone_choices
-from groups.services.errors import ServiceError
+from gwd.errors import ServiceError
 from gwd.http import parse_int
 from gwd.text import PlainTextField, clean_text
+from gwd.zones import time_zone_choices
 from meetings import services
 from meetings.models import MeetingSeries, Registration
 

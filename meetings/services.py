@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.models import Group, Institution, Membership, User
-from groups.services.errors import ServiceError
 from gwd import markdown
 from gwd.commit import after_commit
+from gwd.errors import ServiceError
 from meetings import tasks
 from meetings.models import (
     ActionItem,

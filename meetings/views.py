@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from groups.access import Capability, GroupAccess, group_access, group_object_get, group_view
 from groups.models import Membership
-from groups.services.errors import ServiceError
+from gwd.errors import ServiceError
 from gwd.http import parse_id, parse_ids, safe_next
 from meetings import calendar, services
 from meetings.forms import (

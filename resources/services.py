@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from groups.models import Group, User
-from groups.services.errors import ServiceError
 from gwd.commit import after_commit
+from gwd.errors import ServiceError
 from gwd.text import clean_text
 from resources import files, tasks, uploads
 from resources.models import Document, DocumentVersion, Folder, Tag, UploadSession

@@ -35,7 +35,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from groups.access import Capability, GroupAccess, group_access, group_object_get, group_view
 from groups.models import FolderFollow, Membership
-from groups.services.errors import ServiceError
+from gwd.errors import ServiceError
 from gwd.http import MAX_ID, parse_id, parse_int
 from resources import services
 from resources.forms import (

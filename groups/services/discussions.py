@@ -31,9 +31,9 @@ from groups.models import (
     User,
 )
 from groups.payloads import message_payload, thread_payload
-from groups.services.errors import ServiceError
 from gwd import markdown, ratelimit
 from gwd.commit import after_commit
+from gwd.errors import ServiceError
 from gwd.text import clean_text, strip_bidi
 
 __all__ = [

@@ -26,8 +26,8 @@ from groups.models import (
     Role,
     User,
 )
-from groups.services.errors import ServiceError
 from gwd.commit import after_commit
+from gwd.errors import ServiceError
 
 INVITATION_LIFETIME = timedelta(days=14)
 BULK_INVITATION_LIMIT = 500

@@ -27,9 +27,9 @@ from groups.models import (
 )
 from groups.payloads import message_payload, thread_payload
 from groups.services.discussions import publish_held
-from groups.services.errors import ServiceError
 from gwd import ratelimit
 from gwd.commit import after_commit
+from gwd.errors import ServiceError
 from gwd.text import clean_text
 
 __all__ = [

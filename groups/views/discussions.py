@@ -18,7 +18,7 @@ from groups import events, services
 from groups.access import Capability, GroupAccess, group_object_get, group_view
 from groups.forms import MessageForm, ThreadForm
 from groups.models import REACTIONS, Membership, Message, Reaction, ReadPosition, Thread
-from groups.services import ServiceError
+from gwd.errors import ServiceError
 from gwd.http import parse_id, parse_ids
 from gwd.text import clean_text
 

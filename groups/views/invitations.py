@@ -14,7 +14,8 @@ from groups.access import Capability, GroupAccess, group_for_joining, group_obje
 from groups.adapter import INVITATION_SESSION_KEY
 from groups.forms import BulkInvitationForm, DecisionForm, InvitationForm, JoinRequestForm
 from groups.models import Invitation, JoinRequest, Membership, User
-from groups.services import InvitationOutcome, ServiceError
+from groups.services import InvitationOutcome
+from gwd.errors import ServiceError
 
 
 def _invitation_page(request, access, *, form=None, bulk_form=None, results=None, status=200):

@@ -24,7 +24,7 @@ from groups.models import (
     Report,
     Thread,
 )
-from groups.services import ServiceError
+from gwd.errors import ServiceError
 from gwd.http import parse_ids, parse_int
 from gwd.text import clean_text, csv_lines
 
@@ -70,7 +70,8 @@ def moderation_queue(request: HttpRequest, access: GroupAccess) -> HttpResponse:
     """Reported messages (with their reports) and held messages, oldest first."""
     reports = list(
         Report.objects.filter(group=access.group, status=Report.Status.OPEN)
-        .select_related("reporter", "message", "message__author", "message__thread")
+        # A thread's URL names its group: the group comes along, or each row asks for it.
+        .select_related("reporter", "message__author", "message__thread__group")
         .order_by("message_id", "created_at")
     )
     by_message: dict[int, dict] = {}
@@ -79,7 +80,7 @@ def moderation_queue(request: HttpRequest, access: GroupAccess) -> HttpResponse:
         entry["reports"].append(report)
     held = list(
         Message.objects.filter(group=access.group, held_at__isnull=False)
-        .select_related("author", "thread")
+        .select_related("author", "thread__group")
         .order_by("held_at")
     )
     return render(

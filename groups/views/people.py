@@ -26,7 +26,7 @@ from groups.forms import (
     RoleForm,
 )
 from groups.models import Group, GroupKind, Invitation, JoinRequest, Membership, Role
-from groups.services import ServiceError
+from gwd.errors import ServiceError
 from gwd.text import clean_text
 
 MEMBERS_PER_PAGE = 50

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from groups.models import Membership, Role
-from groups.services.errors import ServiceError
+from gwd.errors import ServiceError
 from resources import services, uploads
 from resources.models import Document, UploadSession
 from tests.resources.test_library import (  # noqa: F401 — fixtures and makers shared

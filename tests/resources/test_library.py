@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from groups.models import Membership, Role
-from groups.services.errors import ServiceError
+from gwd.errors import ServiceError
 from resources import files, services
 from resources.models import Document, DocumentVersion
 

@@ -5,14 +5,20 @@ to run with DEBUG off unless told explicitly, because every demo login shares on
 published password.
 """
 
+import datetime as dt
+
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils import timezone
 
+from groups import services as group_services
 from groups.models import Group, GroupKind, Institution, Membership, Role, User
 from groups.services import institution_get_or_create
+from meetings import services as meeting_services
+from meetings.models import Meeting
 
 DEMO_PASSWORD = "gwd-demo-2026"
 
@@ -169,14 +175,6 @@ class Command(BaseCommand):
 
     def _content(self, people: dict[str, User]) -> None:
         """A discussion and meetings in the groups, created once."""
-        import datetime as dt
-
-        from django.utils import timezone
-
-        from groups import services as group_services
-        from meetings import services as meeting_services
-        from meetings.models import Meeting
-
         settings.MESSAGE_RATE = "1000/second"  # seeding posts faster than people do
         threads = [
             (

@@ -1,3 +1,6 @@
+"""The refusal every service of every app raises."""
+
+
 class ServiceError(Exception):
     """A rule of the data refused the change; `message` is translated for the user.
 

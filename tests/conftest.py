@@ -1,14 +1,16 @@
-"""The fixed cast and factories every test shares."""
+"""The fixed cast and factories every test shares: a group with its facilitator,
+member and observer, an outsider, site staff, and the factories that make more."""
 
 import itertools
 import os
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
 from channels.layers import channel_layers
 from django.core.cache import cache
 
-from groups.models import Institution, User
+from groups.models import Group, GroupKind, Institution, Membership, Role, User
 from gwd import ratelimit
 
 # Browser tests run on their own (`make test-e2e`): Playwright's event loop and
@@ -96,3 +98,93 @@ def staff(user_factory) -> User:
     return user_factory(
         email="staff@gwd.test", full_name="Ewa Zielińska", is_staff=True, is_superuser=True
     )
+
+
+@pytest.fixture
+def site_staff(user_factory) -> User:
+    """The Association's staff member, with two-factor authentication set up."""
+    user = user_factory(email="staff@zmp.gwd.test", full_name="Ewa Zielińska", is_staff=True)
+    TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    return user
+
+
+@pytest.fixture
+def group_factory(db):
+    """group_factory(slug=..., **fields) → a group, urban and working in Polish by default."""
+
+    def make(*, slug: str, name: str | None = None, **fields) -> Group:
+        fields.setdefault("kind", GroupKind.URBAN)
+        fields.setdefault("working_languages", ["pl"])
+        return Group.objects.create(
+            slug=slug, name=name or slug.replace("-", " ").title(), **fields
+        )
+
+    return make
+
+
+@pytest.fixture
+def member_factory(user_factory):
+    """member_factory(group, role, **user_fields) → a user with an active membership."""
+
+    def make(group: Group, role: str = Role.MEMBER, **user_fields) -> User:
+        user = user_factory(**user_fields)
+        Membership.objects.create(user=user, group=group, role=role, institution=user.institution)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def kielce(db) -> Institution:
+    return Institution.objects.create(name="Urząd Miasta Kielce", kind="city", code="2661011")
+
+
+@pytest.fixture
+def group(group_factory) -> Group:
+    return group_factory(slug="gwd-miejska", name="GWD miejska")
+
+
+@pytest.fixture
+def other_group(group_factory) -> Group:
+    return group_factory(slug="ppp", name="Partnerstwo publiczno-prywatne", kind=GroupKind.PPP)
+
+
+@pytest.fixture
+def facilitator(member_factory, group, kielce) -> User:
+    return member_factory(
+        group,
+        Role.FACILITATOR,
+        email="facilitator@kielce.gwd.test",
+        full_name="Marek Kowalski",
+        institution=kielce,
+    )
+
+
+@pytest.fixture
+def member(member_factory, group) -> User:
+    return member_factory(
+        group, Role.MEMBER, email="member@lublin.gwd.test", full_name="Anna Nowak"
+    )
+
+
+@pytest.fixture
+def observer(member_factory, group) -> User:
+    return member_factory(
+        group, Role.OBSERVER, email="observer@mswia.gwd.test", full_name="Barbara Mazur"
+    )
+
+
+@pytest.fixture
+def outsider(user_factory) -> User:
+    return user_factory(email="outsider@sopot.gwd.test", full_name="Beata Michalska")
+
+
+@pytest.fixture
+def login(client):
+    """login(user) signs the test client in as `user` and returns the client."""
+
+    def sign_in(user):
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return sign_in

@@ -1,4 +1,4 @@
-# ruff: noqa: F811 — pytest fixtures imported from the group tests are redefined as arguments
+# ruff: noqa: F811 — the isolation walk's scene fixture, imported, is redefined as an argument
 """No odd input is a server error.
 
 A signed-in facilitator of a group with data opens every group page the isolation walk
@@ -35,19 +35,6 @@ from meetings import services as meeting_services
 from meetings.models import Meeting
 from resources import services as library_services
 from resources.models import Document
-from tests.groups.conftest import (  # noqa: F401 — the group cast
-    facilitator,
-    group,
-    group_factory,
-    kielce,
-    login,
-    member,
-    member_factory,
-    observer,
-    other_group,
-    outsider,
-    site_staff,
-)
 from tests.groups.test_isolation import GROUP_URLS, scene, url_for  # noqa: F401
 
 # The values that gave 500s before, sent to every field of every form one by one.

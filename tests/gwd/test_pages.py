@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from groups.models import GroupKind, Role
 from tests.conftest import PASSWORD
 
 LANGUAGES = ["pl", "uk", "en"]
@@ -116,13 +117,8 @@ GROUP_PAGES = {
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("name", GROUP_PAGES)
-def test_group_pages_render_in_each_language(client, user_factory, name, language):
-    from groups.models import Group, Membership
-
-    group = Group.objects.create(slug="gwd-miejska", name="GWD miejska", kind="urban")
-    user = user_factory(language=language)
-    Membership.objects.create(user=user, group=group, role="facilitator")
-    client.force_login(user)
+def test_group_pages_render_in_each_language(client, login, member_factory, group, name, language):
+    login(member_factory(group, Role.FACILITATOR, language=language))
     response = client.get(reverse(name, kwargs={"slug": group.slug}))
     assert response.status_code == 200
     html = response.content.decode()
@@ -131,10 +127,10 @@ def test_group_pages_render_in_each_language(client, user_factory, name, languag
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_directory_and_join_pages_render_in_each_language(client, user_factory, language):
-    from groups.models import Group
-
-    Group.objects.create(slug="ppp", name="PPP", kind="ppp", accepts_join_requests=True)
+def test_directory_and_join_pages_render_in_each_language(
+    client, user_factory, group_factory, language
+):
+    group_factory(slug="ppp", name="PPP", kind=GroupKind.PPP, accepts_join_requests=True)
     user = user_factory(language=language, is_staff=False)
     client.force_login(user)
     directory = client.get(reverse("groups:group-list")).content.decode()

@@ -3,19 +3,6 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 
-from tests.groups.conftest import (  # noqa: F401 — the group cast, shared
-    facilitator,
-    group,
-    group_factory,
-    kielce,
-    login,
-    member,
-    member_factory,
-    observer,
-    other_group,
-    outsider,
-)
-
 
 @pytest.fixture
 def run_tasks(db):

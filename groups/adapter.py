@@ -4,14 +4,15 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 from django.utils import timezone, translation
 
+from groups import services
+from groups.models import Invitation
+
 # The invitation view puts the token here before it sends a new person to sign up.
 INVITATION_SESSION_KEY = "gwd_invitation_token"
 
 
 def signup_invitation_token(request: HttpRequest) -> str | None:
     """The token of a still-valid invitation this visitor arrived with, if any."""
-    from groups.models import Invitation
-
     session = getattr(request, "session", None)
     token = session.get(INVITATION_SESSION_KEY) if session is not None else None
     if not token:
@@ -44,8 +45,6 @@ class AccountAdapter(DefaultAccountAdapter):
         # The invitation that opened sign-up is accepted as soon as the new person is
         # signed in with the invited address. People who already had an account accept
         # on the invitation page, where they see what they join.
-        from groups import services
-
         token = signup_invitation_token(request) if kwargs.get("signup") else None
         if token:
             try:

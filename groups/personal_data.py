@@ -1,21 +1,11 @@
-"""Everything GWD keeps about a person: the export (GDPR articles 15 and 20) and what
-account deletion removes or anonymises.
+"""What groups keeps about a person: its sections of the personal-data export (GDPR
+articles 15 and 20) and of account deletion.
 
-Each app registers a section per kind of record it keeps about people — how to export
-it, how to erase it, and which relations to the user it covers ("app.Model.field").
-Groups registers its own below; meetings and resources register theirs from their
-AppConfig.ready(), so groups never imports them. A relation to the user that no
-section exports is listed with `omit()` and the reason; a test walks every model and
-fails on a relation that is neither, so a new model cannot be forgotten.
-
-On deletion, a section without an `erase` function relies on the user row's own
-`on_delete` (CASCADE removes the rows, SET_NULL unlinks them: a message stays, signed
-"former member"); one with `kept` is retained on purpose, for the reason given.
+The sections of the export (and of account deletion) for what groups keeps about a
+person, registered with gwd.personal_data from GroupsConfig.ready() — like meetings'
+and the library's. A relation to the user that no section exports is listed with
+`omit()` and the reason.
 """
-
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import date, datetime
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -25,7 +15,6 @@ from django.utils.html import strip_tags
 
 from groups.models import (
     DigestRun,
-    FolderFollow,
     Group,
     Invitation,
     JoinRequest,
@@ -38,74 +27,10 @@ from groups.models import (
     ReadPosition,
     Report,
     Thread,
-    User,
 )
-from groups.services.notifications import notification_text, with_language
+from groups.notices import notification_text, with_language
 from gwd.mail import absolute_url
-
-Exporter = Callable[[User], object]
-Eraser = Callable[[User], object]
-
-
-@dataclass(frozen=True)
-class Section:
-    name: str
-    covers: tuple[str, ...]
-    export: Exporter
-    erase: Eraser | None = None
-    kept: str = ""
-
-
-_sections: dict[str, Section] = {}
-_omissions: dict[str, str] = {}
-
-
-def register(
-    name: str,
-    *,
-    covers: Iterable[str],
-    export: Exporter,
-    erase: Eraser | None = None,
-    kept: str = "",
-) -> None:
-    """Add (or replace) the section `name` of the export."""
-    _sections[name] = Section(name, tuple(covers), export, erase, kept)
-
-
-def omit(field: str, reason: str) -> None:
-    """Declare that the relation `field` ("app.Model.field") is not exported, and why."""
-    _omissions[field] = reason
-
-
-def sections() -> list[Section]:
-    return list(_sections.values())
-
-
-def covered() -> set[str]:
-    return {field for section in _sections.values() for field in section.covers}
-
-
-def omissions() -> dict[str, str]:
-    return dict(_omissions)
-
-
-def export(user: User) -> dict:
-    """Every section for `user`, in the order the apps registered them."""
-    return {section.name: section.export(user) for section in _sections.values()}
-
-
-def erase(user: User) -> None:
-    """Run every section's eraser; call inside the transaction that deletes the user."""
-    for section in _sections.values():
-        if section.erase is not None:
-            section.erase(user)
-
-
-def when(value: datetime | date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-# --- The sections of groups ---------------------------------------------------------
+from gwd.personal_data import omit, register, when
 
 
 def _profile(user) -> dict:
@@ -142,181 +67,8 @@ def _profile(user) -> dict:
     return profile
 
 
-register(
-    "profile",
-    covers=[
-        f"groups.User.{name}"
-        for name in (
-            "email",
-            "full_name",
-            "position",
-            "institution",
-            "language",
-            "time_zone",
-            "email_notifications",
-            "digest",
-            "date_joined",
-            "last_login",
-            "is_active",
-            "is_staff",
-            "is_superuser",
-            "groups",
-            "user_permissions",
-        )
-    ],
-    export=_profile,
-)
-omit(
-    "groups.User.password",
-    "a one-way hash: of no use to the person, and a risk in a downloaded file",
-)
-omit(
-    "groups.User.unread_notifications",
-    "a count of the unread notifications, which are exported under notifications",
-)
-
-register(
-    "email_addresses",
-    covers=["account.EmailAddress.user"],
-    export=lambda user: [
-        {"email": a.email, "verified": a.verified, "primary": a.primary}
-        for a in EmailAddress.objects.filter(user=user).order_by("pk")
-    ],
-)
-
-register(
-    "two_factor",
-    covers=["mfa.Authenticator.user"],
-    # What is set up and when; never the secrets or recovery codes themselves.
-    export=lambda user: [
-        {"type": a.type, "created": when(a.created_at), "last_used": when(a.last_used_at)}
-        for a in Authenticator.objects.filter(user=user).order_by("pk")
-    ],
-)
-
-register(
-    "admin_log",
-    covers=["admin.LogEntry.user"],
-    export=lambda user: [
-        {
-            "when": when(e.action_time),
-            "action": {1: "added", 2: "changed", 3: "deleted"}.get(e.action_flag, ""),
-            "what": e.content_type.model if e.content_type else "",
-            "object": e.object_repr,
-            "change": e.get_change_message(),
-        }
-        for e in LogEntry.objects.filter(user=user)
-        .select_related("content_type")
-        .order_by("action_time")
-    ],
-)
-
-register(
-    "groups_created",
-    covers=["groups.Group.created_by"],
-    export=lambda user: [
-        {"group": g.name, "created": when(g.created_at)}
-        for g in Group.objects.filter(created_by=user).order_by("created_at")
-    ],
-)
-
-register(
-    "memberships",
-    covers=["groups.Membership.user"],
-    export=lambda user: [
-        {
-            "group": m.group.name,
-            "role": m.role,
-            "status": m.status,
-            "institution": m.institution.name if m.institution else None,
-            "joined": when(m.joined_at),
-            "removed": when(m.removed_at),
-            "muted_until": when(m.muted_until),
-            "notifications": m.notify,
-            "meeting_reminders": m.meeting_reminders,
-        }
-        for m in user.memberships.select_related("group", "institution").order_by("joined_at")
-    ],
-)
-omit(
-    "groups.Membership.removed_by",
-    "a facilitator's removal of someone else; the same act is in the moderation log, "
-    "exported under moderation_actions (leaving oneself shows in one's own memberships)",
-)
-
-
 def _invitations_to(user):
     return Invitation.objects.filter(Q(email__iexact=user.email) | Q(accepted_by=user))
-
-
-register(
-    "invitations_received",
-    covers=["groups.Invitation.accepted_by"],
-    export=lambda user: [
-        {
-            "group": i.group.name,
-            "email": i.email,
-            "role": i.role,
-            "sent": when(i.created_at),
-            "accepted": when(i.accepted_at),
-            "revoked": when(i.revoked_at),
-            "expires": when(i.expires_at),
-        }
-        for i in _invitations_to(user).select_related("group").order_by("created_at")
-    ],
-    # The address an invitation went to is the person's, accepted or not.
-    erase=lambda user: _invitations_to(user).delete(),
-)
-
-register(
-    "invitations_sent",
-    covers=["groups.Invitation.inviter"],
-    export=lambda user: [
-        {
-            "group": i.group.name,
-            "email": i.email,
-            "role": i.role,
-            "sent": when(i.created_at),
-            "accepted": i.accepted_at is not None,
-        }
-        for i in Invitation.objects.filter(inviter=user).select_related("group").order_by("pk")
-    ],
-)
-
-register(
-    "join_requests",
-    covers=["groups.JoinRequest.user"],
-    export=lambda user: [
-        {
-            "group": r.group.name,
-            "message": r.message,
-            "status": r.status,
-            "sent": when(r.created_at),
-            "decided": when(r.decided_at),
-        }
-        for r in JoinRequest.objects.filter(user=user).select_related("group").order_by("pk")
-    ],
-)
-
-register(
-    "join_requests_decided",
-    covers=["groups.JoinRequest.decided_by"],
-    export=lambda user: [
-        {"group": r.group.name, "decision": r.status, "decided": when(r.decided_at)}
-        for r in JoinRequest.objects.filter(decided_by=user)
-        .select_related("group")
-        .order_by("decided_at")
-    ],
-)
-
-register(
-    "threads_started",
-    covers=["groups.Thread.author"],
-    export=lambda user: [
-        {"group": t.group.name, "title": t.title, "started": when(t.created_at)}
-        for t in Thread.objects.filter(author=user).select_related("group").order_by("pk")
-    ],
-)
 
 
 def _message_state(message: Message) -> str:
@@ -327,112 +79,6 @@ def _message_state(message: Message) -> str:
     if message.hidden_at:
         return "hidden"
     return "published"
-
-
-register(
-    "messages",
-    covers=["groups.Message.author"],
-    # Every message the person wrote, whatever others may see of it now, with the
-    # earlier texts of edited ones (MessageRevision). A deleted message keeps no text.
-    export=lambda user: [
-        {
-            "group": m.group.name,
-            "thread": m.thread.title,
-            "created": when(m.created_at),
-            "edited": when(m.edited_at),
-            "state": _message_state(m),
-            "text": m.body,
-            "earlier_texts": [
-                {"text": r.body, "written": when(r.created_at), "replaced": when(r.replaced_at)}
-                for r in m.revisions.all()
-            ],
-        }
-        for m in Message.objects.filter(author=user)
-        .select_related("group", "thread")
-        .prefetch_related("revisions")
-        .order_by("created_at", "pk")
-    ],
-)
-omit(
-    "groups.Message.hidden_by",
-    "a facilitator hiding someone else's message; the same act is in the moderation log, "
-    "exported under moderation_actions",
-)
-
-register(
-    "reactions",
-    covers=["groups.Reaction.user"],
-    export=lambda user: [
-        {
-            "group": r.message.group.name,
-            "thread": r.message.thread.title,
-            "message": r.message_id,
-            "emoji": r.emoji,
-            "when": when(r.created_at),
-        }
-        for r in Reaction.objects.filter(user=user)
-        .select_related("message__group", "message__thread")
-        .order_by("pk")
-    ],
-)
-
-register(
-    "mentions",
-    covers=["groups.Mention.user"],
-    export=lambda user: [
-        {
-            "group": m.message.group.name,
-            "thread": m.message.thread.title,
-            "message": m.message_id,
-            "when": when(m.created_at),
-        }
-        for m in Mention.objects.filter(user=user)
-        .select_related("message__group", "message__thread")
-        .order_by("pk")
-    ],
-)
-
-register(
-    "read_positions",
-    covers=["groups.ReadPosition.user"],
-    export=lambda user: [
-        {
-            "group": p.thread.group.name,
-            "thread": p.thread.title,
-            "read_up_to": p.last_read_seq,
-            "when": when(p.updated_at),
-        }
-        for p in ReadPosition.objects.filter(user=user)
-        .select_related("thread__group")
-        .order_by("pk")
-    ],
-)
-
-register(
-    "reports_filed",
-    covers=["groups.Report.reporter"],
-    export=lambda user: [
-        {
-            "group": r.group.name,
-            "message": r.message_id,
-            "reason": r.reason,
-            "details": r.text,
-            "status": r.status,
-            "reported": when(r.created_at),
-            "decided": when(r.decided_at),
-        }
-        for r in Report.objects.filter(reporter=user).select_related("group").order_by("pk")
-    ],
-)
-omit(
-    "groups.Report.decided_by",
-    "a facilitator's decision on someone else's report; the same act is in the "
-    "moderation log, exported under moderation_actions",
-)
-omit(
-    "groups.BlockedPhrase.created_by",
-    "adding a blocked phrase is in the moderation log, exported under moderation_actions",
-)
 
 
 def _moderation(user) -> dict:
@@ -460,18 +106,6 @@ def _moderation(user) -> dict:
         ],
         "about_you": [entry(a) for a in about.select_related("group").order_by("created_at", "pk")],
     }
-
-
-register(
-    "moderation_actions",
-    covers=["groups.ModerationAction.actor"],
-    export=_moderation,
-    kept=(
-        "the moderation log is append-only (the database refuses changes): it is the "
-        "group's account of what its facilitators did and why, kept for the defence of "
-        "their decisions (GDPR art. 17(3)(e)); entries keep the names as text"
-    ),
-)
 
 
 def _notifications(user) -> list[dict]:
@@ -507,41 +141,312 @@ def _notifications_erase(user) -> None:
         notification.save(update_fields=["params"])
 
 
-register(
-    "notifications",
-    covers=["groups.Notification.user"],
-    export=_notifications,
-    erase=_notifications_erase,
-)
+def register_sections() -> None:
+    register(
+        "profile",
+        covers=[
+            f"groups.User.{name}"
+            for name in (
+                "email",
+                "full_name",
+                "position",
+                "institution",
+                "language",
+                "time_zone",
+                "email_notifications",
+                "digest",
+                "date_joined",
+                "last_login",
+                "is_active",
+                "is_staff",
+                "is_superuser",
+                "groups",
+                "user_permissions",
+            )
+        ],
+        export=_profile,
+    )
 
-register(
-    "follows",
-    covers=["groups.FolderFollow.user"],
-    export=lambda user: [
-        {"group": f.group.name, "folder": f.folder.name if f.folder else None}
-        for f in FolderFollow.objects.filter(user=user)
-        .select_related("group", "folder")
-        .order_by("pk")
-    ],
-)
+    omit(
+        "groups.User.password",
+        "a one-way hash: of no use to the person, and a risk in a downloaded file",
+    )
 
-register(
-    "digests_sent",
-    covers=["groups.DigestRun.user"],
-    export=lambda user: [
-        {"period": d.period, "sent": when(d.sent_at)}
-        for d in DigestRun.objects.filter(user=user).order_by("sent_at")
-    ],
-)
+    omit(
+        "groups.User.unread_notifications",
+        "a count of the unread notifications, which are exported under notifications",
+    )
 
-__all__ = [
-    "Section",
-    "covered",
-    "erase",
-    "export",
-    "omissions",
-    "omit",
-    "register",
-    "sections",
-    "when",
-]
+    register(
+        "email_addresses",
+        covers=["account.EmailAddress.user"],
+        export=lambda user: [
+            {"email": a.email, "verified": a.verified, "primary": a.primary}
+            for a in EmailAddress.objects.filter(user=user).order_by("pk")
+        ],
+    )
+
+    register(
+        "two_factor",
+        covers=["mfa.Authenticator.user"],
+        # What is set up and when; never the secrets or recovery codes themselves.
+        export=lambda user: [
+            {"type": a.type, "created": when(a.created_at), "last_used": when(a.last_used_at)}
+            for a in Authenticator.objects.filter(user=user).order_by("pk")
+        ],
+    )
+
+    register(
+        "admin_log",
+        covers=["admin.LogEntry.user"],
+        export=lambda user: [
+            {
+                "when": when(e.action_time),
+                "action": {1: "added", 2: "changed", 3: "deleted"}.get(e.action_flag, ""),
+                "what": e.content_type.model if e.content_type else "",
+                "object": e.object_repr,
+                "change": e.get_change_message(),
+            }
+            for e in LogEntry.objects.filter(user=user)
+            .select_related("content_type")
+            .order_by("action_time")
+        ],
+    )
+
+    register(
+        "groups_created",
+        covers=["groups.Group.created_by"],
+        export=lambda user: [
+            {"group": g.name, "created": when(g.created_at)}
+            for g in Group.objects.filter(created_by=user).order_by("created_at")
+        ],
+    )
+
+    register(
+        "memberships",
+        covers=["groups.Membership.user"],
+        export=lambda user: [
+            {
+                "group": m.group.name,
+                "role": m.role,
+                "status": m.status,
+                "institution": m.institution.name if m.institution else None,
+                "joined": when(m.joined_at),
+                "removed": when(m.removed_at),
+                "muted_until": when(m.muted_until),
+                "notifications": m.notify,
+                "meeting_reminders": m.meeting_reminders,
+            }
+            for m in user.memberships.select_related("group", "institution").order_by("joined_at")
+        ],
+    )
+
+    omit(
+        "groups.Membership.removed_by",
+        "a facilitator's removal of someone else; the same act is in the moderation log, "
+        "exported under moderation_actions (leaving oneself shows in one's own memberships)",
+    )
+
+    register(
+        "invitations_received",
+        covers=["groups.Invitation.accepted_by"],
+        export=lambda user: [
+            {
+                "group": i.group.name,
+                "email": i.email,
+                "role": i.role,
+                "sent": when(i.created_at),
+                "accepted": when(i.accepted_at),
+                "revoked": when(i.revoked_at),
+                "expires": when(i.expires_at),
+            }
+            for i in _invitations_to(user).select_related("group").order_by("created_at")
+        ],
+        # The address an invitation went to is the person's, accepted or not.
+        erase=lambda user: _invitations_to(user).delete(),
+    )
+
+    register(
+        "invitations_sent",
+        covers=["groups.Invitation.inviter"],
+        export=lambda user: [
+            {
+                "group": i.group.name,
+                "email": i.email,
+                "role": i.role,
+                "sent": when(i.created_at),
+                "accepted": i.accepted_at is not None,
+            }
+            for i in Invitation.objects.filter(inviter=user).select_related("group").order_by("pk")
+        ],
+    )
+
+    register(
+        "join_requests",
+        covers=["groups.JoinRequest.user"],
+        export=lambda user: [
+            {
+                "group": r.group.name,
+                "message": r.message,
+                "status": r.status,
+                "sent": when(r.created_at),
+                "decided": when(r.decided_at),
+            }
+            for r in JoinRequest.objects.filter(user=user).select_related("group").order_by("pk")
+        ],
+    )
+
+    register(
+        "join_requests_decided",
+        covers=["groups.JoinRequest.decided_by"],
+        export=lambda user: [
+            {"group": r.group.name, "decision": r.status, "decided": when(r.decided_at)}
+            for r in JoinRequest.objects.filter(decided_by=user)
+            .select_related("group")
+            .order_by("decided_at")
+        ],
+    )
+
+    register(
+        "threads_started",
+        covers=["groups.Thread.author"],
+        export=lambda user: [
+            {"group": t.group.name, "title": t.title, "started": when(t.created_at)}
+            for t in Thread.objects.filter(author=user).select_related("group").order_by("pk")
+        ],
+    )
+
+    register(
+        "messages",
+        covers=["groups.Message.author"],
+        # Every message the person wrote, whatever others may see of it now, with the
+        # earlier texts of edited ones (MessageRevision). A deleted message keeps no text.
+        export=lambda user: [
+            {
+                "group": m.group.name,
+                "thread": m.thread.title,
+                "created": when(m.created_at),
+                "edited": when(m.edited_at),
+                "state": _message_state(m),
+                "text": m.body,
+                "earlier_texts": [
+                    {"text": r.body, "written": when(r.created_at), "replaced": when(r.replaced_at)}
+                    for r in m.revisions.all()
+                ],
+            }
+            for m in Message.objects.filter(author=user)
+            .select_related("group", "thread")
+            .prefetch_related("revisions")
+            .order_by("created_at", "pk")
+        ],
+    )
+
+    omit(
+        "groups.Message.hidden_by",
+        "a facilitator hiding someone else's message; the same act is in the moderation log, "
+        "exported under moderation_actions",
+    )
+
+    register(
+        "reactions",
+        covers=["groups.Reaction.user"],
+        export=lambda user: [
+            {
+                "group": r.message.group.name,
+                "thread": r.message.thread.title,
+                "message": r.message_id,
+                "emoji": r.emoji,
+                "when": when(r.created_at),
+            }
+            for r in Reaction.objects.filter(user=user)
+            .select_related("message__group", "message__thread")
+            .order_by("pk")
+        ],
+    )
+
+    register(
+        "mentions",
+        covers=["groups.Mention.user"],
+        export=lambda user: [
+            {
+                "group": m.message.group.name,
+                "thread": m.message.thread.title,
+                "message": m.message_id,
+                "when": when(m.created_at),
+            }
+            for m in Mention.objects.filter(user=user)
+            .select_related("message__group", "message__thread")
+            .order_by("pk")
+        ],
+    )
+
+    register(
+        "read_positions",
+        covers=["groups.ReadPosition.user"],
+        export=lambda user: [
+            {
+                "group": p.thread.group.name,
+                "thread": p.thread.title,
+                "read_up_to": p.last_read_seq,
+                "when": when(p.updated_at),
+            }
+            for p in ReadPosition.objects.filter(user=user)
+            .select_related("thread__group")
+            .order_by("pk")
+        ],
+    )
+
+    register(
+        "reports_filed",
+        covers=["groups.Report.reporter"],
+        export=lambda user: [
+            {
+                "group": r.group.name,
+                "message": r.message_id,
+                "reason": r.reason,
+                "details": r.text,
+                "status": r.status,
+                "reported": when(r.created_at),
+                "decided": when(r.decided_at),
+            }
+            for r in Report.objects.filter(reporter=user).select_related("group").order_by("pk")
+        ],
+    )
+
+    omit(
+        "groups.Report.decided_by",
+        "a facilitator's decision on someone else's report; the same act is in the "
+        "moderation log, exported under moderation_actions",
+    )
+
+    omit(
+        "groups.BlockedPhrase.created_by",
+        "adding a blocked phrase is in the moderation log, exported under moderation_actions",
+    )
+
+    register(
+        "moderation_actions",
+        covers=["groups.ModerationAction.actor"],
+        export=_moderation,
+        kept=(
+            "the moderation log is append-only (the database refuses changes): it is the "
+            "group's account of what its facilitators did and why, kept for the defence of "
+            "their decisions (GDPR art. 17(3)(e)); entries keep the names as text"
+        ),
+    )
+
+    register(
+        "notifications",
+        covers=["groups.Notification.user"],
+        export=_notifications,
+        erase=_notifications_erase,
+    )
+
+    register(
+        "digests_sent",
+        covers=["groups.DigestRun.user"],
+        export=lambda user: [
+            {"period": d.period, "sent": when(d.sent_at)}
+            for d in DigestRun.objects.filter(user=user).order_by("sent_at")
+        ],
+    )

@@ -1,12 +1,16 @@
 """E-mail about groups, sent as background tasks after the writing transaction commits."""
 
+import datetime as dt
 import html
 
+from django.db import IntegrityError, transaction
 from django.tasks import task
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import strip_tags
 
-from groups.models import Invitation, JoinRequest, Membership
+from groups.models import DigestRun, Invitation, JoinRequest, Membership, Notification, User
+from groups.notices import digest_period, notification_text, unsubscribe_token, with_language
 from gwd.mail import absolute_url, send_templated_email
 
 
@@ -75,8 +79,6 @@ def facilitator_appointed_email(*, membership_id: int) -> None:
 
 
 def _unsubscribe_headers(user, group) -> tuple[str, dict]:
-    from groups.services.notifications import unsubscribe_token
-
     link = absolute_url(
         reverse("groups:unsubscribe", kwargs={"token": unsubscribe_token(user, group)})
     )
@@ -90,11 +92,6 @@ def _unsubscribe_headers(user, group) -> tuple[str, dict]:
 @task
 def notifications_email(*, notification_ids: list[int]) -> int:
     """E-mail notifications that cannot wait, each in its reader's language and zone."""
-    from django.utils import timezone
-
-    from groups.models import Notification
-    from groups.services.notifications import notification_text, with_language
-
     sent = 0
     notifications = Notification.objects.filter(
         pk__in=notification_ids, emailed_at=None
@@ -131,18 +128,6 @@ def digests_send(*, reschedule: bool = True) -> int:
     """Send every digest that is due; run each hour. A DigestRun row per person and
     period, written before the e-mail, makes each period go out exactly once even if
     the worker stops half-way and the task runs again."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from groups.models import Membership, Notification, User
-    from groups.services.notifications import (
-        digest_claim,
-        digest_period,
-        notification_text,
-        with_language,
-    )
-
     now = timezone.now()
     sent = 0
     users = User.objects.filter(is_active=True, email_notifications=True).exclude(
@@ -161,7 +146,7 @@ def digests_send(*, reschedule: bool = True) -> int:
             .select_related("group")
             .order_by("group__name", "created_at")
         )
-        if not pending or not digest_claim(user, period):
+        if not pending or not _digest_claim(user, period):
             continue
         with with_language(user):
             sections: dict = {}
@@ -193,3 +178,13 @@ def digests_send(*, reschedule: bool = True) -> int:
     if reschedule:
         digests_send.using(run_after=now + dt.timedelta(hours=1)).enqueue(reschedule=True)
     return sent
+
+
+def _digest_claim(user: User, period: str) -> bool:
+    """Claim the digest of `period` for `user`; False if it was already sent."""
+    try:
+        with transaction.atomic():
+            DigestRun.objects.create(user=user, period=period)
+    except IntegrityError:  # the unique row exists: this period is done
+        return False
+    return True

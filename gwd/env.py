@@ -7,7 +7,7 @@ quietly falling back to a default.
 
 import os
 from collections.abc import Mapping
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -112,8 +112,6 @@ def env_mailer(name: str, *, environ: Mapping[str, str] | None = None) -> dict:
 
     User name and password may be percent-encoded in the URL.
     """
-    from urllib.parse import unquote
-
     value = env_url(
         name,
         "console://",

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from gwd import metrics
 
@@ -47,8 +48,6 @@ def _storage():
 
 
 def _worker():
-    from django_tasks_db.models import DBTaskResult
-
     oldest = (
         DBTaskResult.objects.filter(status="READY", run_after__lte=timezone.now())
         .order_by("run_after")

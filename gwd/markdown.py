@@ -10,6 +10,7 @@ import html
 import re
 import secrets
 from collections.abc import Callable
+from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
@@ -31,13 +32,29 @@ _parser = (
 MENTION = re.compile(r"@\*\*([^*|\n]{1,150}?)(?:\|(\d{1,12}))?\*\*")
 
 
+# Apps add HTML under a rendered text through this hook (resources/cards.py: a card for
+# each linked document). Each takes the source text and the render's context (for a
+# message, its group) and returns safe HTML, or "" for nothing.
+CardSource = Callable[[str, Any], str]
+_card_sources: list[CardSource] = []
+
+
+def cards_register(source: CardSource) -> None:
+    if source not in _card_sources:
+        _card_sources.append(source)
+
+
 def render(
-    text: str, *, mention: Callable[[str, int | None], tuple[int, str] | None] | None = None
+    text: str,
+    *,
+    mention: Callable[[str, int | None], tuple[int, str] | None] | None = None,
+    context: Any = None,
 ) -> tuple[str, list[int]]:
     """HTML for `text` and the ids of the people it mentions.
 
     `mention(name, id)` resolves a mention to (user id, display name) or None; a mention
-    that does not resolve stays as plain text.
+    that does not resolve stays as plain text. With a `context`, the registered card
+    sources add their cards after the text.
     """
     mentioned: list[int] = []
     spans: list[str] = []
@@ -75,6 +92,8 @@ def render(
             else:
                 parts[i] = token.sub(lambda m: spans[int(m.group(1))], part)
         rendered = "".join(parts)
+    if context is not None:
+        rendered += "".join(source(text, context) for source in _card_sources)
     return rendered, mentioned
 
 

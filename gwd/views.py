@@ -19,6 +19,7 @@ from groups import services
 from groups.access import Capability, GroupAccess, group_view
 from groups.models import JoinRequest, Membership, Role, Thread
 from groups.services import user_language_set
+from gwd.health import detail_allowed, report
 from meetings.models import ActionItem, Meeting
 from resources.models import Document
 
@@ -54,10 +55,6 @@ def healthz(request: HttpRequest) -> HttpResponse:
     Only `ok` for the public: timings, counters and which dependency failed tell an
     attacker how the site is built and how it is doing. The details go to callers from
     HEALTHZ_DETAIL_FROM (loopback by default) and to signed-in staff."""
-    from django.http import JsonResponse
-
-    from gwd.health import detail_allowed, report
-
     result = report()
     status = 200 if result["ok"] else 503
     if not detail_allowed(request):

@@ -7,7 +7,7 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self) -> None:
-        # groups' personal-data export and account deletion cover what meetings keep.
+        # The personal-data export and account deletion cover what meetings keep.
         from meetings import personal_data
 
         personal_data.register_sections()

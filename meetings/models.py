@@ -6,6 +6,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -91,8 +92,6 @@ class Meeting(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse(
             "meetings:meeting-detail", kwargs={"slug": self.group.slug, "meeting_id": self.pk}
         )

@@ -1,7 +1,7 @@
-"""What meetings keep about a person, registered with groups.personal_data from
+"""What meetings keep about a person, registered with gwd.personal_data from
 MeetingsConfig.ready()."""
 
-from groups.personal_data import register, when
+from gwd.personal_data import register, when
 from meetings.models import (
     ActionItem,
     Attendance,

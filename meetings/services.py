@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.models import Group, Institution, Membership, User
+from groups.services.notifications import notify
 from gwd import markdown
 from gwd.commit import after_commit
 from gwd.errors import ServiceError
@@ -155,8 +156,6 @@ def _after_change(meetings: list[Meeting], what: str, actor: User | None = None)
     the first of the meetings a change covers and how many there are — a series of 26
     is one message, not 26 — and plan each meeting's reminder once the transaction
     commits."""
-    from groups.services.notifications import notify
-
     if not meetings:
         return
     first = meetings[0]

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from groups.models import Membership, User
-from groups.services.notifications import unsubscribe_token
+from groups.notices import unsubscribe_token
 from gwd.mail import absolute_url, send_templated_email
 from meetings.models import Meeting, Registration, ReminderSent
 

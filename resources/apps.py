@@ -7,7 +7,9 @@ class ResourcesConfig(AppConfig):
     verbose_name = _("Document library")
 
     def ready(self) -> None:
-        # groups' personal-data export and account deletion cover what the library keeps.
-        from resources import personal_data
+        # The personal-data export and account deletion cover what the library keeps.
+        from gwd import markdown
+        from resources import cards, personal_data
 
         personal_data.register_sections()
+        markdown.cards_register(cards.document_cards)

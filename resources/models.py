@@ -4,6 +4,7 @@ copies adapted from them."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +44,32 @@ class Folder(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class FolderFollow(models.Model):
+    """Someone who wants to hear about new documents in a folder (or, without a folder,
+    in the whole library of a group)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+")
+    folder = models.ForeignKey(
+        Folder, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "group", "folder"], name="follow_once"),
+            models.UniqueConstraint(
+                fields=["user", "group"],
+                condition=models.Q(folder__isnull=True),
+                name="follow_library_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.folder_id or 'library'} of {self.group_id}"
 
 
 class Tag(models.Model):
@@ -144,8 +171,6 @@ class Document(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse(
             "resources:document-detail", kwargs={"slug": self.group.slug, "document_id": self.pk}
         )

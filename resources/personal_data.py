@@ -1,13 +1,13 @@
-"""What the library keeps about a person, registered with groups.personal_data from
+"""What the library keeps about a person, registered with gwd.personal_data from
 ResourcesConfig.ready(). Files are listed with their download links (the group's
 access rules apply), not copied into the export."""
 
 from django.urls import reverse
 
-from groups.personal_data import register, when
 from gwd.mail import absolute_url
+from gwd.personal_data import register, when
 from resources import services
-from resources.models import Document, DocumentVersion, Folder, UploadSession
+from resources.models import Document, DocumentVersion, Folder, FolderFollow, UploadSession
 
 
 def _versions(user) -> list[dict]:
@@ -102,4 +102,15 @@ def register_sections() -> None:
             .order_by("pk")
         ],
         erase=_upload_sessions_erase,
+    )
+
+    register(
+        "follows",
+        covers=["resources.FolderFollow.user"],
+        export=lambda user: [
+            {"group": f.group.name, "folder": f.folder.name if f.folder else None}
+            for f in FolderFollow.objects.filter(user=user)
+            .select_related("group", "folder")
+            .order_by("pk")
+        ],
     )

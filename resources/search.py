@@ -36,3 +36,12 @@ def document_search(queryset: QuerySet[Document], text: str) -> QuerySet[Documen
     for word in words:
         queryset = queryset.filter(search_text__contains=word)
     return queryset.order_by("-updated_at")
+
+
+def document_index(document: Document) -> None:
+    """Rebuild the folded search text of a document (title, description, tags, content)."""
+    tags = " ".join(document.tags.values_list("name", flat=True))
+    document.search_text = fold(
+        " ".join([document.title, document.description, tags, document.content_text])
+    )
+    Document.objects.filter(pk=document.pk).update(search_text=document.search_text)

@@ -14,17 +14,18 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from groups.models import Group, User
+from groups.services.notifications import notify
 from gwd.commit import after_commit
 from gwd.errors import ServiceError
 from gwd.text import clean_text
-from resources import files, tasks, uploads
-from resources.models import Document, DocumentVersion, Folder, Tag, UploadSession
+from resources import files, search, tasks, uploads
+from resources.models import Document, DocumentVersion, Folder, FolderFollow, Tag, UploadSession
 
 logger = logging.getLogger(__name__)
 TRASH_DAYS = 30
@@ -65,15 +66,6 @@ def _clean_title(text: str) -> str:
 def _tags(names: list[str]) -> list[Tag]:
     cleaned = sorted({clean_text(n).casefold()[:60] for n in names if clean_text(n)})
     return [Tag.objects.get_or_create(name=name)[0] for name in cleaned[:20]]
-
-
-def document_index(document: Document) -> None:
-    """Rebuild the folded search text of a document (title, description, tags, content)."""
-    tags = " ".join(document.tags.values_list("name", flat=True))
-    document.search_text = files.fold(
-        " ".join([document.title, document.description, tags, document.content_text])
-    )
-    Document.objects.filter(pk=document.pk).update(search_text=document.search_text)
 
 
 def _storage_failed(error: Exception) -> ServiceError:
@@ -131,11 +123,6 @@ def _add_version(
 
 def _notify_followers(document: Document, actor: User, *, first: bool) -> None:
     """Tell those who follow the document's folder, or the whole library."""
-    from django.db.models import Q
-
-    from groups.models import FolderFollow
-    from groups.services.notifications import notify
-
     followers = FolderFollow.objects.filter(group_id=document.group_id).filter(
         Q(folder=None) | Q(folder_id=document.folder_id)
     )
@@ -147,6 +134,17 @@ def _notify_followers(document: Document, actor: User, *, first: bool) -> None:
         params={"actor": actor.full_name, "title": document.title},
         url=document.get_absolute_url(),
     )
+
+
+@transaction.atomic
+def folder_follow_toggle(*, actor: User, group: Group, folder: Folder | None = None) -> bool:
+    """Follow a folder (or the whole library); a second call stops. True if following."""
+    follows = FolderFollow.objects.filter(user=actor, group=group, folder=folder)
+    deleted, _per_model = follows.delete()
+    if deleted:
+        return False
+    FolderFollow.objects.create(user=actor, group=group, folder=folder)
+    return True
 
 
 def document_upload(
@@ -177,7 +175,7 @@ def document_upload(
         )
         document.tags.set(_tags(tags or []))
         _add_version(document=document, upload=upload, actor=actor, change_note="")
-        document_index(document)
+        search.document_index(document)
     return document
 
 
@@ -216,7 +214,7 @@ def document_update(
     document.updated_at = timezone.now()
     document.save()
     document.tags.set(_tags(tags))
-    document_index(document)
+    search.document_index(document)
     return document
 
 
@@ -288,7 +286,7 @@ def document_adapt(*, actor: User, template: Document, group: Group) -> Document
             )
             copy.current_version = version
             copy.save(update_fields=["current_version"])
-            document_index(copy)
+            search.document_index(copy)
     except Exception:
         default_storage.delete(key)
         raise

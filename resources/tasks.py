@@ -11,15 +11,15 @@ import logging
 
 from django.tasks import task
 
+from resources import files, search
+from resources.models import DocumentVersion
+
 logger = logging.getLogger(__name__)
 
 
 @task(backend="reminders")
 def extract_text(*, version_id: int) -> None:
     """Index the words inside a version's file, if it is still the current one."""
-    from resources import files, services
-    from resources.models import DocumentVersion
-
     version = DocumentVersion.objects.select_related("document").filter(pk=version_id).first()
     if version is None or version.document.current_version_id != version.pk:
         return
@@ -33,4 +33,4 @@ def extract_text(*, version_id: int) -> None:
     document = version.document
     document.content_text = extracted.text
     type(document).objects.filter(pk=document.pk).update(content_text=extracted.text)
-    services.document_index(document)
+    search.document_index(document)

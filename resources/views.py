@@ -34,7 +34,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from groups.access import Capability, GroupAccess, group_access, group_object_get, group_view
-from groups.models import FolderFollow, Membership
+from groups.models import Membership
 from gwd.errors import ServiceError
 from gwd.http import MAX_ID, parse_id, parse_int
 from resources import services
@@ -47,7 +47,7 @@ from resources.forms import (
     UploadSessionForm,
     VersionForm,
 )
-from resources.models import Document, DocumentVersion, Folder, UploadSession
+from resources.models import Document, DocumentVersion, Folder, FolderFollow, UploadSession
 from resources.search import document_search
 from resources.uploads import SizeLimitHandler
 
@@ -689,8 +689,6 @@ def library_search(request: HttpRequest) -> HttpResponse:
 @require_POST
 def library_follow(request: HttpRequest, access: GroupAccess) -> HttpResponse:
     """Follow (or stop following) a folder of the library, or the whole library."""
-    from resources.models import Folder
-
     # No folder is the whole library; a folder that is not one is a 404, not the library.
     folder_id = request.POST.get("folder", "")
     folder = (

@@ -24,7 +24,7 @@ from groups.models.discussions import (
     Thread,
 )
 from groups.models.moderation import BlockedPhrase, ModerationAction, Report
-from groups.models.notifications import DigestRun, FolderFollow, Notification
+from groups.models.notifications import DigestRun, Notification
 
 __all__ = [
     "REACTIONS",
@@ -32,7 +32,6 @@ __all__ = [
     "DigestRun",
     "Event",
     "EventSequence",
-    "FolderFollow",
     "Group",
     "GroupKind",
     "GroupQuerySet",

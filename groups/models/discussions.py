@@ -1,6 +1,7 @@
 """Discussions: threads, messages and the per-group event log that delivery rests on."""
 
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -83,8 +84,6 @@ class Thread(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse(
             "groups:thread-detail", kwargs={"slug": self.group.slug, "thread_id": self.pk}
         )

@@ -45,30 +45,6 @@ class Notification(models.Model):
         return f"{self.user_id} {self.kind}"
 
 
-class FolderFollow(models.Model):
-    """Someone who wants to hear about new documents in a folder (or, without a folder,
-    in the whole library of a group)."""
-
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="follows")
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+")
-    folder = models.ForeignKey(
-        "resources.Folder", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "group", "folder"], name="follow_once"),
-            models.UniqueConstraint(
-                fields=["user", "group"],
-                condition=models.Q(folder__isnull=True),
-                name="follow_library_once",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} follows {self.folder_id or 'library'} of {self.group_id}"
-
-
 class DigestRun(models.Model):
     """One digest per person and period: the unique row is written before the e-mail,
     so a worker that restarts mid-run cannot send a period twice."""

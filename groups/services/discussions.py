@@ -6,17 +6,15 @@ reading); these functions check what depends on the data: the author, a locked
 thread, a muted member, slow mode, the pace of one member's messages.
 """
 
-import re
-
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from groups import events
+from groups.audit import moderation_log
 from groups.models import (
     REACTIONS,
     BlockedPhrase,
@@ -31,6 +29,7 @@ from groups.models import (
     User,
 )
 from groups.payloads import message_payload, thread_payload
+from groups.services.notifications import notify
 from gwd import markdown, ratelimit
 from gwd.commit import after_commit
 from gwd.errors import ServiceError
@@ -88,40 +87,7 @@ def _render(body: str, group: Group) -> tuple[str, list[int]]:
             return None
         return found[0].pk, found[0].full_name
 
-    html, mentioned = markdown.render(body, mention=resolve)
-    return html + _document_cards(body, group), mentioned
-
-
-DOCUMENT_LINK = re.compile(r"/groups/(?P<slug>[\w-]+)/library/(?P<id>\d+)/")
-
-
-def _document_cards(body: str, group: Group) -> str:
-    """A card with title and version for each document of this group linked in `body`."""
-    from resources.models import Document
-
-    ids = [
-        int(m.group("id")) for m in DOCUMENT_LINK.finditer(body) if m.group("slug") == group.slug
-    ][:5]
-    if not ids:
-        return ""
-    documents = (
-        Document.objects.alive()
-        .filter(group=group, pk__in=ids)
-        .select_related("current_version", "group")
-    )
-    cards = []
-    for document in sorted(documents, key=lambda d: ids.index(d.pk)):
-        version = document.current_version
-        cards.append(
-            format_html(
-                '<a class="doc-card" href="{}"><span aria-hidden="true">📄</span> '
-                "<strong>{}</strong>{}</a>",
-                document.get_absolute_url(),
-                document.title,
-                f" · v{version.number} · {version.original_name}" if version else "",
-            )
-        )
-    return '<div class="doc-cards">' + "".join(cards) + "</div>"
+    return markdown.render(body, mention=resolve, context=group)
 
 
 def _require_can_write(actor: User, thread: Thread) -> Membership | None:
@@ -187,8 +153,6 @@ def _notify_mentions(message: Message, user_ids: list[int], already: set[int]) -
     }
     after_commit(lambda: events.send_to_users(dict.fromkeys(new, frame)))
     if new:
-        from groups.services.notifications import notify
-
         notify(
             kind="mention",
             group=message.group,
@@ -208,8 +172,6 @@ def _about(message: Message) -> dict:
 
 def _notify_reply(message: Message, mentioned: list[int]) -> None:
     """Tell the people who wrote in the thread before (mentions are told apart)."""
-    from groups.services.notifications import notify
-
     earlier = set(
         Message.objects.filter(thread_id=message.thread_id, seq__lt=message.seq, seq__gt=0)
         .exclude(author=None)
@@ -298,8 +260,6 @@ def message_send(
         return Message.objects.get(author=actor, client_id=client_id), False
     if blocked:
         # Held for a facilitator: no event, nobody else sees it until it is released.
-        from groups.services.moderation import moderation_log
-
         moderation_log(
             actor=actor,
             group=thread.group,

@@ -16,7 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groups import events, personal_data, tasks
+from groups import events, tasks
+from groups.audit import moderation_log
 from groups.models import (
     Group,
     Institution,
@@ -26,6 +27,8 @@ from groups.models import (
     Role,
     User,
 )
+from groups.services.notifications import notify
+from gwd import personal_data
 from gwd.commit import after_commit
 from gwd.errors import ServiceError
 
@@ -416,8 +419,6 @@ def membership_role_change(*, actor: User, membership: Membership, role: str) ->
 
 
 def _tell_member(kind: str, user: User, group: Group, actor: User, **params) -> None:
-    from groups.services.notifications import notify
-
     notify(
         kind=kind,
         group=group,
@@ -454,8 +455,6 @@ def membership_remove(*, actor: User, membership: Membership, reason: str = "") 
     membership.removed_at = timezone.now()
     membership.removed_by = actor
     membership.save(update_fields=["status", "removed_at", "removed_by"])
-    from groups.services.moderation import moderation_log
-
     moderation_log(
         actor=actor,
         group=membership.group,
@@ -536,14 +535,14 @@ def join_request_decide(*, actor: User, join_request: JoinRequest, approve: bool
 
 
 def personal_data_export(*, actor: User) -> dict:
-    """Everything GWD keeps about the actor, section by section (groups.personal_data)."""
+    """Everything GWD keeps about the actor, section by section (gwd.personal_data)."""
     return personal_data.export(actor)
 
 
 @transaction.atomic
 def account_delete(*, actor: User, user: User | None = None) -> None:
     """Delete an account and its personal data: the actor's own, or — by site staff —
-    `user`'s. Every section of the export is removed or anonymised (groups.personal_data
+    `user`'s. Every section of the export is removed or anonymised (gwd.personal_data
     says how, and what is kept and why). Their messages stay, signed "former member", so
     discussions keep their sense. The last facilitator of a group must hand over first,
     so no group is left without one."""

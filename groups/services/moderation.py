@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups import events
+from groups.audit import moderation_log
 from groups.models import (
     BlockedPhrase,
     Group,
@@ -27,6 +28,7 @@ from groups.models import (
 )
 from groups.payloads import message_payload, thread_payload
 from groups.services.discussions import publish_held
+from groups.services.notifications import notify
 from gwd import ratelimit
 from gwd.commit import after_commit
 from gwd.errors import ServiceError
@@ -43,7 +45,6 @@ __all__ = [
     "message_release",
     "message_remove",
     "message_unhide",
-    "moderation_log",
     "report_create",
     "reports_decide",
     "thread_moderate",
@@ -53,22 +54,6 @@ REPORT_RATE = "10/hour"
 MUTE_MAX_MINUTES = 60 * 24 * 30
 REASON_MAX = 500
 Kind = ModerationAction.Kind
-
-
-def moderation_log(
-    *, actor: User, group: Group, kind: str, target: object, label: str, reason: str = ""
-) -> ModerationAction:
-    """Append one entry to the group's moderation log."""
-    return ModerationAction.objects.create(
-        group=group,
-        actor=actor,
-        actor_name=actor.full_name or actor.email,
-        kind=kind,
-        target_type=type(target).__name__.lower(),
-        target_id=getattr(target, "pk", None),
-        target_label=label[:300],
-        reason=reason[:1000],
-    )
 
 
 def _message_label(message: Message) -> str:
@@ -155,8 +140,6 @@ def reports_decide(
     )
     now = timezone.now()
     status = Report.Status.RESOLVED if resolve else Report.Status.DISMISSED
-    from groups.services.notifications import notify
-
     notify(
         kind="report_decided",
         group=group,

@@ -6,35 +6,27 @@ frame after commit, and sends e-mail at once for what cannot wait (mentions, mee
 changes); the rest waits for the person's daily or weekly digest.
 """
 
-import datetime as dt
-import zoneinfo
-
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
-from django.utils import formats, timezone, translation
-from django.utils.html import format_html
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
-from groups import events
-from groups.models import DigestRun, Group, Membership, Notification, User
+from groups import events, tasks
+from groups.models import Group, Membership, Notification, User
+from groups.notices import UNSUBSCRIBE_SALT
 from gwd.commit import after_commit
 
 __all__ = [
-    "folder_follow_toggle",
     "notification_settings_save",
-    "notification_text",
     "notifications_read",
     "notify",
     "unsubscribe_apply",
-    "unsubscribe_token",
 ]
 
 Kind = Notification.Kind
 IMMEDIATE = {Kind.MENTION, Kind.MEETING_SCHEDULED, Kind.MEETING_CHANGED, Kind.MEETING_CANCELLED}
 # About the membership itself: sent whatever the person's level, even after removal.
 MEMBERSHIP = {Kind.JOINED, Kind.ROLE_CHANGED, Kind.REMOVED}
-UNSUBSCRIBE_SALT = "gwd.notifications.unsubscribe"
 
 
 def notify(
@@ -73,8 +65,6 @@ def notify(
     after_commit(lambda: _push(sorted(ids)))
     if kind in IMMEDIATE:
         notification_ids = [n.pk for n in created]
-        from groups import tasks
-
         after_commit(lambda: tasks.notifications_email.enqueue(notification_ids=notification_ids))
     return created
 
@@ -100,62 +90,6 @@ def notifications_read(*, actor: User, ids: list[int] | None = None) -> int:
     return changed
 
 
-def notification_text(notification: Notification, time_zone: str | None = None) -> str:
-    """The sentence of a notification, in the active language (HTML-safe)."""
-    p = notification.params
-    zone = zoneinfo.ZoneInfo(time_zone) if time_zone else timezone.get_current_timezone()
-    when = ""
-    if p.get("starts_at"):
-        start = dt.datetime.fromisoformat(p["starts_at"]).astimezone(zone)
-        when = formats.date_format(start, "j E Y, H:i")
-    texts = {
-        Kind.MENTION: _("{actor} mentioned you in “{thread}”"),
-        Kind.REPLY: _("{actor} replied in “{thread}”"),
-        Kind.MEETING_SCHEDULED: _("New meeting: “{title}”, {when}"),
-        Kind.MEETING_CHANGED: _("The meeting “{title}” has changed: now {when}"),
-        Kind.MEETING_CANCELLED: _("The meeting “{title}” on {when} is cancelled"),
-        Kind.DOCUMENT_NEW: _("{actor} added “{title}” to the library"),
-        Kind.DOCUMENT_VERSION: _("{actor} uploaded a new version of “{title}”"),
-        Kind.REPORT_DECIDED: _("A facilitator has dealt with your report about a message"),
-        Kind.JOINED: _("You are now a member of “{group}”"),
-        Kind.ROLE_CHANGED: _("Your role in “{group}” is now: {role}"),
-        Kind.REMOVED: _("You have been removed from “{group}”"),
-    }
-    if p.get("count"):  # one notice for several meetings of a series
-        texts |= {
-            Kind.MEETING_SCHEDULED: _(
-                "New meeting series “{title}” from {when} (meetings: {count})"
-            ),
-            Kind.MEETING_CHANGED: _(
-                "The meeting series “{title}” has changed: now from {when} (meetings: {count})"
-            ),
-            Kind.MEETING_CANCELLED: _(
-                "The meeting series “{title}” from {when} is cancelled (meetings: {count})"
-            ),
-        }
-    role = p.get("role", "")
-    if role:
-        from groups.models import Role
-
-        role = Role(role).label if role in Role.values else role
-    return format_html(
-        texts[notification.kind],
-        # Empty once the account is deleted: the sentence still needs a subject.
-        actor=p.get("actor") or _("Former member"),
-        thread=p.get("thread", ""),
-        title=p.get("title", ""),
-        group=p.get("group", ""),
-        when=when,
-        role=role,
-        count=p.get("count", ""),
-    )
-
-
-def unsubscribe_token(user: User, group: Group | None = None) -> str:
-    """A signed token for one-click unsubscribe: from one group, or from all e-mail."""
-    return signing.dumps({"u": user.pk, "g": group.pk if group else 0}, salt=UNSUBSCRIBE_SALT)
-
-
 @transaction.atomic
 def unsubscribe_apply(*, token: str) -> tuple[User, Group | None]:
     """Apply an unsubscribe token; raises signing.BadSignature for a forged one."""
@@ -170,33 +104,6 @@ def unsubscribe_apply(*, token: str) -> tuple[User, Group | None]:
     return user, group
 
 
-def digest_period(user: User, now: dt.datetime) -> str | None:
-    """The period whose digest is due for `user` now (from 07:00 their time), or None."""
-    local = now.astimezone(zoneinfo.ZoneInfo(user.time_zone))
-    if user.digest == User.Digest.NEVER or local.hour < 7:
-        return None
-    if user.digest == User.Digest.DAILY:
-        return f"daily:{local.date().isoformat()}"
-    if local.weekday() != 0:
-        return None
-    year, week, _day = local.isocalendar()
-    return f"weekly:{year}-W{week:02d}"
-
-
-def digest_claim(user: User, period: str) -> bool:
-    """Claim the digest of `period` for `user`; False if it was already sent."""
-    try:
-        with transaction.atomic():
-            DigestRun.objects.create(user=user, period=period)
-    except IntegrityError:  # the unique row exists: this period is done
-        return False
-    return True
-
-
-def with_language(user: User):
-    return translation.override(user.language)
-
-
 @transaction.atomic
 def notification_settings_save(
     *, actor: User, email_notifications: bool, digest: str, levels: dict[int, str]
@@ -209,16 +116,3 @@ def notification_settings_save(
     for group_id, level in levels.items():
         if level in Membership.Notify.values:
             Membership.objects.filter(user=actor, group_id=group_id).update(notify=level)
-
-
-@transaction.atomic
-def folder_follow_toggle(*, actor: User, group: Group, folder=None) -> bool:
-    """Follow a folder (or the whole library); a second call stops. True if following."""
-    from groups.models import FolderFollow
-
-    follows = FolderFollow.objects.filter(user=actor, group=group, folder=folder)
-    deleted, _per_model = follows.delete()
-    if deleted:
-        return False
-    FolderFollow.objects.create(user=actor, group=group, folder=folder)
-    return True

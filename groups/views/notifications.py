@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from groups import services
+from groups import notices, services
 from groups.forms import NotificationSettingsForm
 from groups.models import Membership, Notification
 from gwd.http import parse_ids, safe_next
@@ -22,7 +23,7 @@ NOTIFICATIONS_PER_PAGE = 30
 def notification_list(request: HttpRequest) -> HttpResponse:
     notifications = Notification.objects.filter(user=request.user).select_related("group")
     page = Paginator(notifications, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
-    rows = [(n, services.notification_text(n)) for n in page]
+    rows = [(n, notices.notification_text(n)) for n in page]
     return render(request, "groups/notifications.html", {"page": page, "rows": rows})
 
 
@@ -75,10 +76,8 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """The link in every notification e-mail. GET asks; POST (the page's button, or a
     mail program's one-click request under RFC 8058) unsubscribes. The signed token is
     the credential, so no sign-in is needed."""
-    from django.core import signing
-
     try:
-        signing.loads(token, salt=services.notifications.UNSUBSCRIBE_SALT)
+        signing.loads(token, salt=notices.UNSUBSCRIBE_SALT)
     except signing.BadSignature:
         return render(request, "groups/unsubscribe.html", {"invalid": True}, status=400)
     if request.method == "POST":

@@ -8,8 +8,9 @@ from django.core import mail, signing
 from django.urls import reverse
 from django.utils import timezone
 
-from groups import services, tasks
+from groups import notices, services, tasks
 from groups.models import DigestRun, Membership, Notification, Role, User
+from resources import services as library_services
 
 
 @pytest.fixture
@@ -115,7 +116,7 @@ def test_a_member_away_for_a_day_gets_one_digest_in_their_language(
     )
     post(ukrainian, thread, "Дякую", "u1")
     post(facilitator, thread, "Kolejna odpowiedź", "u2")
-    services.folder_follow_toggle(actor=ukrainian, group=group)
+    library_services.folder_follow_toggle(actor=ukrainian, group=group)
     mail.outbox.clear()
     with mock.patch("django.utils.timezone.now", return_value=seven_tomorrow("Europe/Kyiv")):
         assert tasks.digests_send.call(reschedule=False) >= 1
@@ -152,7 +153,7 @@ def test_a_digest_never_contains_another_groups_items(
 def test_a_digest_period_is_sent_once_even_if_the_worker_restarts(member, facilitator, thread):
     post(member, thread, "odpowiedź", "q")
     with mock.patch("django.utils.timezone.now", return_value=seven_tomorrow()):
-        period = services.notifications.digest_period(facilitator, timezone.now())
+        period = notices.digest_period(facilitator, timezone.now())
         # A worker that claimed the period and died before sending has left its row.
         DigestRun.objects.create(user=facilitator, period=period)
         mail.outbox.clear()
@@ -178,7 +179,7 @@ def test_no_digest_before_seven_in_the_morning(member, facilitator, thread):
 
 
 def test_one_click_unsubscribe_from_a_group(client, member, group):
-    token = services.unsubscribe_token(member, group)
+    token = notices.unsubscribe_token(member, group)
     url = reverse("groups:unsubscribe", kwargs={"token": token})
     assert client.get(url).status_code == 200
     response = client.post(url, {"List-Unsubscribe": "One-Click"})
@@ -187,7 +188,7 @@ def test_one_click_unsubscribe_from_a_group(client, member, group):
 
 
 def test_unsubscribe_from_all_email(client, member):
-    token = services.unsubscribe_token(member)
+    token = notices.unsubscribe_token(member)
     client.post(reverse("groups:unsubscribe", kwargs={"token": token}))
     member.refresh_from_db()
     assert not member.email_notifications
@@ -198,7 +199,7 @@ def test_a_forged_or_altered_token_is_refused(client, member, outsider, group, t
     if tamper == "forged":
         token = signing.dumps({"u": member.pk, "g": 0}, key="not-the-secret-key", salt="x")
     else:
-        good = services.unsubscribe_token(outsider)
+        good = notices.unsubscribe_token(outsider)
         signature = good.rpartition(":")[2]
         token = signing.dumps({"u": member.pk, "g": 0}, salt="gwd.notifications.unsubscribe")
         token = token.rpartition(":")[0] + ":" + signature  # someone else's signature
@@ -234,7 +235,7 @@ def test_new_documents_in_a_followed_folder_are_notified(
             "OPTIONS": {"location": tmp_path, "base_url": None},
         },
     }
-    services.folder_follow_toggle(actor=member, group=group)
+    library_services.folder_follow_toggle(actor=member, group=group)
     library.document_upload(
         actor=facilitator,
         group=group,
@@ -243,7 +244,7 @@ def test_new_documents_in_a_followed_folder_are_notified(
     )
     notification = Notification.objects.get(user=member)
     assert notification.kind == "document_new"
-    assert "Wzór uchwały" in services.notification_text(notification)
+    assert "Wzór uchwały" in notices.notification_text(notification)
 
 
 def test_membership_events_are_notified(facilitator, member, group):
@@ -265,4 +266,4 @@ def test_a_notification_from_a_deleted_account_names_a_former_member(facilitator
         params={"actor": "", "thread": "Umowa ESCO"},
         url="/",
     )
-    assert services.notification_text(notification).startswith("Były członek wspomina")
+    assert notices.notification_text(notification).startswith("Były członek wspomina")

@@ -2,7 +2,7 @@
 about a person, and deleting the account removes or anonymises the same set.
 
 Every relation to a user in every installed model is either exported by a section of
-groups.personal_data or listed there as omitted, with the reason — a new model or field
+gwd.personal_data or listed there as omitted, with the reason — a new model or field
 that points at people fails here until someone decides."""
 
 import datetime as dt
@@ -18,10 +18,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from groups import personal_data, services
+from groups import audit, services
+from groups import personal_data as groups_personal_data
 from groups.models import (
     DigestRun,
-    FolderFollow,
     Group,
     Invitation,
     JoinRequest,
@@ -34,6 +34,7 @@ from groups.models import (
     Report,
     Role,
 )
+from gwd import personal_data
 from meetings.models import (
     ActionItem,
     Attendance,
@@ -43,7 +44,7 @@ from meetings.models import (
     Registration,
     ReminderSent,
 )
-from resources.models import Document, DocumentVersion, Folder, UploadSession
+from resources.models import Document, DocumentVersion, Folder, FolderFollow, UploadSession
 
 
 def relations_to_people() -> dict[str, models.Field]:
@@ -90,7 +91,7 @@ def test_groups_does_not_import_the_apps_above_it():
     import ast
     import inspect
 
-    for module in (personal_data, services.membership):
+    for module in (groups_personal_data, personal_data, services.membership):
         tree = ast.parse(inspect.getsource(module))
         imported = {
             (node.module or "").split(".")[0]
@@ -160,7 +161,7 @@ def busy(member_factory, group, other_group, facilitator, outsider, site_staff):
     Report.objects.create(
         group=group, message=theirs, reporter=anna, reason="other", text="Nie na temat"
     )
-    services.moderation_log(actor=anna, group=group, kind="pin", target=thread, label=thread.title)
+    audit.moderation_log(actor=anna, group=group, kind="pin", target=thread, label=thread.title)
     Notification.objects.create(user=anna, group=group, kind="mention", params={"actor": "X"})
     FolderFollow.objects.create(user=anna, group=group)
     DigestRun.objects.create(user=anna, period="daily:2026-01-05")

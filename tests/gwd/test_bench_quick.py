@@ -25,7 +25,7 @@ from groups.models import (
     Role,
     Thread,
 )
-from resources import services
+from resources import search
 from resources.models import Document
 
 SIZES = {
@@ -152,5 +152,5 @@ def test_every_document_has_its_files_and_the_search_text_indexing_makes(generat
         for version in versions:
             assert default_storage.size(version.storage_key) == version.size
         stored = document.search_text
-        services.document_index(document)
+        search.document_index(document)
         assert document.search_text == stored

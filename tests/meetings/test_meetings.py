@@ -16,7 +16,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from groups.models import Membership, Notification
-from groups.services.notifications import notification_text
+from groups.notices import notification_text
 from gwd.errors import ServiceError
 from meetings import services, tasks
 from meetings.models import ActionItem, Meeting, Registration, ReminderSent

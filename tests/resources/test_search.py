@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from resources import services
+from resources import search
 from resources.models import Document
 from resources.search import document_search
 from tests.groups.cluster import require_service
@@ -24,7 +24,7 @@ def document_factory(group, facilitator):
         document = Document.objects.create(
             group=target or group, title=title, created_by=facilitator
         )
-        services.document_index(document)
+        search.document_index(document)
         return document
 
     return make

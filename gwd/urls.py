@@ -1,6 +1,7 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
 from groups import urls as group_urls
 from gwd import views
@@ -34,6 +35,7 @@ urlpatterns = [
     path("", include("resources.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/language/", views.set_language, name="set-language"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

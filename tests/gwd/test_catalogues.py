@@ -1,9 +1,12 @@
-"""The pl, uk and en catalogues are complete: nothing missing, nothing fuzzy.
+"""The pl, uk and en catalogues are complete: nothing missing, nothing fuzzy, every
+plural form there — for the server's strings (django.po) and the browser's (djangojs.po,
+served by Django's JavaScript catalogue).
 
 makemessages runs over a copy of the source, so a string added to the code but not to
 the catalogues fails here just like an untranslated or fuzzy entry.
 """
 
+import re
 import shutil
 import subprocess
 import sys
@@ -14,21 +17,42 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = ["pl", "uk", "en"]
-SOURCES = ["gwd", "groups", "meetings", "resources", "templates", "locale", "manage.py"]
+DOMAINS = ["django", "djangojs"]
+SOURCES = ["gwd", "groups", "meetings", "resources", "templates", "static", "locale", "manage.py"]
+# As `make messages` runs it.
+MAKEMESSAGES = {
+    "django": [],
+    "djangojs": ["-d", "djangojs", "--ignore=node_modules", "--ignore=static/vendor"],
+}
+# Polish and Ukrainian have three forms for whole numbers (1; 2–4, 22–24…; the rest).
+NPLURALS = {"pl": 3, "uk": 3, "en": 2}
 
 
 def catalogue_problems(po_path: Path) -> list[str]:
     catalogue = polib.pofile(str(po_path))
     problems = [f"missing: {e.msgid!r}" for e in catalogue.untranslated_entries()]
     problems += [f"fuzzy: {e.msgid!r}" for e in catalogue.fuzzy_entries()]
+    nplurals = int(re.search(r"nplurals=(\d+)", catalogue.metadata["Plural-Forms"]).group(1))
+    problems += [
+        f"plural forms: {e.msgid!r} has {len(e.msgstr_plural)}, not {nplurals}"
+        for e in catalogue
+        if e.msgid_plural and sorted(e.msgstr_plural) != list(range(nplurals))
+    ]
     return problems
 
 
+@pytest.mark.parametrize("domain", DOMAINS)
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_shipped_catalogue_is_complete(language):
-    po_path = ROOT / "locale" / language / "LC_MESSAGES" / "django.po"
+def test_the_shipped_catalogue_is_complete(language, domain):
+    po_path = ROOT / "locale" / language / "LC_MESSAGES" / f"{domain}.po"
     assert po_path.exists(), f"{po_path} is missing"
     assert catalogue_problems(po_path) == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_browser_catalogue_has_the_languages_plural_forms(language):
+    catalogue = polib.pofile(str(ROOT / "locale" / language / "LC_MESSAGES" / "djangojs.po"))
+    assert f"nplurals={NPLURALS[language]};" in catalogue.metadata["Plural-Forms"]
 
 
 @pytest.fixture(scope="module")
@@ -42,31 +66,34 @@ def regenerated_locale(tmp_path_factory) -> Path:
             shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, copy / name)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "makemessages",
-            "--no-location",
-            "--no-obsolete",
-            *[f"-l{language}" for language in LANGUAGES],
-        ],
-        cwd=copy,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "SECRET_KEY": "x" * 60,
-            "DEBUG": "1",
-            "GWD_VAR_DIR": str(copy / "var"),
-        },
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
+    for options in MAKEMESSAGES.values():
+        result = subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "makemessages",
+                *options,
+                "--no-location",
+                "--no-obsolete",
+                *[f"-l{language}" for language in LANGUAGES],
+            ],
+            cwd=copy,
+            env={
+                "PATH": "/usr/bin:/bin",
+                "SECRET_KEY": "x" * 60,
+                "DEBUG": "1",
+                "GWD_VAR_DIR": str(copy / "var"),
+            },
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr
     return copy / "locale"
 
 
+@pytest.mark.parametrize("domain", DOMAINS)
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_string_in_the_code_is_in_the_catalogue(regenerated_locale, language):
-    po_path = regenerated_locale / language / "LC_MESSAGES" / "django.po"
+def test_every_string_in_the_code_is_in_the_catalogue(regenerated_locale, language, domain):
+    po_path = regenerated_locale / language / "LC_MESSAGES" / f"{domain}.po"
     assert catalogue_problems(po_path) == []

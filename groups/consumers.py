@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from groups import events, services
 from groups.access import Capability, GroupAccess, group_access, group_object_get, message_get
-from groups.hub import Hub, hub_for
+from groups.hub import Frame, Hub, hub_for
 from groups.models import Membership, Message, Thread, User
 from groups.presence import presence
 from gwd import metrics
@@ -139,6 +139,9 @@ class GroupConsumer(AsyncWebsocketConsumer):
     # they came one by one through the consumer's own channel.
     held: list[dict] | None = None
     closing = False
+    # The socket's transport when gwd.server serves it (the "gwd.wire" extension): the
+    # hub then writes a group's frame, framed once for all, without the ASGI road.
+    wire = None
 
     # --- Life of a socket ---------------------------------------------------------
 
@@ -160,6 +163,7 @@ class GroupConsumer(AsyncWebsocketConsumer):
         self.last_typing = 0.0
         self.replayed_up_to = 0
         self.held = []
+        self.wire = self.scope.get("extensions", {}).get("gwd.wire", {}).get("wire")
         self.hub = hub_for(self.channel_layer)
         await self.channel_layer.group_add(
             events.member_channel(self.group_id, user.pk), self.channel_name
@@ -507,6 +511,16 @@ class GroupConsumer(AsyncWebsocketConsumer):
             self.held.append(event)
             return
         await self._deliver(event)
+
+    def group_frame_now(self, frame: Frame) -> bool:
+        """A group frame straight onto the wire, if this socket can take it now (nothing
+        held). True when the frame needs nothing more; False sends it by group_frame."""
+        if self.wire is None or self.held is not None:
+            return False
+        seq = frame.message.get("seq")
+        if self.closing or (seq is not None and seq <= self.replayed_up_to):
+            return True
+        return self.wire.send(frame.prepared_by(self.wire))
 
     async def _release_held(self) -> None:
         while self.held:

@@ -38,6 +38,24 @@ logger = logging.getLogger(__name__)
 class Socket(Protocol):
     async def group_frame(self, event: dict) -> None: ...
 
+    def group_frame_now(self, frame: "Frame") -> bool: ...
+
+
+class Frame:
+    """One layer message on its way to many sockets, framed at most once (by the first
+    socket that can take it straight to its transport, see gwd.server.Wire)."""
+
+    __slots__ = ("message", "prepared")
+
+    def __init__(self, message: dict):
+        self.message = message
+        self.prepared = None
+
+    def prepared_by(self, wire):
+        if self.prepared is None:
+            self.prepared = wire.prepare(self.message["text"])
+        return self.prepared
+
 
 USERS = None  # the key of the people channel's subscription (groups have int keys)
 
@@ -147,9 +165,14 @@ class Hub:
 
     @staticmethod
     async def _hand(sockets, message: dict) -> None:
+        frame = Frame(message)
         for socket in list(sockets):
             try:
-                await socket.group_frame(message)
+                # Straight to the transport when the socket can take it now; otherwise
+                # (held while it answers a frame, or not served by gwd.server) the
+                # consumer's own road.
+                if not socket.group_frame_now(frame):
+                    await socket.group_frame(message)
             except Exception:  # one broken socket must not starve the others
                 logger.warning("could not deliver a frame to a socket", exc_info=True)
 

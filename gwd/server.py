@@ -2,8 +2,9 @@
 
     python -m gwd.server -b 127.0.0.1 -p 8000 gwd.asgi:application
 
-It is daphne, with four differences. The first three bound what a request costs before
-GWD sees it; the last tells a websocket client why it was cut off:
+It is daphne, with five differences. The first three bound what a request costs before
+GWD sees it; the fourth tells a websocket client why it was cut off; the last lets one
+frame for a thousand sockets be framed once:
 
 - Twisted does not parse request bodies. Left to itself, twisted.web parses every
   multipart/form-data POST whole with the e-mail parser, about 13 times the body in
@@ -19,6 +20,11 @@ GWD sees it; the last tells a websocket client why it was cut off:
 - A websocket frame or message over daphne's limit (--websocket-max-frame-size,
   --websocket-max-message-size, 1 MiB by default) is refused with close code 1009
   (message too big), as docs/protocol.md says, instead of a dropped TCP connection.
+- A websocket's scope carries the ASGI extension "gwd.wire": a `Wire` to that socket's
+  transport. The hub (groups.hub) frames a group's event once with autobahn's
+  PreparedMessage and writes the same bytes to each socket's transport, where the
+  ASGI road would frame it again per socket and pass each copy through Channels' send
+  and daphne's reply handling.
 
 Up to its limit a body is spooled to a temporary file by Twisted (above 100 kB) and then
 by Django (above FILE_UPLOAD_MAX_MEMORY_SIZE), so memory holds a block or two of it.
@@ -34,6 +40,7 @@ import sys
 from functools import partial
 from urllib.parse import unquote, urlsplit
 
+from autobahn.websocket.protocol import PreparedMessage
 from daphne import cli, http_protocol
 from daphne.utils import parse_x_forwarded_for
 
@@ -175,6 +182,32 @@ class HTTPFactory(http_protocol.HTTPFactory):
         return protocol
 
 
+class Wire:
+    """Frames prepared once, written straight to one websocket's transport.
+
+    `send` is synchronous and writes in call order with daphne's own replies (which also
+    reach the transport synchronously), so frames keep their order whichever road each
+    took."""
+
+    __slots__ = ("protocol",)
+
+    def __init__(self, protocol):
+        self.protocol = protocol
+
+    @staticmethod
+    def prepare(text: str) -> PreparedMessage:
+        # A server's frames are not masked, so one framing suits every socket.
+        return PreparedMessage(text.encode(), False, False, False)
+
+    def send(self, prepared: PreparedMessage) -> bool:
+        """Write the frame; False when the socket is not open (nothing is written)."""
+        protocol = self.protocol
+        if protocol.state != protocol.STATE_OPEN:
+            return False
+        protocol.sendPreparedMessage(prepared)
+        return True
+
+
 class Server(daphne.server.Server):
     """daphne's server with GWD's request class, body queue and websocket failure mode."""
 
@@ -201,6 +234,8 @@ class Server(daphne.server.Server):
         self._ws_factory = factory
 
     def create_application(self, protocol, scope):
+        if scope["type"] == "websocket":
+            scope.setdefault("extensions", {})["gwd.wire"] = {"wire": Wire(protocol)}
         if scope["type"] != "http" or not isinstance(protocol, Request):
             return super().create_application(protocol, scope)
         # daphne's own steps, with a BodyQueue in place of a plain asyncio.Queue.

@@ -15,16 +15,24 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Concatenate, cast
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.validators import slug_re
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext_lazy as _
 
-from groups.models import Group, Membership, Message, Role, User
+from groups.models import Group, Membership, Message, MessageQuerySet, Role, User
 from gwd.gate import site_refusal
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """The request of a view behind login_required or group_view: someone signed in."""
+
+    user: User
 
 
 class Capability(StrEnum):
@@ -195,20 +203,27 @@ def group_object_get[M: Model](
     `pk_field` the field the id is looked up in (a membership by "user_id", say).
     An id that exists in another group is treated exactly like one that does not exist.
     """
+    # get() raises its model's DoesNotExist, an ObjectDoesNotExist: the base class is the
+    # one the type checker knows for any model.
     try:
         return queryset.get(**{pk_field: pk, group_field: access.group})
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
-def message_get(access: GroupAccess, queryset: QuerySet[Message], pk: object) -> Message:
+def message_get(access: GroupAccess, queryset: MessageQuerySet, pk: object) -> Message:
     """A message of the accessed group that the thread page shows this person, or
     Http404: a message held for review exists only for its author and moderators."""
     visible = queryset.visible_to(access.user, moderator=access.can_moderate)
     return group_object_get(access, visible, pk)
 
 
-def group_view(capability: Capability | str, *, row: str | None = None) -> Callable:
+def group_view[**P](
+    capability: Capability | str, *, row: str | None = None
+) -> Callable[
+    [Callable[Concatenate[AuthenticatedHttpRequest, GroupAccess, P], HttpResponseBase]],
+    Callable[Concatenate[HttpRequest, str, P], HttpResponseBase],
+]:
     """Decorate a view whose URL carries `slug`: it receives `access` and runs only for a
     person holding `capability`. Anonymous visitors are sent to sign in.
 
@@ -220,13 +235,19 @@ def group_view(capability: Capability | str, *, row: str | None = None) -> Calla
     if row is not None and row not in ROW_RULES:
         raise ValueError(f"no row rule {row!r}")
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(
+        view: Callable[Concatenate[AuthenticatedHttpRequest, GroupAccess, P], HttpResponseBase],
+    ) -> Callable[Concatenate[HttpRequest, str, P], HttpResponseBase]:
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
-            if not request.user.is_authenticated:
+        def wrapper(
+            request: HttpRequest, slug: str, *args: P.args, **kwargs: P.kwargs
+        ) -> HttpResponseBase:
+            user = request.user
+            if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            access = group_access(user=request.user, slug=slug, capability=capability)
-            return view(request, access, *args, **kwargs)
+            access = group_access(user=user, slug=slug, capability=capability)
+            # Signed in, checked just above: mypy narrows request.user, not the request.
+            return view(cast(AuthenticatedHttpRequest, request), access, *args, **kwargs)
 
         wrapper.group_capability = capability  # type: ignore[attr-defined]
         wrapper.group_row_rule = row  # type: ignore[attr-defined]

@@ -16,7 +16,7 @@ from django.utils.translation import check_for_language, get_language
 from django.views.decorators.http import require_POST
 
 from groups import services
-from groups.access import Capability, GroupAccess, group_view
+from groups.access import AuthenticatedHttpRequest, Capability, GroupAccess, group_view
 from groups.models import JoinRequest, Membership, Role, Thread
 from groups.services import user_language_set
 from gwd.health import detail_allowed, report
@@ -83,7 +83,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "My groups": the groups the person belongs to, with what waits for them there."""
     memberships = list(
         Membership.objects.active()
@@ -120,7 +120,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def personal_data(request: HttpRequest) -> HttpResponse:
+def personal_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Download everything GWD keeps about oneself, as JSON."""
     data = services.personal_data_export(actor=request.user)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
@@ -129,7 +129,7 @@ def personal_data(request: HttpRequest) -> HttpResponse:
 
 
 @group_view(Capability.VIEW)
-def group_detail(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+def group_detail(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
     """The group dashboard: meetings, documents and discussions (filled by their apps)."""
     group = access.group
     counts = (

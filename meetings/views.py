@@ -14,7 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from groups.access import Capability, GroupAccess, group_access, group_object_get, group_view
+from groups.access import (
+    AuthenticatedHttpRequest,
+    Capability,
+    GroupAccess,
+    group_access,
+    group_object_get,
+    group_view,
+)
 from groups.models import Membership
 from gwd.errors import ServiceError
 from gwd.http import parse_id, parse_ids, safe_next
@@ -55,7 +62,7 @@ def _get_meeting(access: GroupAccess, meeting_id: int) -> Meeting:
 
 
 @group_view(Capability.VIEW)
-def meeting_list(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+def meeting_list(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
     now = timezone.now()
     meetings = _meetings(access).annotate(
         going=Count("registrations", filter=Q(registrations__status=Registration.Status.GOING))
@@ -75,7 +82,7 @@ def meeting_list(request: HttpRequest, access: GroupAccess) -> HttpResponse:
 
 
 @group_view(Capability.VIEW)
-def meeting_calendar(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+def meeting_calendar(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
     """A month of the group's meetings, in the viewer's time zone (?month=YYYY-MM)."""
     today = timezone.localdate()
     first = _month(request.GET.get("month", "")) or today.replace(day=1)
@@ -126,7 +133,7 @@ def _month(value: str) -> dt.date | None:
 
 
 @group_view(Capability.MANAGE)
-def meeting_create(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+def meeting_create(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
     form = MeetingCreateForm(request.POST or None, initial={"time_zone": request.user.time_zone})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -162,7 +169,9 @@ def meeting_create(request: HttpRequest, access: GroupAccess) -> HttpResponse:
 
 
 @group_view(Capability.MANAGE)
-def meeting_edit(request: HttpRequest, access: GroupAccess, meeting_id: int) -> HttpResponse:
+def meeting_edit(
+    request: AuthenticatedHttpRequest, access: GroupAccess, meeting_id: int
+) -> HttpResponse:
     meeting = _get_meeting(access, meeting_id)
     zone = meeting.zone
     start, end = meeting.starts_at.astimezone(zone), meeting.ends_at.astimezone(zone)
@@ -222,7 +231,9 @@ def meeting_edit(request: HttpRequest, access: GroupAccess, meeting_id: int) -> 
 
 
 @group_view(Capability.VIEW)
-def meeting_detail(request: HttpRequest, access: GroupAccess, meeting_id: int) -> HttpResponse:
+def meeting_detail(
+    request: AuthenticatedHttpRequest, access: GroupAccess, meeting_id: int
+) -> HttpResponse:
     meeting = _get_meeting(access, meeting_id)
     registrations = list(
         Registration.objects.filter(meeting=meeting)
@@ -295,7 +306,9 @@ def meeting_detail(request: HttpRequest, access: GroupAccess, meeting_id: int) -
 
 @group_view(Capability.POST)
 @require_POST
-def meeting_register(request: HttpRequest, access: GroupAccess, meeting_id: int) -> HttpResponse:
+def meeting_register(
+    request: AuthenticatedHttpRequest, access: GroupAccess, meeting_id: int
+) -> HttpResponse:
     meeting = _get_meeting(access, meeting_id)
     form = RegistrationForm(request.POST)
     if not form.is_valid():
@@ -319,7 +332,9 @@ def meeting_register(request: HttpRequest, access: GroupAccess, meeting_id: int)
 
 
 @group_view(Capability.MANAGE)
-def meeting_cancel(request: HttpRequest, access: GroupAccess, meeting_id: int) -> HttpResponse:
+def meeting_cancel(
+    request: AuthenticatedHttpRequest, access: GroupAccess, meeting_id: int
+) -> HttpResponse:
     meeting = _get_meeting(access, meeting_id)
     if request.method == "POST":
         try:
@@ -342,7 +357,9 @@ def meeting_cancel(request: HttpRequest, access: GroupAccess, meeting_id: int) -
 
 @group_view(Capability.MANAGE)
 @require_POST
-def meeting_publish(request: HttpRequest, access: GroupAccess, meeting_id: int) -> HttpResponse:
+def meeting_publish(
+    request: AuthenticatedHttpRequest, access: GroupAccess, meeting_id: int
+) -> HttpResponse:
     meeting = _get_meeting(access, meeting_id)
     try:
         services.meeting_publish(actor=request.user, meeting=meeting)
@@ -355,7 +372,9 @@ def meeting_publish(request: HttpRequest, access: GroupAccess, meeting_id: int) 
 
 @group_view(Capability.MANAGE)
 @require_POST
-def meeting_attendance(request: HttpRequest, access: GroupAccess, meeting_id: int) -> HttpResponse:
+def meeting_attendance(
+    request: AuthenticatedHttpRequest, access: GroupAccess, meeting_id: int
+) -> HttpResponse:
     meeting = _get_meeting(access, meeting_id)
     present = set(parse_ids(request.POST.getlist("present")))
     count = services.attendance_mark(actor=request.user, meeting=meeting, present_user_ids=present)
@@ -364,7 +383,9 @@ def meeting_attendance(request: HttpRequest, access: GroupAccess, meeting_id: in
 
 
 @group_view(Capability.MANAGE)
-def minutes_edit(request: HttpRequest, access: GroupAccess, meeting_id: int) -> HttpResponse:
+def minutes_edit(
+    request: AuthenticatedHttpRequest, access: GroupAccess, meeting_id: int
+) -> HttpResponse:
     meeting = _get_meeting(access, meeting_id)
     minutes = Minutes.objects.filter(meeting=meeting).first()
     form = MinutesForm(
@@ -396,7 +417,9 @@ def minutes_edit(request: HttpRequest, access: GroupAccess, meeting_id: int) -> 
 
 @group_view(Capability.MANAGE)
 @require_POST
-def action_item_add(request: HttpRequest, access: GroupAccess, meeting_id: int) -> HttpResponse:
+def action_item_add(
+    request: AuthenticatedHttpRequest, access: GroupAccess, meeting_id: int
+) -> HttpResponse:
     meeting = _get_meeting(access, meeting_id)
     members = Membership.objects.active().filter(group=access.group).select_related("user")
     form = ActionItemForm(request.POST, members=members)
@@ -420,14 +443,18 @@ def action_item_add(request: HttpRequest, access: GroupAccess, meeting_id: int) 
 
 @group_view(Capability.MANAGE)
 @require_POST
-def action_item_toggle(request: HttpRequest, access: GroupAccess, item_id: int) -> HttpResponse:
+def action_item_toggle(
+    request: AuthenticatedHttpRequest, access: GroupAccess, item_id: int
+) -> HttpResponse:
     item = group_object_get(access, ActionItem.objects.select_related("meeting"), item_id)
     services.action_item_toggle(actor=request.user, item=item)
     return redirect(safe_next(request, f"{item.meeting.get_absolute_url()}#actions"))
 
 
 @group_view(Capability.VIEW)
-def meeting_ics(request: HttpRequest, access: GroupAccess, meeting_id: int) -> HttpResponse:
+def meeting_ics(
+    request: AuthenticatedHttpRequest, access: GroupAccess, meeting_id: int
+) -> HttpResponse:
     meeting = _get_meeting(access, meeting_id)
     body = calendar.calendar_bytes([meeting], name=meeting.title)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
@@ -439,7 +466,7 @@ def meeting_ics(request: HttpRequest, access: GroupAccess, meeting_id: int) -> H
 
 
 @login_required
-def calendar_feeds(request: HttpRequest) -> HttpResponse:
+def calendar_feeds(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The person's secret calendar addresses: all groups, and one per group."""
     memberships = list(
         Membership.objects.active().filter(user=request.user).select_related("group")
@@ -457,7 +484,7 @@ def calendar_feeds(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def calendar_feed_rotate(request: HttpRequest) -> HttpResponse:
+def calendar_feed_rotate(request: AuthenticatedHttpRequest) -> HttpResponse:
     slug = request.POST.get("group", "")
     group = None
     if slug:
@@ -510,7 +537,9 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 @group_view(Capability.MANAGE)
 @require_POST
-def agenda_item_attach(request: HttpRequest, access: GroupAccess, item_id: int) -> HttpResponse:
+def agenda_item_attach(
+    request: AuthenticatedHttpRequest, access: GroupAccess, item_id: int
+) -> HttpResponse:
     item = group_object_get(
         access,
         AgendaItem.objects.select_related("meeting", "meeting__group"),

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +15,13 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from groups import events, services
-from groups.access import Capability, GroupAccess, group_object_get, group_view
+from groups.access import (
+    AuthenticatedHttpRequest,
+    Capability,
+    GroupAccess,
+    group_object_get,
+    group_view,
+)
 from groups.forms import MessageForm, ThreadForm
 from groups.models import REACTIONS, Membership, Message, Reaction, ReadPosition, Thread
 from gwd.errors import ServiceError
@@ -39,7 +45,7 @@ MESSAGES_PER_PAGE = 50
 
 
 @group_view(Capability.VIEW)
-def thread_list(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+def thread_list(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
     """Threads of the group, pinned first, with how many messages each has unread."""
     user = request.user
     group_seq = events.latest_seq(access.group.pk)
@@ -75,7 +81,7 @@ def thread_list(request: HttpRequest, access: GroupAccess) -> HttpResponse:
 
 @group_view(Capability.POST)
 @require_POST
-def thread_create(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+def thread_create(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
     form = ThreadForm(request.POST)
     if form.is_valid():
         try:
@@ -104,7 +110,7 @@ def thread_create(request: HttpRequest, access: GroupAccess) -> HttpResponse:
     )
 
 
-def _socket_config(request: HttpRequest, access: GroupAccess, **extra) -> dict:
+def _socket_config(request: AuthenticatedHttpRequest, access: GroupAccess, **extra) -> dict:
     return {
         "url": f"/ws/groups/{access.group.slug}/",
         "group": access.group.slug,
@@ -120,7 +126,9 @@ def _socket_config(request: HttpRequest, access: GroupAccess, **extra) -> dict:
 
 
 @group_view(Capability.VIEW)
-def thread_detail(request: HttpRequest, access: GroupAccess, thread_id: int) -> HttpResponse:
+def thread_detail(
+    request: AuthenticatedHttpRequest, access: GroupAccess, thread_id: int
+) -> HttpResponse:
     """A thread: its latest messages (or those before ?before=seq) and the reply form.
 
     The page records the group's event number before it reads the messages, so the
@@ -155,6 +163,9 @@ def thread_detail(request: HttpRequest, access: GroupAccess, thread_id: int) -> 
     ]
     if before is None:
         services.thread_read(actor=request.user, thread=thread)
+    muted_until = (
+        access.membership.muted_until if access.membership and access.membership.is_muted else None
+    )
     return render(
         request,
         "groups/thread_detail.html",
@@ -174,9 +185,7 @@ def thread_detail(request: HttpRequest, access: GroupAccess, thread_id: int) -> 
                 seq=group_seq,
                 locked=thread.locked,
                 slowMode=thread.slow_mode_seconds,
-                mutedUntil=access.membership.muted_until.isoformat()
-                if access.membership and access.membership.is_muted
-                else None,
+                mutedUntil=muted_until.isoformat() if muted_until else None,
             ),
         },
     )
@@ -188,7 +197,9 @@ def _ordered(reactions: dict[str, list[int]]) -> dict[str, list[int]]:
 
 @group_view(Capability.POST)
 @require_POST
-def message_post(request: HttpRequest, access: GroupAccess, thread_id: int) -> HttpResponse:
+def message_post(
+    request: AuthenticatedHttpRequest, access: GroupAccess, thread_id: int
+) -> HttpResponse:
     """The reply form without JavaScript: same service as the socket, then back to the
     thread at the new message."""
     thread = group_object_get(access, Thread.objects.all(), thread_id)
@@ -210,7 +221,7 @@ def message_post(request: HttpRequest, access: GroupAccess, thread_id: int) -> H
 
 
 @group_view(Capability.VIEW)
-def member_search(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+def member_search(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
     """Members for @mention autocomplete (?q=) or to name people online (?ids=1,2)."""
     members = Membership.objects.active().filter(group=access.group).select_related("user")
     ids = parse_ids(request.GET.get("ids", "").split(","))[:200]
@@ -227,7 +238,9 @@ def member_search(request: HttpRequest, access: GroupAccess) -> HttpResponse:
 
 
 @group_view(Capability.MODERATE)
-def message_history(request: HttpRequest, access: GroupAccess, message_id: int) -> HttpResponse:
+def message_history(
+    request: AuthenticatedHttpRequest, access: GroupAccess, message_id: int
+) -> HttpResponse:
     """Earlier texts of an edited message, for facilitators."""
     message = group_object_get(
         access, Message.objects.select_related("author", "thread"), message_id

@@ -10,7 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groups import services
-from groups.access import Capability, GroupAccess, group_for_joining, group_object_get, group_view
+from groups.access import (
+    AuthenticatedHttpRequest,
+    Capability,
+    GroupAccess,
+    group_for_joining,
+    group_object_get,
+    group_view,
+)
 from groups.adapter import INVITATION_SESSION_KEY
 from groups.forms import BulkInvitationForm, DecisionForm, InvitationForm, JoinRequestForm
 from groups.models import Invitation, JoinRequest, Membership, User
@@ -54,13 +61,13 @@ OUTCOME_LABELS = {
 
 
 @group_view(Capability.MANAGE)
-def invitation_list(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+def invitation_list(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
     return _invitation_page(request, access)
 
 
 @group_view(Capability.MANAGE)
 @require_POST
-def invitation_create(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+def invitation_create(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
     form = InvitationForm(request.POST)
     if not form.is_valid():
         return _invitation_page(request, access, form=form, status=400)
@@ -78,7 +85,7 @@ def invitation_create(request: HttpRequest, access: GroupAccess) -> HttpResponse
 
 @group_view(Capability.MANAGE)
 @require_POST
-def invitation_bulk(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+def invitation_bulk(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
     form = BulkInvitationForm(request.POST, request.FILES)
     if not form.is_valid():
         return _invitation_page(request, access, bulk_form=form, status=400)
@@ -97,7 +104,7 @@ def invitation_bulk(request: HttpRequest, access: GroupAccess) -> HttpResponse:
 @group_view(Capability.MANAGE)
 @require_POST
 def invitation_revoke(
-    request: HttpRequest, access: GroupAccess, invitation_id: int
+    request: AuthenticatedHttpRequest, access: GroupAccess, invitation_id: int
 ) -> HttpResponse:
     invitation = group_object_get(access, Invitation.objects.all(), invitation_id)
     try:
@@ -159,7 +166,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def group_join(request: HttpRequest, slug: str) -> HttpResponse:
+def group_join(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Ask to join a group that accepts requests. Members are sent to the group itself."""
     group = group_for_joining(user=request.user, slug=slug)
     if Membership.objects.active().filter(group=group, user=request.user).exists():
@@ -190,7 +197,7 @@ group_join.group_capability = "join"  # type: ignore[attr-defined]
 
 
 @group_view(Capability.MANAGE)
-def join_request_list(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+def join_request_list(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
     pending = (
         JoinRequest.objects.filter(group=access.group, status=JoinRequest.Status.PENDING)
         .select_related("user", "user__institution")
@@ -211,7 +218,9 @@ def join_request_list(request: HttpRequest, access: GroupAccess) -> HttpResponse
 
 @group_view(Capability.MANAGE)
 @require_POST
-def join_request_decide(request: HttpRequest, access: GroupAccess, request_id: int) -> HttpResponse:
+def join_request_decide(
+    request: AuthenticatedHttpRequest, access: GroupAccess, request_id: int
+) -> HttpResponse:
     join_request = group_object_get(access, JoinRequest.objects.select_related("user"), request_id)
     form = DecisionForm(request.POST)
     if not form.is_valid():

@@ -6,14 +6,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from groups import services
-from groups.access import Capability, GroupAccess, group_object_get, group_view, message_get
+from groups.access import (
+    AuthenticatedHttpRequest,
+    Capability,
+    GroupAccess,
+    group_object_get,
+    group_view,
+    message_get,
+)
 from groups.forms import BlockedPhraseForm, MuteForm, ReasonForm, ReportForm
 from groups.models import (
     BlockedPhrase,
@@ -36,7 +43,9 @@ def _back_to_message(message: Message) -> HttpResponse:
 
 
 @group_view(Capability.VIEW)
-def message_report(request: HttpRequest, access: GroupAccess, message_id: int) -> HttpResponse:
+def message_report(
+    request: AuthenticatedHttpRequest, access: GroupAccess, message_id: int
+) -> HttpResponse:
     """A member reports a message to the group's facilitators."""
     message = message_get(
         access,
@@ -66,7 +75,7 @@ def message_report(request: HttpRequest, access: GroupAccess, message_id: int) -
 
 
 @group_view(Capability.MODERATE)
-def moderation_queue(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+def moderation_queue(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
     """Reported messages (with their reports) and held messages, oldest first."""
     reports = list(
         Report.objects.filter(group=access.group, status=Report.Status.OPEN)
@@ -97,7 +106,7 @@ def moderation_queue(request: HttpRequest, access: GroupAccess) -> HttpResponse:
 
 @group_view(Capability.MODERATE)
 @require_POST
-def reports_decide(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+def reports_decide(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
     ids = parse_ids(request.POST.getlist("report"))
     decision = request.POST.get("decision")
     if not ids or decision not in ("resolve", "dismiss"):
@@ -124,7 +133,9 @@ def reports_decide(request: HttpRequest, access: GroupAccess) -> HttpResponse:
 
 @group_view(Capability.MODERATE)
 @require_POST
-def message_moderate(request: HttpRequest, access: GroupAccess, message_id: int) -> HttpResponse:
+def message_moderate(
+    request: AuthenticatedHttpRequest, access: GroupAccess, message_id: int
+) -> HttpResponse:
     """Hide, show again, publish or reject a message (the socket's actions, without JS)."""
     message = group_object_get(
         access, Message.objects.select_related("thread", "thread__group"), message_id
@@ -154,7 +165,9 @@ def message_moderate(request: HttpRequest, access: GroupAccess, message_id: int)
 
 
 @group_view(Capability.MODERATE)
-def message_remove(request: HttpRequest, access: GroupAccess, message_id: int) -> HttpResponse:
+def message_remove(
+    request: AuthenticatedHttpRequest, access: GroupAccess, message_id: int
+) -> HttpResponse:
     """Delete a message permanently, after confirmation."""
     message = group_object_get(
         access, Message.objects.select_related("author", "thread", "thread__group"), message_id
@@ -181,7 +194,9 @@ def message_remove(request: HttpRequest, access: GroupAccess, message_id: int) -
 
 @group_view(Capability.MODERATE)
 @require_POST
-def thread_moderate(request: HttpRequest, access: GroupAccess, thread_id: int) -> HttpResponse:
+def thread_moderate(
+    request: AuthenticatedHttpRequest, access: GroupAccess, thread_id: int
+) -> HttpResponse:
     thread = group_object_get(access, Thread.objects.select_related("group"), thread_id)
     action = request.POST.get("action", "")
     try:
@@ -201,7 +216,9 @@ def thread_moderate(request: HttpRequest, access: GroupAccess, thread_id: int) -
 
 @group_view(Capability.MODERATE)
 @require_POST
-def member_mute(request: HttpRequest, access: GroupAccess, membership_id: int) -> HttpResponse:
+def member_mute(
+    request: AuthenticatedHttpRequest, access: GroupAccess, membership_id: int
+) -> HttpResponse:
     membership = group_object_get(
         access, Membership.objects.active().select_related("user"), membership_id
     )
@@ -228,7 +245,7 @@ def member_mute(request: HttpRequest, access: GroupAccess, membership_id: int) -
 
 
 @group_view(Capability.MODERATE)
-def blocked_phrases(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+def blocked_phrases(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
     form = BlockedPhraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -256,7 +273,7 @@ def blocked_phrases(request: HttpRequest, access: GroupAccess) -> HttpResponse:
 @group_view(Capability.MODERATE)
 @require_POST
 def blocked_phrase_remove(
-    request: HttpRequest, access: GroupAccess, phrase_id: int
+    request: AuthenticatedHttpRequest, access: GroupAccess, phrase_id: int
 ) -> HttpResponse:
     blocked = group_object_get(access, BlockedPhrase.objects.select_related("group"), phrase_id)
     services.blocked_phrase_remove(actor=request.user, blocked=blocked)
@@ -265,7 +282,7 @@ def blocked_phrase_remove(
 
 
 @group_view(Capability.MODERATE)
-def moderation_log(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+def moderation_log(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
     entries = ModerationAction.objects.filter(group=access.group).order_by("-created_at", "-pk")
     page = Paginator(entries, LOG_PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -276,7 +293,9 @@ def moderation_log(request: HttpRequest, access: GroupAccess) -> HttpResponse:
 
 
 @group_view(Capability.MODERATE)
-def moderation_log_csv(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+def moderation_log_csv(
+    request: AuthenticatedHttpRequest, access: GroupAccess
+) -> StreamingHttpResponse:
     """The whole log as CSV, streamed (a long-running group's log can be large). Names
     and reasons are people's text: csv_lines keeps a spreadsheet from running them."""
     kinds = dict(ModerationAction.Kind.choices)
@@ -302,7 +321,7 @@ def moderation_log_csv(request: HttpRequest, access: GroupAccess) -> HttpRespons
 
 
 @login_required
-def staff_moderation(request: HttpRequest) -> HttpResponse:
+def staff_moderation(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every group's moderation queue at a glance, for the Association's staff."""
     if not request.user.is_staff:
         raise PermissionDenied

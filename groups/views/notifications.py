@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from groups import notices, services
+from groups.access import AuthenticatedHttpRequest
 from groups.forms import NotificationSettingsForm
 from groups.models import Membership, Notification
 from gwd.http import parse_ids, safe_next
@@ -20,7 +21,7 @@ NOTIFICATIONS_PER_PAGE = 30
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     notifications = Notification.objects.filter(user=request.user).select_related("group")
     page = Paginator(notifications, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
     rows = [(n, notices.notification_text(n)) for n in page]
@@ -29,14 +30,14 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notifications_mark_read(request: HttpRequest) -> HttpResponse:
+def notifications_mark_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     ids = parse_ids(request.POST.getlist("notification"))
     services.notifications_read(actor=request.user, ids=ids or None)
     return redirect("groups:notifications")
 
 
 @login_required
-def notification_open(request: HttpRequest, notification_id: int) -> HttpResponse:
+def notification_open(request: AuthenticatedHttpRequest, notification_id: int) -> HttpResponse:
     """Mark a notification read and go where it points."""
     notification = Notification.objects.filter(user=request.user, pk=notification_id).first()
     if notification is None:
@@ -46,7 +47,7 @@ def notification_open(request: HttpRequest, notification_id: int) -> HttpRespons
 
 
 @login_required
-def notification_settings(request: HttpRequest) -> HttpResponse:
+def notification_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """E-mail on or off, the digest's rhythm, and per group: everything, mentions, nothing."""
     memberships = list(
         Membership.objects.active().filter(user=request.user).select_related("group")

@@ -8,14 +8,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groups import services
-from groups.access import Capability, GroupAccess, group_object_get, group_view
+from groups.access import (
+    AuthenticatedHttpRequest,
+    Capability,
+    GroupAccess,
+    group_object_get,
+    group_view,
+)
 from groups.forms import (
     FacilitatorAppointForm,
     GroupCreateForm,
@@ -37,7 +43,7 @@ def _active_member_count():
 
 
 @login_required
-def group_list(request: HttpRequest) -> HttpResponse:
+def group_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The directory: the person's groups and those that accept requests to join."""
     user = request.user
     groups = (
@@ -63,7 +69,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @reauthentication_required
-def account_delete(request: HttpRequest) -> HttpResponse:
+def account_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             services.account_delete(actor=request.user)
@@ -77,7 +83,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if request.method == "POST":
         form = ProfileForm(request.POST)
@@ -103,7 +109,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def group_create(request: HttpRequest) -> HttpResponse:
+def group_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.is_staff:
         raise PermissionDenied
     form = GroupCreateForm(request.POST or None, initial={"working_languages": ["pl"]})
@@ -133,7 +139,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
 
 
 @group_view(Capability.MANAGE)
-def group_settings(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+def group_settings(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
     group = access.group
     form_class = GroupStaffSettingsForm if request.user.is_staff else GroupSettingsForm
     initial = {
@@ -167,7 +173,7 @@ def group_settings(request: HttpRequest, access: GroupAccess) -> HttpResponse:
 
 @group_view(Capability.MANAGE)
 @require_POST
-def facilitator_appoint(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+def facilitator_appoint(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
     form = FacilitatorAppointForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Enter a valid e-mail address."))
@@ -190,7 +196,7 @@ def facilitator_appoint(request: HttpRequest, access: GroupAccess) -> HttpRespon
 
 
 @group_view(Capability.VIEW)
-def member_list(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+def member_list(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
     """The member directory with institution and role; searchable, paginated."""
     members = (
         Membership.objects.active()
@@ -227,7 +233,9 @@ def member_list(request: HttpRequest, access: GroupAccess) -> HttpResponse:
 
 @group_view(Capability.MANAGE)
 @require_POST
-def member_role(request: HttpRequest, access: GroupAccess, membership_id: int) -> HttpResponse:
+def member_role(
+    request: AuthenticatedHttpRequest, access: GroupAccess, membership_id: int
+) -> HttpResponse:
     membership = group_object_get(
         access, Membership.objects.active().select_related("user"), membership_id
     )
@@ -254,7 +262,9 @@ def member_role(request: HttpRequest, access: GroupAccess, membership_id: int) -
 
 
 @group_view(Capability.MANAGE)
-def member_remove(request: HttpRequest, access: GroupAccess, membership_id: int) -> HttpResponse:
+def member_remove(
+    request: AuthenticatedHttpRequest, access: GroupAccess, membership_id: int
+) -> HttpResponse:
     membership = group_object_get(
         access, Membership.objects.active().select_related("user", "institution"), membership_id
     )
@@ -278,7 +288,7 @@ def member_remove(request: HttpRequest, access: GroupAccess, membership_id: int)
 
 
 @group_view(Capability.VIEW)
-def group_leave(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+def group_leave(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
     if access.membership is None:  # site staff looking at a group they are not in
         messages.info(request, _("You are not a member of this group."))
         return redirect(access.group)

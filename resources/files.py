@@ -60,6 +60,7 @@ def sniff(upload: UploadedFile) -> str:
     if _is_text(head):
         if ACTIVE_TEXT.search(head):
             raise RejectedFile("html")
+        assert upload.name is not None  # forms.FileField refuses a file without a name
         return CSV if upload.name.lower().endswith(".csv") else TXT
     raise RejectedFile("type")
 
@@ -165,7 +166,7 @@ EXTENSIONS = {
 }  # fmt: skip
 
 
-def clean_name(name: str, content_type: str) -> str:
+def clean_name(name: str | None, content_type: str) -> str:
     """A name safe to show and to send back in Content-Disposition: no path, no control
     characters, at most 200 characters, ending in an extension that fits the content."""
     name = unicodedata.normalize("NFC", name or "")
@@ -201,6 +202,7 @@ def store(upload: UploadedFile, *, group_id: int) -> Stored:
         digest.update(chunk)
     upload.seek(0)
     key = default_storage.save(storage_key(group_id), upload)
+    assert upload.size is not None  # an uploaded file is measured as it arrives
     return Stored(key=key, size=upload.size, sha256=digest.hexdigest())
 
 
@@ -215,7 +217,7 @@ def fold(text: str) -> str:
     Cyrillic (й and ї keep their identity: only combining marks of Latin go)."""
     text = text.casefold().replace("ł", "l")
     decomposed = unicodedata.normalize("NFKD", text)
-    kept = []
+    kept: list[str] = []
     for ch in decomposed:
         if unicodedata.combining(ch) and kept and kept[-1].isascii():
             continue
@@ -406,12 +408,14 @@ def _pdf_text(stored, deadline: float) -> Extracted:
     room = TEXT_LIMIT
     stopped = ""
     with pypdf.apply_configuration(
+        None,  # the current configuration, with these limits
         **limits,
         stream_decoding_work_maximum_length=4 * PDF_STREAM_LIMIT,
         stream_parsing_work_maximum_count=PDF_OPERATIONS_LIMIT,
     ):
         try:
-            reader = pypdf.PdfReader(_BoundedReads(stored))
+            # pypdf reads any file-like object (read, seek, tell) but annotates IO.
+            reader = pypdf.PdfReader(_BoundedReads(stored))  # type: ignore[arg-type]
             pages = len(reader.pages)
         except Exception:  # pypdf raises many kinds of error for a damaged file
             return Extracted("", stopped="damaged")

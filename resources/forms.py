@@ -1,3 +1,6 @@
+from collections.abc import Mapping
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +31,9 @@ class DocumentFieldsForm(forms.Form):
 
     def __init__(self, *args, folders=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["folder"].choices = [
+        folder = self.fields["folder"]
+        assert isinstance(folder, forms.TypedChoiceField)  # declared above
+        folder.choices = [
             ("", _("(main folder)")),
             *[(f.pk, f.name) for f in folders],
         ]
@@ -40,6 +45,10 @@ class DocumentFieldsForm(forms.Form):
 class ChunkedFileMixin:
     """The file comes in the request, or was sent before in chunks and the form names
     its upload session (`upload`, set by the page's script) instead."""
+
+    # Given by the form it is mixed into.
+    data: Mapping[str, Any]
+    fields: dict[str, forms.Field]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,7 +102,9 @@ class ShareForm(forms.Form):
 
     def __init__(self, *args, targets, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["groups"].queryset = targets
+        groups = self.fields["groups"]
+        assert isinstance(groups, forms.ModelMultipleChoiceField)  # declared above
+        groups.queryset = targets
 
 
 class FilterForm(forms.Form):

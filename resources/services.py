@@ -8,7 +8,7 @@ import itertools
 import logging
 import unicodedata
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import Protocol
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -51,6 +51,7 @@ def _check_size(size: int) -> None:
 
 
 def _check_upload(upload: UploadedFile) -> str:
+    assert upload.size is not None  # an uploaded file is measured as it arrives
     _check_size(upload.size)
     try:
         return files.sniff(upload)
@@ -167,7 +168,7 @@ def document_upload(
         document = Document.objects.create(
             group=group,
             folder=folder,
-            title=_clean_title(title) or _clean_title(upload.name) or "document",
+            title=_clean_title(title) or _clean_title(upload.name or "") or "document",
             description=clean_text(description, multiline=True),
             domain=domain,
             language=language,
@@ -370,7 +371,13 @@ def upload_session_start(*, actor: User, group: Group, name: str, size: int) -> 
     )
 
 
-def _read_blocks(body: BinaryIO, length: int) -> Iterator[bytes]:
+class Readable(Protocol):
+    """What a chunk is read from: the request itself, its body unread."""
+
+    def read(self, size: int, /) -> bytes: ...
+
+
+def _read_blocks(body: Readable, length: int) -> Iterator[bytes]:
     left = length
     while left:
         block = body.read(min(uploads.BLOCK, left))
@@ -386,7 +393,7 @@ def _own(actor: User, session: UploadSession) -> None:
 
 
 def upload_session_append(
-    *, actor: User, session: UploadSession, offset: int, length: int, body: BinaryIO
+    *, actor: User, session: UploadSession, offset: int, length: int, body: Readable
 ) -> UploadSession:
     """Write the next chunk of the actor's session, `length` bytes read from `body`, at
     `offset`.

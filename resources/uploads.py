@@ -14,35 +14,46 @@ import tempfile
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import HttpRequest
 
 from resources import files
+
+if TYPE_CHECKING:
+    from storages.backends.s3 import S3Storage
 
 BLOCK = 1024 * 1024
 
 
 class SizeLimitHandler(FileUploadHandler):
-    """Counts the bytes of the files in a request and stops past `limit`; the view sees
-    `request.upload_too_large` and answers with a clear message."""
+    """Counts the bytes of the files in a request and stops past `limit`; the view asks
+    upload_too_large(request) and answers with a clear message."""
 
     def __init__(self, request, limit: int):
         super().__init__(request)
         self.limit = limit
         self.received = 0
+        self.too_large = False
 
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
         if self.received > self.limit:
-            self.request.upload_too_large = True
+            self.too_large = True
             raise StopUpload(connection_reset=False)
         return raw_data
 
     def file_complete(self, file_size):
         return None
+
+
+def upload_too_large(request: HttpRequest) -> bool:
+    """Whether a SizeLimitHandler stopped the files of this request (read them first)."""
+    return any(isinstance(h, SizeLimitHandler) and h.too_large for h in request.upload_handlers)
 
 
 class StagedFile(UploadedFile):
@@ -77,9 +88,15 @@ def staging_path(key: str) -> Path:
     return Path(settings.UPLOAD_STAGING_DIR) / f"{key.rsplit('/', 1)[-1]}.part"
 
 
+def s3_storage() -> "S3Storage":
+    """The default storage when S3_BUCKET is set: settings.py makes it django-storages'
+    S3Storage then, which mypy cannot see from default_storage."""
+    return cast("S3Storage", default_storage)
+
+
 def _s3_object(key: str):
     # GWD sets no key prefix (location) on its S3 storage: a storage key is the object key.
-    return default_storage.bucket.Object(key)
+    return s3_storage().bucket.Object(key)
 
 
 def staging_start(key: str) -> str:

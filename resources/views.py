@@ -25,6 +25,7 @@ from django.http import (
     HttpResponseRedirect,
     JsonResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,7 +34,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
-from groups.access import Capability, GroupAccess, group_access, group_object_get, group_view
+from groups.access import (
+    AuthenticatedHttpRequest,
+    Capability,
+    GroupAccess,
+    group_access,
+    group_object_get,
+    group_view,
+)
 from groups.models import Membership
 from gwd.errors import ServiceError
 from gwd.http import MAX_ID, parse_id, parse_int
@@ -49,7 +57,7 @@ from resources.forms import (
 )
 from resources.models import Document, DocumentVersion, Folder, FolderFollow, UploadSession
 from resources.search import document_search
-from resources.uploads import SizeLimitHandler
+from resources.uploads import SizeLimitHandler, s3_storage, upload_too_large
 
 DOCUMENTS_PER_PAGE = 30
 
@@ -74,7 +82,7 @@ def _too_large_message() -> str:
 
 
 @group_view(Capability.VIEW)
-def library(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+def library(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
     folder_id = request.GET.get("folder", "")
     folder = (
         group_object_get(access, Folder.objects.all(), folder_id) if folder_id.isdigit() else None
@@ -116,7 +124,7 @@ def library(request: HttpRequest, access: GroupAccess) -> HttpResponse:
 
 
 def _breadcrumbs(folder: Folder | None, folders: list[Folder]) -> list[Folder]:
-    by_id = {f.pk: f for f in folders}
+    by_id: dict[int | None, Folder] = {f.pk: f for f in folders}
     trail = []
     while folder is not None:
         trail.append(folder)
@@ -126,7 +134,7 @@ def _breadcrumbs(folder: Folder | None, folders: list[Folder]) -> list[Folder]:
 
 @csrf_exempt
 @group_view(Capability.UPLOAD)
-def document_upload(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+def document_upload(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
     # The size limit must be in place before anything reads the body, so CSRF is
     # checked after the handler is added.
     if request.method == "POST":
@@ -137,12 +145,12 @@ def document_upload(request: HttpRequest, access: GroupAccess) -> HttpResponse:
 
 
 @csrf_protect
-def _document_upload(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+def _document_upload(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
     if request.method != "POST":
         return redirect("resources:library", slug=access.group.slug)
     folders = list(Folder.objects.filter(group=access.group))
     form = UploadForm(request.POST, request.FILES, folders=folders)
-    if getattr(request, "upload_too_large", False):
+    if upload_too_large(request):
         return _upload_refused(request, access, _too_large_message(), status=413)
     if not form.is_valid():
         return _upload_refused(request, access, form=form)
@@ -168,7 +176,9 @@ def _document_upload(request: HttpRequest, access: GroupAccess) -> HttpResponse:
 
 
 @contextlib.contextmanager
-def _the_file(request: HttpRequest, access: GroupAccess, data: dict) -> Iterator[UploadedFile]:
+def _the_file(
+    request: AuthenticatedHttpRequest, access: GroupAccess, data: dict
+) -> Iterator[UploadedFile]:
     """The file of an upload form: sent with it, or before it in chunks (the form then
     names the person's upload session in this group; anyone else's is not found)."""
     if not data["upload"]:
@@ -228,7 +238,7 @@ SESSION_ERROR_STATUS = {"offset": 409, "too_large": 413, "storage": 503}
 
 
 def _session_refused(error: ServiceError, session: UploadSession | None = None):
-    body = {"error": error.message, "code": error.code}
+    body: dict[str, str | int] = {"error": error.message, "code": error.code}
     if session is not None and error.code != "rejected":
         body["received"] = session.received
     return JsonResponse(body, status=SESSION_ERROR_STATUS.get(error.code, 400))
@@ -236,7 +246,7 @@ def _session_refused(error: ServiceError, session: UploadSession | None = None):
 
 @group_view(Capability.UPLOAD)
 @require_POST
-def upload_session_start(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+def upload_session_start(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
     """Start sending a file in chunks: form fields `name` and `size` (bytes)."""
     form = UploadSessionForm(request.POST)
     if not form.is_valid():
@@ -255,7 +265,9 @@ def upload_session_start(request: HttpRequest, access: GroupAccess) -> HttpRespo
 
 @group_view(Capability.UPLOAD)
 @require_http_methods(["GET", "POST", "DELETE"])
-def upload_session(request: HttpRequest, access: GroupAccess, upload_id: int) -> HttpResponse:
+def upload_session(
+    request: AuthenticatedHttpRequest, access: GroupAccess, upload_id: int
+) -> HttpResponse:
     """GET: where the session stands. POST ?offset=N: the next chunk, as the raw body.
     DELETE: give up, removing what was sent."""
     session = group_object_get(
@@ -287,7 +299,7 @@ def upload_session(request: HttpRequest, access: GroupAccess, upload_id: int) ->
 
 @group_view(Capability.UPLOAD)
 @require_POST
-def folder_create(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+def folder_create(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
     form = FolderForm(request.POST)
     parent_id = request.POST.get("parent", "")
     parent = (
@@ -315,7 +327,9 @@ def _library_url(access: GroupAccess) -> str:
 
 
 @group_view(Capability.VIEW)
-def document_detail(request: HttpRequest, access: GroupAccess, document_id: int) -> HttpResponse:
+def document_detail(
+    request: AuthenticatedHttpRequest, access: GroupAccess, document_id: int
+) -> HttpResponse:
     document = group_object_get(access, _documents(access), document_id)
     return _document_page(request, access, document)
 
@@ -377,7 +391,9 @@ def _document_page(request, access, document, *, as_template=False) -> HttpRespo
 
 @csrf_exempt
 @group_view(Capability.UPLOAD, row="document")
-def version_upload(request: HttpRequest, access: GroupAccess, document_id: int) -> HttpResponse:
+def version_upload(
+    request: AuthenticatedHttpRequest, access: GroupAccess, document_id: int
+) -> HttpResponse:
     # Who may is known from the URL: decided before a byte of the body is read.
     document = group_object_get(access, _documents(access), document_id)
     _require_change(access, document)
@@ -392,11 +408,13 @@ def version_upload(request: HttpRequest, access: GroupAccess, document_id: int) 
 
 
 @csrf_protect
-def _version_upload(request: HttpRequest, access: GroupAccess, document: Document) -> HttpResponse:
+def _version_upload(
+    request: AuthenticatedHttpRequest, access: GroupAccess, document: Document
+) -> HttpResponse:
     if request.method != "POST":
         return redirect(document)
     form = VersionForm(request.POST, request.FILES)
-    if getattr(request, "upload_too_large", False):
+    if upload_too_large(request):
         messages.error(request, _too_large_message())
     elif not form.is_valid():
         messages.error(request, _("Choose a file."))
@@ -430,7 +448,7 @@ async def _blocks(handle) -> AsyncIterator[bytes]:
         yield block
 
 
-def _download(request: HttpRequest, version: DocumentVersion) -> HttpResponse:
+def _download(request: HttpRequest, version: DocumentVersion) -> HttpResponseBase:
     """Send the browser to a short-lived S3 link, or have nginx send the file
     (FILES_ACCEL_REDIRECT), or stream it. PDFs may open in the browser (?inline=1);
     everything else is an attachment."""
@@ -438,7 +456,7 @@ def _download(request: HttpRequest, version: DocumentVersion) -> HttpResponse:
     disposition = "inline" if inline else "attachment"
     if settings.S3_BUCKET:
         header = f"{disposition}; filename*=UTF-8''{quote(version.original_name)}"
-        url = default_storage.url(
+        url = s3_storage().url(
             version.storage_key,
             parameters={
                 "ResponseContentDisposition": header,
@@ -451,32 +469,32 @@ def _download(request: HttpRequest, version: DocumentVersion) -> HttpResponse:
         # nginx sends the file from its internal location; it passes these headers on.
         response = HttpResponse(content_type=version.content_type)
         response["X-Accel-Redirect"] = settings.FILES_ACCEL_REDIRECT + quote(version.storage_key)
-        response["Content-Disposition"] = content_disposition_header(
-            not inline, version.original_name
-        )
+        disposition_header = content_disposition_header(not inline, version.original_name)
+        assert disposition_header is not None  # None only without a name; clean_name gives one
+        response["Content-Disposition"] = disposition_header
         response["Cache-Control"] = "private, no-store"
         return response
     try:
         handle = default_storage.open(version.storage_key, "rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(
+    streamed = FileResponse(
         handle,
         as_attachment=not inline,
         filename=version.original_name,
         content_type=version.content_type,
     )
     if isinstance(request, ASGIRequest):
-        response.streaming_content = _blocks(handle)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+        streamed.streaming_content = _blocks(handle)
+    streamed["X-Content-Type-Options"] = "nosniff"
+    streamed["Cache-Control"] = "private, no-store"
+    return streamed
 
 
 @group_view(Capability.VIEW)
 def version_download(
-    request: HttpRequest, access: GroupAccess, document_id: int, version_id: int
-) -> HttpResponse:
+    request: AuthenticatedHttpRequest, access: GroupAccess, document_id: int, version_id: int
+) -> HttpResponseBase:
     document = group_object_get(access, _documents(access), document_id)
     version = group_object_get(
         access,
@@ -488,7 +506,9 @@ def version_download(
 
 
 @group_view(Capability.UPLOAD, row="document")
-def document_edit(request: HttpRequest, access: GroupAccess, document_id: int) -> HttpResponse:
+def document_edit(
+    request: AuthenticatedHttpRequest, access: GroupAccess, document_id: int
+) -> HttpResponse:
     document = group_object_get(access, _documents(access), document_id)
     _require_change(access, document)
     folders = list(Folder.objects.filter(group=access.group))
@@ -524,7 +544,9 @@ def document_edit(request: HttpRequest, access: GroupAccess, document_id: int) -
 
 
 @group_view(Capability.MANAGE)
-def document_share(request: HttpRequest, access: GroupAccess, document_id: int) -> HttpResponse:
+def document_share(
+    request: AuthenticatedHttpRequest, access: GroupAccess, document_id: int
+) -> HttpResponse:
     document = group_object_get(access, _documents(access), document_id)
     targets = services.share_targets(actor=request.user, document=document)
     form = ShareForm(
@@ -560,7 +582,9 @@ def document_share(request: HttpRequest, access: GroupAccess, document_id: int) 
 
 @group_view(Capability.UPLOAD, row="document")
 @require_POST
-def document_trash(request: HttpRequest, access: GroupAccess, document_id: int) -> HttpResponse:
+def document_trash(
+    request: AuthenticatedHttpRequest, access: GroupAccess, document_id: int
+) -> HttpResponse:
     document = group_object_get(access, _documents(access), document_id)
     _require_change(access, document)
     services.document_trash(actor=request.user, document=document)
@@ -573,7 +597,7 @@ def document_trash(request: HttpRequest, access: GroupAccess, document_id: int) 
 
 
 @group_view(Capability.MANAGE)
-def trash(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+def trash(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
     documents = (
         Document.objects.filter(group=access.group, deleted_at__isnull=False)
         .select_related("deleted_by")
@@ -593,7 +617,9 @@ def trash(request: HttpRequest, access: GroupAccess) -> HttpResponse:
 
 @group_view(Capability.MANAGE)
 @require_POST
-def document_restore(request: HttpRequest, access: GroupAccess, document_id: int) -> HttpResponse:
+def document_restore(
+    request: AuthenticatedHttpRequest, access: GroupAccess, document_id: int
+) -> HttpResponse:
     document = group_object_get(
         access, Document.objects.filter(deleted_at__isnull=False), document_id
     )
@@ -622,7 +648,7 @@ def _template_for(user, document_id: int) -> Document:
 
 
 @login_required
-def template_list(request: HttpRequest) -> HttpResponse:
+def template_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Model templates the person may use: shared with their groups or with all."""
     templates = (
         Document.objects.for_user(request.user)
@@ -635,13 +661,15 @@ def template_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def template_detail(request: HttpRequest, document_id: int) -> HttpResponse:
+def template_detail(request: AuthenticatedHttpRequest, document_id: int) -> HttpResponse:
     document = _template_for(request.user, document_id)
     return _document_page(request, None, document, as_template=True)
 
 
 @login_required
-def template_download(request: HttpRequest, document_id: int, version_id: int) -> HttpResponse:
+def template_download(
+    request: AuthenticatedHttpRequest, document_id: int, version_id: int
+) -> HttpResponseBase:
     document = _template_for(request.user, document_id)
     version = document.versions.filter(pk=version_id).first()
     if version is None:
@@ -651,7 +679,7 @@ def template_download(request: HttpRequest, document_id: int, version_id: int) -
 
 @login_required
 @require_POST
-def template_adapt(request: HttpRequest, document_id: int) -> HttpResponse:
+def template_adapt(request: AuthenticatedHttpRequest, document_id: int) -> HttpResponse:
     """Make an adapted copy of a template in one of the person's groups."""
     template = _template_for(request.user, document_id)
     target = group_access(
@@ -667,7 +695,7 @@ def template_adapt(request: HttpRequest, document_id: int) -> HttpResponse:
 
 
 @login_required
-def library_search(request: HttpRequest) -> HttpResponse:
+def library_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Search across all the person's groups and the templates shared with them."""
     query = request.GET.get("q", "").strip()[:200]
     results = (
@@ -687,7 +715,7 @@ def library_search(request: HttpRequest) -> HttpResponse:
 
 @group_view(Capability.VIEW)
 @require_POST
-def library_follow(request: HttpRequest, access: GroupAccess) -> HttpResponse:
+def library_follow(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
     """Follow (or stop following) a folder of the library, or the whole library."""
     # No folder is the whole library; a folder that is not one is a 404, not the library.
     folder_id = request.POST.get("folder", "")

@@ -7,10 +7,12 @@ a GuardedAdmin, and its admin actions call the same services as the pages.
 """
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models.options import Options
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +23,8 @@ from gwd.errors import ServiceError
 
 class ServiceActionsMixin:
     """Actions made by service_action() need the model's change permission."""
+
+    opts: Options[Any]  # given by the ModelAdmin it is mixed into
 
     def has_service_permission(self, request) -> bool:
         opts = self.opts

@@ -70,7 +70,7 @@ INT_MAX = 2**63 - 1
 FRAME_DEPTH = 4
 
 
-def _field(frame: dict, name: str, kind: type) -> object:
+def _field[T: (int, str)](frame: dict, name: str, kind: type[T]) -> T:
     value = frame.get(name)
     if kind is int and (
         isinstance(value, bool) or not isinstance(value, int) or not -INT_MAX <= value <= INT_MAX
@@ -78,6 +78,7 @@ def _field(frame: dict, name: str, kind: type) -> object:
         raise FrameError("invalid", _("Field “%(name)s” must be a number.") % {"name": name})
     if kind is str and not isinstance(value, str):
         raise FrameError("invalid", _("Field “%(name)s” must be text.") % {"name": name})
+    assert isinstance(value, kind)  # checked just above, for either kind
     return value
 
 
@@ -241,7 +242,11 @@ class GroupConsumer(AsyncWebsocketConsumer):
                 raise FrameError("unknown_type", _("Unknown frame type."))
             await handler(self, frame)
         except FrameError as error:
-            reply = {"type": "error", "code": error.code, "detail": error.detail}
+            reply: dict[str, str | int] = {
+                "type": "error",
+                "code": error.code,
+                "detail": error.detail,
+            }
             if client_id:
                 reply["client_id"] = client_id
             if error.retry_after:

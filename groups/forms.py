@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -39,8 +41,9 @@ class ProfileForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=User.Language.choices)
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("institution_name") and not data.get("institution_kind"):
             self.add_error("institution_kind", _("Choose what kind of institution this is."))
         if data.get("institution_kind") and not data.get("institution_name"):
@@ -136,8 +139,9 @@ class BulkInvitationForm(forms.Form):
                 continue
         raise forms.ValidationError(_("The file is not a readable CSV text file."))
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not self.errors and not (data.get("emails", "").strip() or data.get("csv_file")):
             raise forms.ValidationError(_("Paste some addresses or choose a CSV file."))
         return data
@@ -194,8 +198,9 @@ class ReportForm(forms.Form):
         help_text=_("Required for “Other”. Only the group's facilitators read it."),
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("reason") == Report.Reason.OTHER and not data.get("text", "").strip():
             self.add_error("text", _("Say what is wrong with the message."))
         return data

@@ -138,11 +138,11 @@ class Hub:
                 index.get(key, set()).discard(socket)
                 if not index.get(key, True):
                     del index[key]
-            closing = [] if group_id in self.sockets else [group_id]
+            closing: list[int | None] = [] if group_id in self.sockets else [group_id]
             if not self.sockets:
                 closing.append(USERS)
-            for key in closing:
-                if subscription := self.subscriptions.pop(key, None):
+            for subscription_key in closing:
+                if subscription := self.subscriptions.pop(subscription_key, None):
                     await subscription.close()
 
     def group_lock(self, group_id: int) -> asyncio.Lock:

@@ -26,7 +26,7 @@ def notification_text(notification: Notification, time_zone: str | None = None) 
     if p.get("starts_at"):
         start = dt.datetime.fromisoformat(p["starts_at"]).astimezone(zone)
         when = formats.date_format(start, "j E Y, H:i")
-    texts = {
+    texts: dict[str, str] = {
         Kind.MENTION: _("{actor} mentioned you in “{thread}”"),
         Kind.REPLY: _("{actor} replied in “{thread}”"),
         Kind.MEETING_SCHEDULED: _("New meeting: “{title}”, {when}"),

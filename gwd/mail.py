@@ -5,6 +5,7 @@ import zoneinfo
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template import Context
+from django.template.backends.django import Template as DjangoTemplate
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
@@ -57,4 +58,6 @@ def send_templated_email(
 
 def _render_plain(name: str, context: dict) -> str:
     """A plain-text template without HTML escaping (a quote stays a quote in e-mail)."""
-    return get_template(name).template.render(Context(context, autoescape=False))
+    template = get_template(name)
+    assert isinstance(template, DjangoTemplate)  # the only engine (settings.TEMPLATES)
+    return template.template.render(Context(context, autoescape=False))

@@ -10,7 +10,7 @@ from gwd.text import clean_text
 from meetings.models import Meeting
 
 PRODID = "-//Związek Miast Polskich//GWD//PL"
-STATUS = {
+STATUS: dict[str, str] = {
     Meeting.Status.SCHEDULED: "CONFIRMED",
     Meeting.Status.HELD: "CONFIRMED",
     Meeting.Status.CANCELLED: "CANCELLED",

@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -76,7 +77,11 @@ class MeetingForm(forms.Form):
             if not line.strip():
                 continue
             parts = [clean_text(p) for p in line.split("|")]
-            item = {"title": parts[0][:200], "presenter": "", "duration_minutes": None}
+            item: dict[str, str | int | None] = {
+                "title": parts[0][:200],
+                "presenter": "",
+                "duration_minutes": None,
+            }
             if len(parts) > 1:
                 item["presenter"] = parts[1][:200]
             if len(parts) > 2 and parts[2]:
@@ -93,8 +98,9 @@ class MeetingForm(forms.Form):
             items.append(item)
         return items
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         zone = data.get("time_zone")
         if self.errors or not zone:
             return data
@@ -140,8 +146,9 @@ class MeetingCreateForm(MeetingForm):
         label=_("Save as a draft (members are not told yet)"), required=False
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("repeat") and not data.get("repeat_count"):
             self.add_error("repeat_count", _("Say how many meetings the series has."))
         return data
@@ -192,7 +199,9 @@ class ActionItemForm(forms.Form):
 
     def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.TypedChoiceField)  # declared above
+        owner.choices = [
             ("", "—"),
             *[(m.user_id, m.user.full_name) for m in members],
         ]

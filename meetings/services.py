@@ -2,6 +2,7 @@
 concerns (by e-mail, after commit)."""
 
 import datetime as dt
+import functools
 import zoneinfo
 
 from dateutil.rrule import MONTHLY, WEEKLY, rrule
@@ -159,7 +160,7 @@ def _after_change(meetings: list[Meeting], what: str, actor: User | None = None)
     if not meetings:
         return
     first = meetings[0]
-    params = {"title": first.title, "starts_at": first.starts_at.isoformat()}
+    params: dict[str, str | int] = {"title": first.title, "starts_at": first.starts_at.isoformat()}
     if len(meetings) > 1:
         params["count"] = len(meetings)
     notify(
@@ -328,9 +329,11 @@ def _promote_waitlist(meeting: Meeting) -> None:
     for registration in waiting:
         registration.status = Registration.Status.GOING
         registration.save(update_fields=["status", "updated_at"])
-        registration_id = registration.pk
+        # partial, not a lambda: each task gets its own registration's id.
         after_commit(
-            lambda rid=registration_id: tasks.waitlist_promoted_email.enqueue(registration_id=rid)
+            functools.partial(
+                tasks.waitlist_promoted_email.enqueue, registration_id=registration.pk
+            )
         )
 
 

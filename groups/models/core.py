@@ -147,9 +147,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.full_name = clean_text(self.full_name)
         self.position = clean_text(self.position)
         if not self.full_name:
-            raise ValidationError(
-                {"full_name": self._meta.get_field("full_name").error_messages["blank"]}
-            )
+            field = self._meta.get_field("full_name")
+            assert isinstance(field, models.Field)  # a column, not a relation
+            raise ValidationError({"full_name": field.error_messages["blank"]})
 
     def get_full_name(self) -> str:
         return self.full_name
@@ -231,7 +231,9 @@ class Group(models.Model):
         self.name = clean_text(self.name)
         self.description = clean_text(self.description, multiline=True)
         if not self.name:
-            raise ValidationError({"name": self._meta.get_field("name").error_messages["blank"]})
+            field = self._meta.get_field("name")
+            assert isinstance(field, models.Field)  # a column, not a relation
+            raise ValidationError({"name": field.error_messages["blank"]})
 
 
 class MembershipQuerySet(models.QuerySet):

@@ -6,6 +6,7 @@ integration switches on when its variable is set; README.md lists every variable
 """
 
 from pathlib import Path
+from typing import Literal
 
 import environ
 import limits
@@ -378,7 +379,7 @@ LANGUAGES = [("pl", _("Polish")), ("uk", _("Ukrainian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_HTTPONLY = True
-LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE: Literal["Lax", "Strict", "None", False] | None = "Lax"
 TIME_ZONE = "Europe/Warsaw"
 USE_I18N = True
 USE_TZ = True

@@ -71,7 +71,7 @@ def _clean_body(body: object) -> str:
 
 def _render(body: str, group: Group) -> tuple[str, list[int]]:
     """HTML of `body`, resolving @**Name** mentions among the group's active members."""
-    names = {}
+    names: dict[str, list[User]] = {}
 
     def resolve(name: str, user_id: int | None):
         if not names:
@@ -95,11 +95,13 @@ def _require_can_write(actor: User, thread: Thread) -> Membership | None:
         user=actor, group_id=thread.group_id, status=Membership.Status.ACTIVE
     ).first()
     if membership is not None and membership.is_muted:
+        muted_until = membership.muted_until
+        assert muted_until is not None  # is_muted says so
         raise ServiceError(
             _("You are muted in this group until %(time)s.")
-            % {"time": timezone.localtime(membership.muted_until).strftime("%H:%M, %d.%m.%Y")},
+            % {"time": timezone.localtime(muted_until).strftime("%H:%M, %d.%m.%Y")},
             code="muted",
-            retry_after=int((membership.muted_until - timezone.now()).total_seconds()) + 1,
+            retry_after=int((muted_until - timezone.now()).total_seconds()) + 1,
         )
     if thread.locked:
         raise ServiceError(_("This thread is locked."), code="locked")

@@ -14,6 +14,7 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
 
 from groups.models import Event, EventSequence, Group, Message, Thread
 from groups.payloads import (
@@ -44,11 +45,23 @@ def frame_text(frame: dict[str, Any]) -> str:
 
 
 def next_seq(group: Group) -> int:
-    """Lock the group's sequence and return the next number; call inside atomic()."""
-    sequence, _ = EventSequence.objects.select_for_update().get_or_create(group=group)
-    sequence.last_seq += 1
-    sequence.save(update_fields=["last_seq"])
-    return sequence.last_seq
+    """Lock the group's sequence and return the next number; call inside atomic().
+
+    One statement: UPDATE … RETURNING takes the row's lock (held until commit, which is
+    what serialises a group's writers) and reads the number it wrote. Only a group's
+    first event also creates the row."""
+    table = connection.ops.quote_name(EventSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_seq = last_seq + 1 WHERE group_id = %s "  # noqa: S608
+            "RETURNING last_seq",
+            [group.pk],
+        )
+        row = cursor.fetchone()
+    if row is not None:
+        return row[0]
+    EventSequence.objects.get_or_create(group=group)
+    return next_seq(group)
 
 
 def event_record(

@@ -135,6 +135,9 @@ else:
             "timeout": 20,
         }
     )
+    # Kept open between socket actions and requests: opening a SQLite file (and its WAL
+    # pragma) for every action was a tenth of a busy daphne's time.
+    _database["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

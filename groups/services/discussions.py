@@ -8,7 +8,7 @@ thread, a muted member, slow mode, the pace of one member's messages.
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
+from django.db.models import Exists, F, OuterRef, Subquery, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ from groups.models import (
     User,
 )
 from groups.payloads import message_payload, thread_payload
-from groups.services.notifications import notify
+from groups.services.notifications import Notice, notify, notify_many
 from gwd import markdown, ratelimit
 from gwd.commit import after_commit
 from gwd.errors import ServiceError
@@ -141,8 +141,11 @@ def _clean_client_id(client_id: object) -> str:
     return client_id
 
 
-def _notify_mentions(message: Message, user_ids: list[int], already: set[int]) -> None:
+def _mention(message: Message, user_ids: list[int], already: set[int]) -> list[int]:
+    """Store the new mentions of `message` and ring them live; the ids, for notify."""
     new = [uid for uid in user_ids if uid not in already and uid != message.author_id]
+    if not new:
+        return []
     Mention.objects.bulk_create(
         [Mention(message=message, user_id=uid) for uid in new], ignore_conflicts=True
     )
@@ -154,15 +157,39 @@ def _notify_mentions(message: Message, user_ids: list[int], already: set[int]) -
         "author": message.author.full_name if message.author else "",
     }
     after_commit(lambda: events.send_to_users(dict.fromkeys(new, frame)))
-    if new:
+    return new
+
+
+def _notify_mentions(message: Message, user_ids: list[int], already: set[int]) -> None:
+    """An edit's new mentions."""
+    if new := _mention(message, user_ids, already):
         notify(
             kind="mention",
             group=message.group,
             users=new,
             actor=message.author,
             params=_about(message),
-            url=f"{message.thread.get_absolute_url()}#m{message.pk}",
+            url=_link(message),
         )
+
+
+def _notify_new(message: Message, mentioned: list[int]) -> None:
+    """A new message tells the people it mentions, and those who wrote in the thread
+    before (mentions are told apart), in one pass of notify."""
+    earlier = (
+        Message.objects.filter(thread_id=message.thread_id, seq__lt=message.seq, seq__gt=0)
+        .exclude(author=None)
+        .values("author_id")
+    )
+    params, url = _about(message), _link(message)
+    notify_many(
+        group=message.group,
+        actor=message.author,
+        notices=[
+            Notice("mention", _mention(message, mentioned, already=set()), params, url),
+            Notice("reply", earlier, params, url),
+        ],
+    )
 
 
 def _about(message: Message) -> dict:
@@ -172,22 +199,8 @@ def _about(message: Message) -> dict:
     }
 
 
-def _notify_reply(message: Message, mentioned: list[int]) -> None:
-    """Tell the people who wrote in the thread before (mentions are told apart)."""
-    earlier = set(
-        Message.objects.filter(thread_id=message.thread_id, seq__lt=message.seq, seq__gt=0)
-        .exclude(author=None)
-        .values_list("author_id", flat=True)
-        .distinct()
-    ) - set(mentioned)
-    notify(
-        kind="reply",
-        group=message.group,
-        users=earlier,
-        actor=message.author,
-        params=_about(message),
-        url=f"{message.thread.get_absolute_url()}#m{message.pk}",
-    )
+def _link(message: Message) -> str:
+    return f"{message.thread.get_absolute_url()}#m{message.pk}"
 
 
 # --- Threads ----------------------------------------------------------------------
@@ -221,7 +234,6 @@ def thread_create(
 # --- Messages ---------------------------------------------------------------------
 
 
-@transaction.atomic
 def message_send(
     *, actor: User, thread: Thread, body: object, client_id: object
 ) -> tuple[Message, bool]:
@@ -229,39 +241,58 @@ def message_send(
 
     Returns (message, created). Sending is idempotent: a client that retries after a
     lost acknowledgement gets the stored message back and nothing is posted twice.
+
+    The path of every message, so it counts its statements: the thread locked with
+    what the checks need, the number, the row, the thread's counters, the event, who
+    hears, their notifications and bells, the author's read position (ten for a reply).
     """
     client_id = _clean_client_id(client_id)
-    existing = Message.objects.filter(author=actor, client_id=client_id).first()
-    if existing is not None:
-        return existing, False
-    body = _clean_body(body)
-    # The thread's row is locked; its group comes along (unlocked) for what follows.
+    try:
+        with transaction.atomic():
+            return _message_store(actor, thread, body, client_id)
+    except IntegrityError:
+        # The same client_id raced in from another socket (the lock of another thread):
+        # that one won.
+        return Message.objects.get(author=actor, client_id=client_id), False
+
+
+def _message_store(
+    actor: User, thread: Thread, body: object, client_id: str
+) -> tuple[Message, bool]:
+    # The thread's row is locked; its group comes along (unlocked) for what follows,
+    # with whether this client_id is stored already and whether the group blocks words.
     thread = (
-        Thread.objects.select_related("group").select_for_update(of=("self",)).get(pk=thread.pk)
+        Thread.objects.select_related("group")
+        .select_for_update(of=("self",))
+        .annotate(
+            stored=Subquery(
+                Message.objects.filter(author=actor, client_id=client_id).values("pk")[:1]
+            ),
+            blocks_phrases=Exists(BlockedPhrase.objects.filter(group_id=OuterRef("group_id"))),
+        )
+        .get(pk=thread.pk)
     )
+    if thread.stored is not None:
+        return Message.objects.get(pk=thread.stored), False
+    body = _clean_body(body)
     _require_can_write(actor, thread)
     _require_pace(actor, thread)
     html, mentioned = _render(body, thread.group)
-    blocked = _blocked_phrase(body, thread.group_id)
+    blocked = _blocked_phrase(body, thread.group_id) if thread.blocks_phrases else None
     now = timezone.now()
-    try:
-        with transaction.atomic():
-            message = Message.objects.create(
-                thread=thread,
-                group=thread.group,
-                author=actor,
-                body=body,
-                html=html,
-                client_id=client_id,
-                seq=0,
-                created_at=now,
-                held_at=now if blocked else None,
-            )
-    except IntegrityError:
-        # The same client_id raced in from another socket: that one won.
-        return Message.objects.get(author=actor, client_id=client_id), False
+    fields = {
+        "thread": thread,
+        "group": thread.group,
+        "author": actor,
+        "body": body,
+        "html": html,
+        "client_id": client_id,
+        "created_at": now,
+    }
     if blocked:
-        # Held for a facilitator: no event, nobody else sees it until it is released.
+        # Held for a facilitator: no number, no event, nobody else sees it until it is
+        # released.
+        message = Message.objects.create(**fields, seq=0, held_at=now)
         moderation_log(
             actor=actor,
             group=thread.group,
@@ -271,7 +302,9 @@ def message_send(
             reason=blocked,
         )
         return message, True
-    _publish(message, thread, mentioned)
+    # Numbered before the insert, so the row is written once.
+    message = Message.objects.create(**fields, seq=events.next_seq(thread.group))
+    _announce(message, thread, mentioned)
     return message, True
 
 
@@ -285,10 +318,15 @@ def _blocked_phrase(body: str, group_id: int) -> str | None:
 
 
 def _publish(message: Message, thread: Thread, mentioned: list[int]) -> None:
-    """Give a stored message its event number and announce it."""
-    seq = events.next_seq(thread.group)
-    message.seq = seq
+    """Give a stored (held) message its event number and announce it."""
+    message.seq = events.next_seq(thread.group)
     message.save(update_fields=["seq"])
+    _announce(message, thread, mentioned)
+
+
+def _announce(message: Message, thread: Thread, mentioned: list[int]) -> None:
+    """A numbered message: the thread's counters, its event, who hears of it."""
+    seq = message.seq
     Thread.objects.filter(pk=thread.pk).update(
         last_activity_at=message.created_at, last_seq=seq, message_count=F("message_count") + 1
     )
@@ -300,11 +338,17 @@ def _publish(message: Message, thread: Thread, mentioned: list[int]) -> None:
         payload={"message": payload},
         message=message,
     )
-    _notify_mentions(message, mentioned, already=set())
-    _notify_reply(message, mentioned)
-    # The author has read what they wrote.
+    _notify_new(message, mentioned)
+    # The author has read what they wrote. Set, not advanced: with the group's sequence
+    # locked no position of this thread can be past the newest number, and the upsert
+    # is one statement for a first message and a next one alike.
     if message.author is not None:
-        _read_position_advance(message.author, thread, seq)
+        ReadPosition.objects.bulk_create(
+            [ReadPosition(user=message.author, thread=thread, last_read_seq=seq)],
+            update_conflicts=True,
+            unique_fields=["user", "thread"],
+            update_fields=["last_read_seq", "updated_at"],
+        )
 
 
 def publish_held(message: Message) -> None:

@@ -6,9 +6,12 @@ frame after commit, and sends e-mail at once for what cannot wait (mentions, mee
 changes); the rest waits for the person's daily or weekly digest.
 """
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.core import signing
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from groups import events, tasks
@@ -17,9 +20,11 @@ from groups.notices import UNSUBSCRIBE_SALT
 from gwd.commit import after_commit
 
 __all__ = [
+    "Notice",
     "notification_settings_save",
     "notifications_read",
     "notify",
+    "notify_many",
     "unsubscribe_apply",
 ]
 
@@ -27,6 +32,17 @@ Kind = Notification.Kind
 IMMEDIATE = {Kind.MENTION, Kind.MEETING_SCHEDULED, Kind.MEETING_CHANGED, Kind.MEETING_CANCELLED}
 # About the membership itself: sent whatever the person's level, even after removal.
 MEMBERSHIP = {Kind.JOINED, Kind.ROLE_CHANGED, Kind.REMOVED}
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What to tell whom: `users` are ids or users, or (for the last notice given to
+    notify_many) a query of user ids, asked inside its one query for who hears."""
+
+    kind: str
+    users: Iterable[int | User] | QuerySet
+    params: dict
+    url: str = ""
 
 
 def notify(
@@ -40,32 +56,71 @@ def notify(
 ) -> list[Notification]:
     """Tell `users` (ids or users) about `kind` in `group`. Call inside the writing
     transaction: nothing leaves GWD unless it commits."""
-    ids = {u if isinstance(u, int) else u.pk for u in users}
-    if actor is not None:
-        ids.discard(actor.pk)
-    if not ids:
+    return notify_many(group=group, actor=actor, notices=[Notice(kind, users, params, url)])
+
+
+def notify_many(
+    *, group: Group | None, actor: User | None, notices: list[Notice]
+) -> list[Notification]:
+    """Several notices about one event in one pass: one query for who hears, one insert,
+    one counter update. A person named by several notices hears only the first that
+    their level for the group lets through (a mention before a reply)."""
+    named: list[set[int] | None] = []
+    for position, notice in enumerate(notices):
+        if isinstance(notice.users, QuerySet):
+            if position != len(notices) - 1 or notice.kind in MEMBERSHIP or group is None:
+                raise ValueError("only the last notice of group activity may be a query")
+            named.append(None)
+        else:
+            named.append({u if isinstance(u, int) else u.pk for u in notice.users})
+    everyone_named = set().union(*(ids for ids in named if ids is not None))
+    query = notices[-1].users if notices and named[-1] is None else None
+    if not everyone_named and query is None:
         return []
-    if group is not None and kind not in MEMBERSHIP:
-        memberships = Membership.objects.active().filter(group=group, user_id__in=ids)
-        ids = {
-            user_id
-            for user_id, level in memberships.values_list("user_id", "notify")
-            if level == Membership.Notify.ALL
-            or (level == Membership.Notify.MENTIONS and kind == Kind.MENTION)
-        }
-    if not ids:
+    levels: dict[int, str] = {}
+    if group is not None and any(notice.kind not in MEMBERSHIP for notice in notices):
+        wanted = Q(user_id__in=everyone_named)
+        if query is not None:
+            wanted |= Q(user_id__in=query)
+        levels = dict(
+            Membership.objects.active()
+            .filter(group=group)
+            .filter(wanted)
+            .values_list("user_id", "notify")
+        )
+    chosen: dict[int, Notice] = {}
+    for notice, names in zip(notices, named, strict=True):
+        for user_id in sorted(names if names is not None else set(levels) - everyone_named):
+            if user_id in chosen or (actor is not None and user_id == actor.pk):
+                continue
+            if group is not None and notice.kind not in MEMBERSHIP:
+                level = levels.get(user_id)
+                if not (
+                    level == Membership.Notify.ALL
+                    or (level == Membership.Notify.MENTIONS and notice.kind == Kind.MENTION)
+                ):
+                    continue
+            chosen[user_id] = notice
+    if not chosen:
         return []
+    ids = sorted(chosen)
     created = Notification.objects.bulk_create(
         [
-            Notification(user_id=uid, group=group, kind=kind, params=params, url=url)
-            for uid in sorted(ids)
+            Notification(
+                user_id=uid,
+                group=group,
+                kind=chosen[uid].kind,
+                params=chosen[uid].params,
+                url=chosen[uid].url,
+            )
+            for uid in ids
         ]
     )
     User.objects.filter(pk__in=ids).update(unread_notifications=F("unread_notifications") + 1)
-    after_commit(lambda: _push(sorted(ids)))
-    if kind in IMMEDIATE:
-        notification_ids = [n.pk for n in created]
-        after_commit(lambda: tasks.notifications_email.enqueue(notification_ids=notification_ids))
+    after_commit(lambda: _push(ids))
+    immediate = [n.pk for n in created if n.kind in IMMEDIATE]
+    if immediate:
+        after_commit(lambda: tasks.notifications_email.enqueue(notification_ids=immediate))
     return created
 
 

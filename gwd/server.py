@@ -200,11 +200,38 @@ class Wire:
         return PreparedMessage(text.encode(), False, False, False)
 
     def send(self, prepared: PreparedMessage) -> bool:
-        """Write the frame; False when the socket is not open (nothing is written)."""
+        """Write the frame; False when the socket is not open (nothing is written).
+
+        When nothing waits in the transport's buffer the bytes go to the socket at once,
+        as asyncio's own transports do. Twisted's write() would instead buffer them and
+        register the socket with epoll for one writable event, then unregister it: two
+        system calls and a turn of the loop per socket and frame, and autobahn builds
+        its debug line's arguments on every send even with debug off. What the socket
+        does not take at once (a slow reader) goes through Twisted's buffer as usual."""
         protocol = self.protocol
         if protocol.state != protocol.STATE_OPEN:
             return False
-        protocol.sendPreparedMessage(prepared)
+        transport = protocol.transport
+        if (
+            protocol._perMessageCompress is not None
+            or protocol.send_queue
+            or getattr(transport, "TLS", True)
+            or transport._tempDataBuffer
+            or len(transport.dataBuffer) > transport.offset
+            or transport._writeDisconnected
+            or not transport.connected
+        ):
+            protocol.sendPreparedMessage(prepared)
+            return True
+        data = prepared.payloadHybi
+        try:
+            sent = transport.socket.send(data)
+        except (BlockingIOError, InterruptedError):
+            sent = 0
+        except OSError:  # the connection is failing: Twisted's write reports it its way
+            sent = 0
+        if sent < len(data):
+            transport.write(data[sent:])
         return True
 
 

@@ -48,6 +48,13 @@ def with_wire(wire):
     return app
 
 
+async def received(communicator, kind, timeout=5.0):
+    while True:
+        frame = await communicator.receive_json_from(timeout=timeout)
+        if frame["type"] == kind:
+            return frame
+
+
 async def open_socket(user, group, wire=None):
     cookie = await sync_to_async(session_cookie)(user)
     communicator = WebsocketCommunicator(
@@ -61,6 +68,9 @@ async def open_socket(user, group, wire=None):
     )
     connected, _ = await communicator.connect(timeout=3)
     assert connected
+    # The heartbeat ends the connect: until then frames wait in the consumer and take
+    # its road, after it they take the wire.
+    await received(communicator, "heartbeat")
     return communicator
 
 
@@ -70,13 +80,6 @@ async def wait_for(condition, timeout=10.0):
     while not condition():
         assert asyncio.get_running_loop().time() < deadline, "condition not reached"
         await asyncio.sleep(0.02)
-
-
-async def received(communicator, kind, timeout=5.0):
-    while True:
-        frame = await communicator.receive_json_from(timeout=timeout)
-        if frame["type"] == kind:
-            return frame
 
 
 async def test_a_group_frame_is_framed_once_for_every_wire(facilitator, member, group):

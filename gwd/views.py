@@ -15,11 +15,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language, get_language
 from django.views.decorators.http import require_POST
 
-from groups import services
 from groups.access import AuthenticatedHttpRequest, Capability, GroupAccess, group_view
 from groups.models import JoinRequest, Membership, Role, Thread
 from groups.services import user_language_set
 from gwd.health import detail_allowed, report
+from gwd.personal_data import export as personal_data_export
 from meetings.models import ActionItem, Meeting
 from resources.models import Document
 
@@ -122,7 +122,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def personal_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Download everything GWD keeps about oneself, as JSON."""
-    data = services.personal_data_export(actor=request.user)
+    data = personal_data_export(request.user)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = 'attachment; filename="gwd-my-data.json"'
     return response

@@ -534,12 +534,6 @@ def join_request_decide(*, actor: User, join_request: JoinRequest, approve: bool
 # --- Personal data ----------------------------------------------------------------
 
 
-def personal_data_export(*, actor: User) -> dict:
-    """Everything GWD keeps about the actor, section by section (gwd.personal_data)."""
-    return personal_data.export(actor)
-
-
-@transaction.atomic
 def account_delete(*, actor: User, user: User | None = None) -> None:
     """Delete an account and its personal data: the actor's own, or — by site staff —
     `user`'s. Every section of the export is removed or anonymised (gwd.personal_data

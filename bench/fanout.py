@@ -1,7 +1,9 @@
 """Fan-out benchmark: N members connected to one group, one sender posting R messages a
 second for D seconds; delivered / expected and send-to-receipt latency (p50, p99).
 
-Measures, in one run and with the same clients:
+Measures, in one run and with the same clients (each row with the machine's load average
+just before it, the server CPU per delivered frame, and CPU and p99 as ratios to the
+relay's row of the same size):
   - a bare relay written with the `websockets` library (the floor);
   - a minimal Channels consumer that group_sends every frame (what most projects write
     first), with the in-memory and with the Redis layer, default settings;
@@ -198,23 +200,35 @@ def main() -> None:
             f"{args.clients} client processes, {os.cpu_count()} cores"
         )
         print(
-            "| members | server | delivered / expected | p50 ms | p99 ms | refused | "
-            "closed | server CPU s | peak RSS MB |"
+            "| members | server | load before | delivered / expected | p50 ms | p99 ms "
+            "| p99 × relay | refused | closed | server CPU s | CPU µs / delivery "
+            "| CPU × relay | peak RSS MB |"
         )
-        print("|---|---|---|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for members in args.members:
+        relay = None  # (CPU per delivery, p99) of the relay row of this size, if run
         for name, function, extra in targets:
+            load = os.getloadavg()[0]
             tally, cpu, rss = function(members, args, *extra)
             expected = args.rate * args.seconds * members
+            per_delivery = cpu / tally.received * 1e6 if tally.received else float("nan")
+            p99 = tally.percentile(0.99)
+            if function is bench_relay:
+                relay = (per_delivery, p99)
+            cpu_ratio = per_delivery / relay[0] if relay else float("nan")
+            p99_ratio = p99 / relay[1] if relay else float("nan")
             if args.json:
                 row = {"members": members, "server": name, "expected": expected, "cpu": cpu}
                 row |= {k: v for k, v in vars(tally).items() if k != "latencies"}
-                print(json.dumps(row | {"p99": tally.percentile(0.99), "rss": rss}), flush=True)
+                row |= {"p99": p99, "rss": rss, "load": load, "cpu_us": per_delivery}
+                row |= {"cpu_ratio": cpu_ratio, "p99_ratio": p99_ratio}
+                print(json.dumps(row), flush=True)
                 continue
             print(
-                f"| {members} | {name} | {tally.received} / {expected} "
-                f"| {tally.percentile(0.50):.1f} | {tally.percentile(0.99):.1f} "
-                f"| {tally.refused} | {tally.closed} | {cpu:.1f} | {rss:.0f} |",
+                f"| {members} | {name} | {load:.2f} | {tally.received} / {expected} "
+                f"| {tally.percentile(0.50):.1f} | {p99:.1f} | {p99_ratio:.2f} "
+                f"| {tally.refused} | {tally.closed} | {cpu:.1f} | {per_delivery:.1f} "
+                f"| {cpu_ratio:.2f} | {rss:.0f} |",
                 flush=True,
             )
 

@@ -8,8 +8,16 @@ keeps --clients clients requesting the page for --seconds. It prints, per page:
 requests, errors (anything but 200), requests a second, p50 and p99 latency, the SQL
 queries one request makes and their time (measured apart, with Django's test client
 against the same database), the CPU time used meanwhile by daphne, by PostgreSQL, by
-the clients and by anything else on the machine, and daphne's memory. The first row,
-/healthz (no template), is the floor: what any request costs here.
+the clients and by anything else on the machine, and daphne's memory.
+
+Two floors, measured in the same run, make the figures hold from machine to machine:
+a bare ASGI application on daphne answering "ok" (bench/bare_asgi.py: the server's own
+cost) and GWD's 404 page (its middleware and base template). Each page's daphne CPU per
+request is printed as a ratio to both.
+
+With --open-loop each page is also requested at a fixed arrival rate, a third of the
+rate its closed-loop run reached, as people arrive (not as clients that never pause):
+its p50 and p99 then say what a visitor waits when the server is not saturated.
 
     .venv/bin/python bench/pages.py --members 2000 --messages 100000 --documents 10000
 
@@ -86,11 +94,12 @@ client = Client(HTTP_HOST="127.0.0.1")
 client.cookies["sessionid"] = {session!r}
 result = {{}}
 for name, path in pages.items():
+    status = 404 if name.startswith("floor: 404") else 200
     for _ in range(2):
-        assert client.get(path).status_code == 200, path
+        assert client.get(path).status_code == status, path
     timings.clear()
     with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(timed):
-        assert client.get(path).status_code == 200, path
+        assert client.get(path).status_code == status, path
     slowest = max(range(len(timings)), key=timings.__getitem__) if timings else None
     row = {{"queries": len(queries), "sql_ms": sum(timings) * 1000}}
     if {explain!r} and slowest is not None and connection.vendor == "postgresql":
@@ -167,12 +176,15 @@ async def get(reader, writer, request: bytes) -> int:
     return status
 
 
-async def run_clients(port: int, path: str, cookies: list[str], seconds: float) -> dict:
+async def run_clients(
+    port: int, path: str, cookies: list[str], seconds: float, *, status: int = 200
+) -> dict:
     """len(cookies) clients, each on its own connection, requesting `path` one after
     another for `seconds`; every latency and status is kept."""
     latencies: list[float] = []
     errors = 0
     end = time.perf_counter() + seconds
+    expected_status = status
 
     async def client(cookie: str) -> None:
         nonlocal errors
@@ -193,12 +205,59 @@ async def run_clients(port: int, path: str, cookies: list[str], seconds: float) 
                 reader = writer = None
                 continue
             latencies.append(time.perf_counter() - started)
-            if status != 200:
+            if status != expected_status:
                 errors += 1
         if writer is not None:
             writer.close()
 
     await asyncio.gather(*(client(cookie) for cookie in cookies))
+    return summary(latencies, errors, seconds)
+
+
+async def run_open_loop(
+    port: int, path: str, cookies: list[str], seconds: float, rate: float, status: int = 200
+) -> dict:
+    """Requests of `path` arriving at `rate` a second, evenly spaced, whatever the
+    answers: each on a connection of a pool (one per cookie), a new one if all are busy.
+    Latency counts from the moment the request was due, so waiting is not hidden."""
+    latencies: list[float] = []
+    errors = 0
+    idle: list[tuple] = []
+    start = time.perf_counter()
+    total = int(seconds * rate)
+
+    async def one(n: int) -> None:
+        nonlocal errors
+        due = start + n / rate
+        cookie = cookies[n % len(cookies)]
+        request = (
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: sessionid={cookie}\r\n"
+            "Accept: text/html\r\nConnection: keep-alive\r\n\r\n"
+        ).encode()
+        try:
+            reader, writer = (
+                idle.pop() if idle else await asyncio.open_connection("127.0.0.1", port)
+            )
+            got = await asyncio.wait_for(get(reader, writer, request), timeout=60)
+        except (OSError, EOFError, TimeoutError, asyncio.IncompleteReadError):
+            errors += 1
+            return
+        latencies.append(time.perf_counter() - due)
+        idle.append((reader, writer))
+        if got != status:
+            errors += 1
+
+    tasks = []
+    for n in range(total):
+        await asyncio.sleep(max(0.0, start + n / rate - time.perf_counter()))
+        tasks.append(asyncio.create_task(one(n)))
+    await asyncio.gather(*tasks)
+    for _reader, writer in idle:
+        writer.close()
+    return summary(latencies, errors, seconds)
+
+
+def summary(latencies: list[float], errors: int, seconds: float) -> dict:
     latencies.sort()
 
     def percentile(q: float) -> float:
@@ -274,6 +333,37 @@ def last_json(output: str) -> dict:
     return json.loads(output.strip().splitlines()[-1])
 
 
+def measure_bare(env: dict[str, str], cookies: list[str], args) -> dict:
+    """The server's floor: daphne with bench/bare_asgi.py, the same clients."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "bare_asgi:application",
+        ],
+        env=env,
+        cwd=ROOT / "bench",
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(port)
+        asyncio.run(run_clients(port, "/", cookies, args.warmup))
+        before = cpu_seconds(process.pid)
+        result = asyncio.run(run_clients(port, "/", cookies, args.seconds))
+        result["cpu_ms"] = (cpu_seconds(process.pid) - before) / max(result["requests"], 1) * 1000
+        return result
+    finally:
+        process.terminate()
+        process.wait()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=2000)
@@ -288,6 +378,9 @@ def main() -> None:
     parser.add_argument("--sqlite", action="store_true", help="a SQLite file instead")
     parser.add_argument(
         "--explain", action="store_true", help="print the plan of each page's slowest query"
+    )
+    parser.add_argument(
+        "--open-loop", action="store_true", help="also each page at a third of its req/s"
     )
     args = parser.parse_args()
 
@@ -320,8 +413,9 @@ def main() -> None:
     setup = SETUP.format(prefix="bench", clients=args.clients)
     data = last_json(manage(env, "shell", "-c", setup, capture=True))
     pages = {
-        # The floor: two queries, no template; what any request costs on this machine.
-        "floor: /healthz": "/healthz",
+        # GWD's floor: its middleware and the base template, no query of its own.
+        "floor: 404 page": "/no-such-page/",
+        "/healthz": "/healthz",
         "group dashboard": "/groups/bench/",
         f"big thread ({data['messages']} messages)": f"/groups/bench/threads/{data['thread']}/",
         "library": "/groups/bench/library/",
@@ -341,6 +435,7 @@ def main() -> None:
     )
     print(f"Search {args.query!r} matches {measured['search_matches']} documents.")
 
+    bare = measure_bare(env, data["sessions"], args)
     port = free_port()
     daphne = subprocess.Popen(
         [
@@ -357,14 +452,17 @@ def main() -> None:
     try:
         wait_for(port)
         for name, path in pages.items():
-            asyncio.run(run_clients(port, path, data["sessions"], args.warmup))
+            status = 404 if name == "floor: 404 page" else 200
+            asyncio.run(run_clients(port, path, data["sessions"], args.warmup, status=status))
             before = (
                 cpu_seconds(daphne.pid),
                 postgres_cpu_seconds(),
                 client_cpu_seconds(),
                 machine_cpu_seconds(),
             )
-            result = asyncio.run(run_clients(port, path, data["sessions"], args.seconds))
+            result = asyncio.run(
+                run_clients(port, path, data["sessions"], args.seconds, status=status)
+            )
             after = (
                 cpu_seconds(daphne.pid),
                 postgres_cpu_seconds(),
@@ -380,6 +478,14 @@ def main() -> None:
                 after[3] - before[3] - result["daphne_cpu"] - db_cpu - result["client_cpu"]
             )
             result["rss"] = rss_mb(daphne.pid)
+            result["cpu_ms"] = result["daphne_cpu"] / max(result["requests"], 1) * 1000
+            if args.open_loop:
+                rate = result["rate"] / 3
+                opened = asyncio.run(
+                    run_open_loop(port, path, data["sessions"], args.seconds, rate, status)
+                )
+                result |= {"open_rate": rate, "open_p50": opened["p50"], "open_p99": opened["p99"]}
+                result["open_errors"] = opened["errors"]
             rows.append((name, result, measured["pages"][name]))
             print(f"  {name}: done", flush=True)
     finally:
@@ -406,6 +512,28 @@ def main() -> None:
             f"{r['daphne_cpu']:>12.1f} | {r['db_cpu']:>8.1f} | {r['client_cpu']:>12.1f} | "
             f"{r['other_cpu']:>11.1f} | {r['rss']:>6.0f}"
         )
+    floor = next(r for name, r, _q in rows if name == "floor: 404 page")["cpu_ms"]
+    print(
+        f"\ndaphne CPU per request, as ratios to the two floors of this run: a bare ASGI app "
+        f"on daphne {bare['cpu_ms']:.2f} ms ({bare['rate']:.0f} req/s), GWD's 404 page "
+        f"{floor:.2f} ms ({floor / bare['cpu_ms']:.1f} × bare)\n"
+    )
+    header = f"{'page':<34} | {'CPU ms/req':>10} | {'× bare':>7} | {'× 404':>6}"
+    if args.open_loop:
+        header += f" | {'open req/s':>10} | {'p50 ms':>7} | {'p99 ms':>7} | {'p99/p50':>7}"
+    print(header)
+    print("-" * len(header))
+    for name, r, _q in rows:
+        line = (
+            f"{name:<34} | {r['cpu_ms']:>10.2f} | {r['cpu_ms'] / bare['cpu_ms']:>7.1f} | "
+            f"{r['cpu_ms'] / floor:>6.1f}"
+        )
+        if args.open_loop:
+            line += (
+                f" | {r['open_rate']:>10.1f} | {r['open_p50']:>7.1f} | {r['open_p99']:>7.1f} | "
+                f"{r['open_p99'] / r['open_p50']:>7.1f}"
+            )
+        print(line)
     if args.explain:
         for name, _r, q in rows:
             if "plan" in q:

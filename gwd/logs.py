@@ -10,6 +10,8 @@ import logging
 import re
 import uuid
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 SANE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -37,16 +39,38 @@ class JsonFormatter(logging.Formatter):
 
 
 class RequestIdMiddleware:
+    """Sync and async alike (see gwd.middleware): the first middleware of the stack."""
+
+    sync_capable = True
+    async_capable = True
+
     def __init__(self, get_response):
         self.get_response = get_response
+        if iscoroutinefunction(get_response):
+            markcoroutinefunction(self)
 
     def __call__(self, request):
-        incoming = request.headers.get("X-Request-ID", "")
-        value = incoming if SANE_ID.match(incoming) else uuid.uuid4().hex
-        token = request_id.set(value)
+        if iscoroutinefunction(self):
+            return self.__acall__(request)
+        value, token = self._start(request)
         try:
             response = self.get_response(request)
         finally:
             request_id.reset(token)
         response["X-Request-ID"] = value
         return response
+
+    async def __acall__(self, request):
+        value, token = self._start(request)
+        try:
+            response = await self.get_response(request)
+        finally:
+            request_id.reset(token)
+        response["X-Request-ID"] = value
+        return response
+
+    @staticmethod
+    def _start(request) -> tuple[str, contextvars.Token]:
+        incoming = request.headers.get("X-Request-ID", "")
+        value = incoming if SANE_ID.match(incoming) else uuid.uuid4().hex
+        return value, request_id.set(value)

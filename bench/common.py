@@ -315,3 +315,11 @@ async def open_socket(websockets, url: str, cookie: str | None, tally: Tally):
 
 async def wait_at(barrier) -> None:
     await asyncio.to_thread(barrier.wait, 600)
+
+
+def wait_until_calm(load: float, bound: float = 300) -> None:
+    """Until the machine's 1-minute load average is at most `load` (the previous row's
+    clients and servers weigh on it for a minute or two), for at most `bound` seconds."""
+    deadline = time.monotonic() + bound
+    while os.getloadavg()[0] > load and time.monotonic() < deadline:
+        time.sleep(2)

@@ -179,6 +179,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=2, help="client processes")
     parser.add_argument("--only", nargs="*", help="run only the rows whose name has these")
     parser.add_argument("--json", action="store_true", help="one JSON object per row")
+    parser.add_argument(
+        "--calm",
+        type=float,
+        default=None,
+        help="before each row, wait (up to 5 min) until the 1-minute load average is this low",
+    )
     args = parser.parse_args()
     redis_url = os.environ.get("REDIS_URL", "")
     targets = [
@@ -208,6 +214,8 @@ def main() -> None:
     for members in args.members:
         relay = None  # (CPU per delivery, p99) of the relay row of this size, if run
         for name, function, extra in targets:
+            if args.calm is not None:
+                common.wait_until_calm(args.calm)
             load = os.getloadavg()[0]
             tally, cpu, rss = function(members, args, *extra)
             expected = args.rate * args.seconds * members

@@ -24,10 +24,17 @@ class PlanDateField(forms.DateField):
     LATEST_DATE, picked with the browser's date input."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}))
+        # A date input holds ISO dates whatever the page's language: rendered in the
+        # locale's format ("01.12.2026") the browser shows an empty field.
+        kwargs.setdefault("widget", forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
         super().__init__(**kwargs)
         self.validators += [MinValueValidator(EARLIEST_DATE), MaxValueValidator(LATEST_DATE)]
         self.widget.attrs.update(min=EARLIEST_DATE.isoformat(), max=LATEST_DATE.isoformat())
+
+
+def time_input() -> forms.TimeInput:
+    """A time input, given HH:MM as browsers expect (not the locale's format)."""
+    return forms.TimeInput(format="%H:%M", attrs={"type": "time"})
 
 
 class MeetingForm(forms.Form):
@@ -38,15 +45,13 @@ class MeetingForm(forms.Form):
     description = PlainTextField(label=_("Description"), multiline=True, required=False)
     time_zone = forms.ChoiceField(label=_("Time zone of the meeting"), choices=time_zone_choices)
     start_date = PlanDateField(label=_("Date"))
-    start_time = forms.TimeField(
-        label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"})
-    )
+    start_time = forms.TimeField(label=_("Starts at"), widget=time_input())
     end_date = PlanDateField(
         label=_("End date"),
         required=False,
         help_text=_("Leave empty for a meeting that ends on the day it starts."),
     )
-    end_time = forms.TimeField(label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end_time = forms.TimeField(label=_("Ends at"), widget=time_input())
     place = PlainTextField(label=_("Place"), max_length=300, required=False)
     online_url = forms.URLField(
         label=_("Online meeting link"), max_length=500, required=False, assume_scheme="https"
@@ -59,9 +64,7 @@ class MeetingForm(forms.Form):
         help_text=_("Leave empty for no limit. Past it, people join a waiting list."),
     )
     deadline_date = PlanDateField(label=_("Registration closes on"), required=False)
-    deadline_time = forms.TimeField(
-        label=_("at"), widget=forms.TimeInput(attrs={"type": "time"}), required=False
-    )
+    deadline_time = forms.TimeField(label=_("at"), widget=time_input(), required=False)
     agenda = PlainTextField(
         label=_("Agenda"),
         multiline=True,

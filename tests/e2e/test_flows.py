@@ -3,6 +3,7 @@
 import datetime as dt
 import re
 import zoneinfo
+from urllib.parse import urlsplit
 
 import icalendar
 
@@ -208,3 +209,37 @@ def test_an_invitation_link_leads_through_sign_up_to_the_group(open_browser, ser
     newcomer.get_by_role("link", name="GWD miejska").first.click()
     newcomer.wait_for_url("**/groups/gwd-miejska/")
     assert newcomer.get_by_role("heading", name="GWD miejska").count() >= 1
+
+
+def edit_and_save_the_first_meeting(page, meetings_url: str, save: str) -> tuple[str, str]:
+    """Open the first meeting of the list, edit it, save without retyping anything; the
+    date and time fields shown, as the browser holds them."""
+    page.goto(meetings_url)
+    links = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
+    page.goto(next(href for href in links if re.search(r"/meetings/\d+/$", href)))
+    detail = page.url
+    page.locator(f"a[href='{urlsplit(detail).path}edit/']").click()
+    date = page.locator("input[name=start_date]").input_value()
+    start = page.locator("input[name=start_time]").input_value()
+    page.get_by_role("button", name=save).click()
+    page.wait_for_url(detail)
+    return date, start
+
+
+def test_a_facilitator_edits_a_meeting_without_retyping_anything(open_browser):
+    olena = open_browser("uk-UA")
+    sign_in(olena, OLENA)
+    date, start = edit_and_save_the_first_meeting(
+        olena, "/groups/efektywnosc-energetyczna-ua/meetings/", "Зберегти"
+    )
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", date), date
+    assert re.fullmatch(r"\d{2}:\d{2}", start), start
+    assert olena.locator(".errorlist").count() == 0
+
+
+def test_a_facilitator_edits_a_meeting_on_a_phone(open_browser):
+    marek = open_browser("pl-PL", viewport={"width": 390, "height": 844})
+    sign_in(marek, MAREK)
+    date, _start = edit_and_save_the_first_meeting(marek, "/groups/gwd-miejska/meetings/", "Zapisz")
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", date), date
+    assert marek.locator(".errorlist").count() == 0

@@ -50,6 +50,8 @@ seed: migrate
 	$(PY) manage.py schedule_digests
 
 run: export DEBUG ?= 1
+# Links in e-mail and calendar files point where this server listens, unless told otherwise.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 # The task worker (meeting reminders, digests) runs beside daphne and stops with it.
 run: $(VENV)/.installed compile-messages migrate static seed
 	@echo "GWD is starting on http://$(HOST):$(PORT)"

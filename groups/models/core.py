@@ -179,10 +179,15 @@ class GroupQuerySet(models.QuerySet):
             return self.none()
         if user.is_staff:
             return self.all()
+        # A subquery, not a join on memberships: a join would also narrow any count of
+        # memberships annotated on the result to the person's own (a group of seven
+        # showed "1 member" in the directory).
+        own = Membership.objects.filter(
+            group=models.OuterRef("pk"), user=user, status=Membership.Status.ACTIVE
+        )
         return self.filter(
-            models.Q(memberships__user=user, memberships__status=Membership.Status.ACTIVE)
-            | models.Q(accepts_join_requests=True, archived=False)
-        ).distinct()
+            models.Exists(own) | models.Q(accepts_join_requests=True, archived=False)
+        )
 
 
 class Group(models.Model):

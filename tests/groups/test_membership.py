@@ -309,3 +309,12 @@ def test_the_member_directory_searches_by_institution(client, login, facilitator
     login(facilitator)
     response = client.get(url("member-list", group), {"q": "Kielce"})
     assert [m.user for m in response.context["page"]] == [facilitator]
+
+
+def test_the_directory_counts_every_member_of_ones_own_group(
+    client, login, member, facilitator, observer, group
+):
+    login(member)
+    response = client.get(reverse("groups:group-list"))
+    counts = {g.slug: g.member_count for g in response.context["groups"]}
+    assert counts[group.slug] == 3

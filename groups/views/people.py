@@ -226,6 +226,8 @@ def member_list(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpR
             "role": role,
             "roles": Role.choices,
             "can_manage": access.can(Capability.MANAGE),
+            # Who is muted is for those who moderate, not every member.
+            "can_moderate": access.can(Capability.MODERATE),
             "mute_choices": MuteForm.DURATIONS,
         },
     )

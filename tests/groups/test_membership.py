@@ -318,3 +318,16 @@ def test_the_directory_counts_every_member_of_ones_own_group(
     response = client.get(reverse("groups:group-list"))
     counts = {g.slug: g.member_count for g in response.context["groups"]}
     assert counts[group.slug] == 3
+
+
+def test_only_facilitators_see_who_is_muted(client, login, member, facilitator, group):
+    services.member_mute(
+        actor=facilitator,
+        membership=Membership.objects.get(user=member, group=group),
+        minutes=30,
+    )
+    url = reverse("groups:member-list", kwargs={"slug": group.slug})
+    login(facilitator)
+    assert "wyciszenie do" in client.get(url).text
+    login(member)
+    assert "wyciszenie do" not in client.get(url).text

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from groups.models import Group, User
 from groups.services.notifications import notify
@@ -31,8 +31,10 @@ logger = logging.getLogger(__name__)
 TRASH_DAYS = 30
 
 REJECTIONS = {
-    "html": _lazy("This file contains a web page or script, which the library does not accept."),
-    "type": _lazy(
+    "html": gettext_lazy(
+        "This file contains a web page or script, which the library does not accept."
+    ),
+    "type": gettext_lazy(
         "This type of file is not accepted. Upload PDF, DOCX, XLSX, PPTX, ODT, ODS, TXT, CSV, "
         "PNG, JPEG or ZIP."
     ),
@@ -219,7 +221,7 @@ def document_update(
     return document
 
 
-SHARE_REFUSED = _lazy(
+SHARE_REFUSED = gettext_lazy(
     "You can share only with your own groups and with groups open to join requests."
 )
 

@@ -11,7 +11,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from groups import events, services
@@ -32,12 +32,12 @@ THREADS_PER_PAGE = 30
 
 
 SLOW_MODE_LABELS = [
-    (0, _lazy("off")),
-    (10, _lazy("10 seconds")),
-    (30, _lazy("30 seconds")),
-    (60, _lazy("1 minute")),
-    (300, _lazy("5 minutes")),
-    (900, _lazy("15 minutes")),
+    (0, gettext_lazy("off")),
+    (10, gettext_lazy("10 seconds")),
+    (30, gettext_lazy("30 seconds")),
+    (60, gettext_lazy("1 minute")),
+    (300, gettext_lazy("5 minutes")),
+    (900, gettext_lazy("15 minutes")),
 ]
 
 

@@ -97,3 +97,21 @@ def regenerated_locale(tmp_path_factory) -> Path:
 def test_every_string_in_the_code_is_in_the_catalogue(regenerated_locale, language, domain):
     po_path = regenerated_locale / language / "LC_MESSAGES" / f"{domain}.po"
     assert catalogue_problems(po_path) == []
+
+
+# The names xgettext looks for (Django's makemessages keywords); a translation function
+# imported under any other name is invisible to it, and its strings stay in English.
+EXTRACTED = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext"}
+EXTRACTED |= {"pgettext_lazy", "npgettext", "npgettext_lazy", "gettext_noop"}
+ALIASED = re.compile(r"^from django\.utils\.translation import .*\b(\w+) as (\w+)", re.M)
+
+
+def test_translation_functions_keep_names_the_extraction_knows():
+    aliases = [
+        f"{path.relative_to(ROOT)}: {name} as {alias}"
+        for package in ("gwd", "groups", "meetings", "resources")
+        for path in (ROOT / package).rglob("*.py")
+        for name, alias in ALIASED.findall(path.read_text())
+        if name in EXTRACTED and alias not in EXTRACTED
+    ]
+    assert aliases == []

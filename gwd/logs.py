@@ -22,6 +22,17 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class ClientErrorFilter(logging.Filter):
+    """Django logs a refused request (403, 404…) with the exception that refused it; the
+    traceback says nothing about GWD, so a 4xx keeps its one line and drops it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if 400 <= getattr(record, "status_code", 500) < 500:
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: what log collectors read without parsing rules."""
 

@@ -426,7 +426,11 @@ if LOG_FORMAT not in ("text", "json"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "gwd.logs.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "gwd.logs.RequestIdFilter"},
+        "client_error": {"()": "gwd.logs.ClientErrorFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
     "formatters": {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {"()": "gwd.logs.JsonFormatter"},
@@ -436,10 +440,20 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
             "filters": ["request_id"],
-        }
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
     "loggers": {
+        # Django's own console handler (with DEBUG) printed every line a second time
+        # beside the root's; its errors still go to the admins.
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        # A 403 or 404 is the visitor's mistake, not GWD's: one line, no traceback.
+        "django.request": {"filters": ["client_error"]},
         "django.db.backends": {"level": "INFO"},
         # django.tasks brings its own handler; one line per task state is enough.
         "django.tasks": {"handlers": ["console"], "level": "INFO", "propagate": False},

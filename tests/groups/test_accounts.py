@@ -239,3 +239,8 @@ def test_members_who_are_not_staff_cannot_enter_the_admin(client, alice):
     login(client, alice.email)
     response = client.get(reverse("admin:index"), follow=True)
     assert response.status_code == 403
+
+
+def test_the_sign_in_page_offers_the_password_reset_once(client, db):
+    page = client.get(reverse("account_login")).content.decode()
+    assert page.count(reverse("account_reset_password")) == 1

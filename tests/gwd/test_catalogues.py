@@ -115,3 +115,11 @@ def test_translation_functions_keep_names_the_extraction_knows():
         if name in EXTRACTED and alias not in EXTRACTED
     ]
     assert aliases == []
+
+
+def test_allauths_misspelt_polish_is_corrected():
+    from django.utils import translation
+
+    with translation.override("pl"):
+        assert translation.gettext("Enter your password:") == "Wprowadź hasło:"
+        assert translation.gettext("Enter Password Reset Code") == "Wprowadź kod resetowania hasła"

@@ -1,10 +1,20 @@
 """GWD's middleware on the async road, as daphne runs it (the test client is sync)."""
 
 import pytest
+from asgiref.sync import sync_to_async
+from django.db import connections
 from django.test import AsyncClient
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+async def close_the_sync_threads_connection():
+    """Signing in runs on asgiref's thread for sync code, which keeps its database
+    connection: closed here, or the test database could not be dropped at the end."""
+    yield
+    await sync_to_async(connections.close_all)()
 
 
 async def signed_in(user) -> AsyncClient:

@@ -161,6 +161,38 @@ def reports_decide(
     return len(reports)
 
 
+def _reports_resolve(*, actor: User, message: Message, reason: str) -> None:
+    """A message that is out of sight has been dealt with: its open reports are resolved,
+    each logged, and their reporters told, whichever road hid or removed it."""
+    reports = list(
+        Report.objects.select_for_update(of=("self",)).filter(
+            message=message, status=Report.Status.OPEN
+        )
+    )
+    if not reports:
+        return
+    notify(
+        kind="report_decided",
+        group=message.group,
+        users={report.reporter_id for report in reports},
+        actor=actor,
+        params={"resolved": True},
+    )
+    now = timezone.now()
+    label = _message_label(message)
+    for report in reports:
+        report.status, report.decided_by, report.decided_at = Report.Status.RESOLVED, actor, now
+        report.save(update_fields=["status", "decided_by", "decided_at"])
+        moderation_log(
+            actor=actor,
+            group=message.group,
+            kind=Kind.RESOLVE,
+            target=report,
+            label=label,
+            reason=reason,
+        )
+
+
 # --- Messages ---------------------------------------------------------------------
 
 
@@ -181,7 +213,7 @@ def _tell(user_id: int | None, frame: dict) -> None:
 
 @transaction.atomic
 def message_hide(*, actor: User, message: Message, reason: object) -> Message:
-    """Hide a message from everyone; its author is told why."""
+    """Hide a message from everyone; its author is told why, its open reports resolved."""
     reason = _clean_reason(reason, required=True)
     message = (
         Message.objects.select_for_update(of=("self",))
@@ -203,6 +235,7 @@ def message_hide(*, actor: User, message: Message, reason: object) -> Message:
         label=_message_label(message),
         reason=reason,
     )
+    _reports_resolve(actor=actor, message=message, reason=reason)
     _tell(
         message.author_id,
         {
@@ -241,7 +274,8 @@ def message_unhide(*, actor: User, message: Message) -> Message:
 @transaction.atomic
 def message_remove(*, actor: User, message: Message, reason: object) -> None:
     """Delete a message permanently: text, history, reactions and reports go; clients
-    show a placeholder until they reload, and then nothing."""
+    show a placeholder until they reload, and then nothing. The log keeps that its open
+    reports were resolved."""
     reason = _clean_reason(reason, required=True)
     message = (
         Message.objects.select_for_update(of=("self",))
@@ -249,6 +283,7 @@ def message_remove(*, actor: User, message: Message, reason: object) -> None:
         .get(pk=message.pk)
     )
     label = _message_label(message)
+    _reports_resolve(actor=actor, message=message, reason=reason)
     moderation_log(
         actor=actor,
         group=message.group,

@@ -1,6 +1,8 @@
 """Pages of moderation: reports, the queue, hiding and removing, locks and mutes, blocked
 phrases, the log and the staff overview."""
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -8,6 +10,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -222,26 +226,38 @@ def member_mute(
     membership = group_object_get(
         access, Membership.objects.active().select_related("user"), membership_id
     )
-    if request.POST.get("action") == "unmute":
-        call = lambda: services.member_unmute(actor=request.user, membership=membership)  # noqa: E731
-    else:
-        form = MuteForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Choose how long to mute for."))
-            return redirect("groups:member-list", slug=access.group.slug)
-        call = lambda: services.member_mute(  # noqa: E731
-            actor=request.user,
-            membership=membership,
-            minutes=form.cleaned_data["minutes"],
-            reason=form.cleaned_data["reason"],
-        )
+    name = membership.user.full_name
     try:
-        call()
+        if request.POST.get("action") == "unmute":
+            services.member_unmute(actor=request.user, membership=membership)
+            messages.success(request, _("%(name)s can post again.") % {"name": name})
+        else:
+            form = MuteForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Choose how long to mute for."))
+                return redirect("groups:member-list", slug=access.group.slug)
+            membership = services.member_mute(
+                actor=request.user,
+                membership=membership,
+                minutes=form.cleaned_data["minutes"],
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(
+                request,
+                _("%(name)s is muted until %(until)s.")
+                % {"name": name, "until": _local_time(membership.muted_until)},
+            )
     except ServiceError as error:
         messages.error(request, error.message)
-    else:
-        messages.success(request, _("Done."))
     return redirect("groups:member-list", slug=access.group.slug)
+
+
+def _local_time(moment: datetime) -> str:
+    """A time in the reader's zone: the hour alone today, with the day after today."""
+    local = timezone.localtime(moment)
+    if local.date() == timezone.localdate():
+        return date_format(local, "H:i")
+    return date_format(local, "j E H:i")
 
 
 @group_view(Capability.MODERATE)

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import zoneinfo
 from datetime import timedelta
 
 import pytest
@@ -532,3 +533,85 @@ def test_an_edit_into_a_blocked_phrase_is_refused(facilitator, member, thread, g
     clean.refresh_from_db()
     assert clean.body == "Dzień dobry"
     assert events.latest_seq(group.pk) == before  # nothing was announced
+
+
+# --- Reports end when their message is hidden or removed --------------------------------
+
+
+def test_the_queue_offers_hiding_beside_deleting(
+    client, login, facilitator, observer, message, group
+):
+    services.report_create(actor=observer, message=message, reason="spam")
+    login(facilitator)
+    page = client.get(url("moderation-queue", group)).content.decode()
+    hide = url("message-moderate", group, message_id=message.pk)
+    assert f'action="{hide}"' in page and 'name="action" value="hide"' in page
+    assert url("message-remove", group, message_id=message.pk) in page
+
+
+def test_hiding_from_the_queue_resolves_every_report_on_the_message(
+    client, login, facilitator, observer, member_factory, message, group
+):
+    other = member_factory(group, email="other@gwd.test")
+    services.report_create(actor=observer, message=message, reason="spam")
+    services.report_create(actor=other, message=message, reason="offensive")
+    login(facilitator)
+    response = client.post(
+        url("message-moderate", group, message_id=message.pk),
+        {"action": "hide", "reason": "Reklama", "next": "queue"},
+    )
+    assert response.url == url("moderation-queue", group)
+    message.refresh_from_db()
+    assert message.is_hidden
+    assert set(Report.objects.values_list("status", "decided_by")) == {("resolved", facilitator.pk)}
+    resolved = ModerationAction.objects.filter(kind="resolve")
+    assert resolved.count() == 2 and {e.reason for e in resolved} == {"Reklama"}
+    assert client.get(url("moderation-queue", group)).context["reported"] == []
+
+
+def test_hiding_by_any_road_resolves_the_reports(facilitator, observer, message):
+    services.report_create(actor=observer, message=message, reason="spam")
+    services.message_hide(actor=facilitator, message=message, reason="Reklama")
+    assert Report.objects.get().status == Report.Status.RESOLVED
+
+
+def test_a_decided_report_stays_as_it_was_when_the_message_is_hidden(
+    facilitator, observer, message, group
+):
+    report = services.report_create(actor=observer, message=message, reason="spam")
+    services.reports_decide(actor=facilitator, group=group, report_ids=[report.pk], resolve=False)
+    services.message_hide(actor=facilitator, message=message, reason="Reklama")
+    assert Report.objects.get().status == Report.Status.DISMISSED
+    assert ModerationAction.objects.filter(kind="resolve").count() == 0
+
+
+def test_removing_a_message_resolves_its_reports_in_the_log(
+    client, login, facilitator, observer, message, group
+):
+    services.report_create(actor=observer, message=message, reason="spam")
+    login(facilitator)
+    client.post(url("message-remove", group, message_id=message.pk), {"reason": "Spam"})
+    assert not Report.objects.exists()  # they go with the message
+    kinds = list(ModerationAction.objects.order_by("pk").values_list("kind", flat=True))
+    assert kinds == ["report", "resolve", "delete"]
+
+
+def test_the_mute_confirmation_names_the_member_and_the_time_in_the_readers_zone(
+    client, login, facilitator, member, group
+):
+    facilitator.time_zone = "Europe/Kyiv"
+    facilitator.save(update_fields=["time_zone"])
+    membership = Membership.objects.get(user=member, group=group)
+    login(facilitator)
+    response = client.post(
+        url("member-mute", group, membership_id=membership.pk), {"minutes": "60"}, follow=True
+    )
+    membership.refresh_from_db()
+    until = timezone.localtime(membership.muted_until, zoneinfo.ZoneInfo("Europe/Kyiv"))
+    [notice] = [str(m) for m in response.context["messages"]]
+    assert "Anna Nowak" in notice and until.strftime("%H:%M") in notice
+    response = client.post(
+        url("member-mute", group, membership_id=membership.pk), {"action": "unmute"}, follow=True
+    )
+    [notice] = [str(m) for m in response.context["messages"]]
+    assert "Anna Nowak" in notice

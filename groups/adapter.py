@@ -1,6 +1,10 @@
 """How allauth fits GWD: sign-up is closed except through an invitation."""
 
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
 from django.http import HttpRequest
 from django.utils import timezone, translation
 
@@ -27,11 +31,31 @@ def signup_invitation_token(request: HttpRequest) -> str | None:
     return token if valid else None
 
 
+def _authenticated_recently(request: HttpRequest | None) -> bool:
+    """Whether this visitor signed in, or confirmed their password, within allauth's
+    reauthentication timeout."""
+    user = getattr(request, "user", None)
+    if request is None or user is None or not user.is_authenticated:
+        return False
+    records = get_authentication_records(request, user)
+    if not records:
+        return False
+    return time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Nobody signs up on their own: officials join GWD because a facilitator or the
         # Association invited them.
         return signup_invitation_token(request) is not None
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        # allauth counts only a password entered on its "confirm access" page as recent;
+        # someone who signed in a minute ago (staff go straight to setting up two-factor
+        # authentication) would be asked for the password they have just typed.
+        if _authenticated_recently(self.request):
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)

@@ -162,9 +162,7 @@ def test_repeated_failed_logins_lock_the_account_out(client, alice):
 def test_setting_up_totp_and_signing_in_with_it(client, alice):
     login(client, "alice@kielce.gwd.test")
     activate = reverse("mfa_activate_totp")
-    # Changing the second factor asks for the password again, even right after login.
-    assert client.get(activate).url.startswith(reverse("account_reauthenticate"))
-    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    # Right after signing in, the password just typed counts: nobody is asked again.
     page = client.get(activate)
     assert page.status_code == 200
     secret = client.session["mfa.totp.secret"]
@@ -179,6 +177,23 @@ def test_setting_up_totp_and_signing_in_with_it(client, alice):
     assert "_auth_user_id" not in client.session
     assert client.post(reverse("mfa_authenticate"), {"code": "000000"}).status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+def test_changing_the_second_factor_later_asks_for_the_password_again(client, alice, settings):
+    login(client, "alice@kielce.gwd.test")
+    settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = 0  # the sign-in is no longer recent
+    activate = reverse("mfa_activate_totp")
+    assert client.get(activate).url.startswith(reverse("account_reauthenticate"))
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = 600
+    assert client.get(activate).status_code == 200
+
+
+def test_staff_set_up_two_factor_authentication_without_typing_the_password_twice(client, staff):
+    login(client, staff.email)
+    response = client.get(reverse("home"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("mfa_activate_totp")
+    assert response.status_code == 200
 
 
 @pytest.fixture

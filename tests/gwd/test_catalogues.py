@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import allauth
 import polib
 import pytest
 
@@ -123,3 +124,69 @@ def test_allauths_misspelt_polish_is_corrected():
     with translation.override("pl"):
         assert translation.gettext("Enter your password:") == "Wprowadź hasło:"
         assert translation.gettext("Enter Password Reset Code") == "Wprowadź kod resetowania hasła"
+
+
+ALLAUTH_LOCALE = Path(allauth.__file__).parent / "locale"
+# The allauth pages and e-mail GWD shows: accounts and two-factor authentication with an
+# authenticator app and recovery codes (no social accounts, security keys or sessions).
+ALLAUTH_SHOWN = re.compile(r"^(account|mfa|templates/(account|mfa|allauth))/")
+ALLAUTH_NOT_SHOWN = re.compile(r"webauthn|socialaccount|usersessions|headless|idp|phone")
+CYRILLIC_WORD = re.compile(r"[А-ЯЄІЇҐа-яєіїґ'’]+")
+PROPER_NOUNS = {"України"}
+
+
+def allauth_entries_shown(language: str) -> list[polib.POEntry]:
+    catalogue = polib.pofile(str(ALLAUTH_LOCALE / language / "LC_MESSAGES" / "django.po"))
+    return [
+        entry
+        for entry in catalogue
+        if not entry.obsolete
+        and not entry.msgid_plural
+        and any(
+            ALLAUTH_SHOWN.match(path) and not ALLAUTH_NOT_SHOWN.search(path + entry.msgid)
+            for path, _line in entry.occurrences
+        )
+    ]
+
+
+def title_case_words(text: str) -> list[str]:
+    """Capitalised words inside a sentence: 'Додаток Для Аутентифікації' → two."""
+    words = []
+    for match in CYRILLIC_WORD.finditer(text):
+        before = text[: match.start()]
+        sentence_start = (
+            not before.strip() or before.rstrip()[-1] in '.!?:"«>-' or ("\n\n" in before[-4:])
+        )
+        word = match.group()
+        capitalised = word[0].isupper() and not word.isupper() and word not in PROPER_NOUNS
+        if capitalised and not sentence_start:
+            words.append(word)
+    return words
+
+
+def test_allauths_ukrainian_is_in_sentence_case_with_one_term_for_authentication():
+    from django.utils import translation
+
+    with translation.override("uk"):
+        shown = {
+            entry.msgid: translation.gettext(entry.msgid) for entry in allauth_entries_shown("uk")
+        }
+    assert len(shown) > 100  # the scan reads allauth's catalogue, not an empty list
+    wrong = {
+        msgid: text
+        for msgid, text in shown.items()
+        if "аутентиф" in text.lower() or title_case_words(text)
+    }
+    assert wrong == {}
+
+
+def test_none_of_allauths_polish_is_misspelt_wprowadz():
+    from django.utils import translation
+
+    with translation.override("pl"):
+        wrong = [
+            entry.msgid
+            for entry in allauth_entries_shown("pl")
+            if "Wprowadż" in translation.gettext(entry.msgid)
+        ]
+    assert wrong == []

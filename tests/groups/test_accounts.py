@@ -259,3 +259,14 @@ def test_members_who_are_not_staff_cannot_enter_the_admin(client, alice):
 def test_the_sign_in_page_offers_the_password_reset_once(client, db):
     page = client.get(reverse("account_login")).content.decode()
     assert page.count(reverse("account_reset_password")) == 1
+
+
+def test_the_recovery_codes_page_has_a_way_on(client, alice_with_totp):
+    alice, secret = alice_with_totp
+    login(client, alice.email)
+    client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
+    page = client.get(reverse("mfa_view_recovery_codes"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'href="{reverse("home")}"' in html and 'data-next="home"' in html
+    assert f'href="{reverse("mfa_index")}"' in html

@@ -15,20 +15,30 @@ from groups.models import Invitation
 INVITATION_SESSION_KEY = "gwd_invitation_token"
 
 
-def signup_invitation_token(request: HttpRequest) -> str | None:
-    """The token of a still-valid invitation this visitor arrived with, if any."""
+def signup_invitation(request: HttpRequest) -> Invitation | None:
+    """The still-valid invitation this visitor arrived with (its link put the token in
+    their session), with its group and inviter; None for anyone without one."""
     session = getattr(request, "session", None)
     token = session.get(INVITATION_SESSION_KEY) if session is not None else None
     if not token:
         return None
-    valid = Invitation.objects.filter(
-        token=token,
-        accepted_at=None,
-        revoked_at=None,
-        expires_at__gt=timezone.now(),
-        group__archived=False,
-    ).exists()
-    return token if valid else None
+    return (
+        Invitation.objects.select_related("group", "inviter")
+        .filter(
+            token=token,
+            accepted_at=None,
+            revoked_at=None,
+            expires_at__gt=timezone.now(),
+            group__archived=False,
+        )
+        .first()
+    )
+
+
+def signup_invitation_token(request: HttpRequest) -> str | None:
+    """The token of a still-valid invitation this visitor arrived with, if any."""
+    invitation = signup_invitation(request)
+    return invitation.token if invitation is not None else None
 
 
 def _authenticated_recently(request: HttpRequest | None) -> bool:

@@ -295,3 +295,26 @@ def test_a_bulk_invitation_over_the_limit_is_refused(client, login, facilitator,
     )
     assert response.status_code == 400
     assert not Invitation.objects.exists()
+
+
+def test_the_sign_up_page_names_the_group_and_who_invited(client, invite, group):
+    invite("zofia@goleniow.gwd.test")
+    client.get(accept_link(mail.outbox[0]))
+    page = client.get(reverse("account_signup")).content.decode()
+    assert f'data-invitation-group="{group.slug}"' in page
+    assert "Marek Kowalski" in page and "GWD miejska" in page
+
+
+def test_the_sign_up_url_alone_names_no_group(client, invite, group):
+    invite("zofia@goleniow.gwd.test")
+    page = client.get(reverse("account_signup")).content.decode()
+    assert "data-invitation-group" not in page
+    assert "Marek Kowalski" not in page and "GWD miejska" not in page
+
+
+def test_a_stale_invitation_names_no_group_on_the_sign_up_page(client, invite, group):
+    invitation = invite("zofia@goleniow.gwd.test")
+    client.get(accept_link(mail.outbox[0]))
+    Invitation.objects.filter(pk=invitation.pk).update(revoked_at=timezone.now())
+    page = client.get(reverse("account_signup")).content.decode()
+    assert "Marek Kowalski" not in page and "GWD miejska" not in page

@@ -11,6 +11,9 @@ import re
 import uuid
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.core.mail.backends.filebased import EmailBackend as FileEmailBackend
+
+mail_logger = logging.getLogger("gwd.mail")
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 SANE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -31,6 +34,22 @@ class ClientErrorFilter(logging.Filter):
             record.exc_info = None
             record.exc_text = None
         return True
+
+
+class LoggedFileEmailBackend(FileEmailBackend):
+    """E-mail for development: the messages go to a file under `file_path` (one file per
+    connection, as Django's file backend writes them) and the log has one line per
+    message naming its recipients and subject. The console backend printed each message
+    whole, encoded, and the demo's digests filled the screen at every start."""
+
+    def write_message(self, message) -> None:
+        super().write_message(message)
+        mail_logger.info(
+            "E-mail to %s: %s (in %s)",
+            ", ".join(message.recipients()),
+            message.subject,
+            self._get_filename(),
+        )
 
 
 class JsonFormatter(logging.Formatter):

@@ -292,6 +292,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- E-mail -----------------------------------------------------------------------
 
 MAILERS = {"default": env_mailer("EMAIL_URL")}
+if DEBUG and not env_str("EMAIL_URL"):
+    # Developing without a mail server: each e-mail goes to a file under var/mail and the
+    # log names it in one line (the console printed whole digests at every start).
+    MAILERS["default"] = {
+        "BACKEND": "gwd.logs.LoggedFileEmailBackend",
+        "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
+    }
 # The address people reach GWD at, for links in e-mail sent outside a request.
 SITE_URL = env_url(
     "SITE_URL",

@@ -1,8 +1,14 @@
 """What GWD writes to its log for ordinary refusals and warnings."""
 
+import json
 import logging
+import os
+import subprocess
+import sys
 
+import pytest
 from django.conf import settings
+from django.core import mail
 from django.urls import reverse
 
 
@@ -29,3 +35,79 @@ def test_djangos_lines_are_printed_once():
     streams = [h for h in django_logger.handlers if isinstance(h, logging.StreamHandler)]
     assert streams == [] and django_logger.propagate
     assert settings.LOGGING["loggers"]["django"]["handlers"] == ["mail_admins"]
+
+
+def printing_handlers(name: str) -> list[logging.Handler]:
+    """The handlers that print a line logged on `name`, up the propagation chain (pytest's
+    capture handlers aside)."""
+    found: list[logging.Handler] = []
+    logger: logging.Logger | None = logging.getLogger(name)
+    while logger is not None:
+        found += [
+            h
+            for h in logger.handlers
+            if isinstance(h, logging.StreamHandler) and not type(h).__module__.startswith("_pytest")
+        ]
+        logger = logger.parent if logger.propagate else None
+    return found
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "groups.services",
+        "django.request",
+        "django.security.csrf",
+        "django.tasks",
+        "django_tasks_db",
+        "gwd.mail",
+    ],
+)
+def test_every_warning_is_printed_by_one_handler(name):
+    assert len(printing_handlers(name)) == 1
+
+
+def test_a_refusal_prints_as_one_line(client, login, member, group, caplog):
+    login(member)
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        client.get(reverse("groups:group-settings", kwargs={"slug": group.slug}))
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    [console] = printing_handlers("django.request")
+    for record_filter in logging.getLogger("django.request").filters:
+        record_filter.filter(record)
+    assert "\n" not in console.format(record)
+
+
+def test_development_mail_is_a_file_and_one_log_line(settings, tmp_path, caplog):
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "gwd.logs.LoggedFileEmailBackend",
+            "OPTIONS": {"file_path": str(tmp_path)},
+        }
+    }
+    with caplog.at_level(logging.INFO, logger="gwd.mail"):
+        mail.send_mail("Digest of the week", "A long body\n" * 200, None, ["anna@lublin.gwd.test"])
+    [record] = [r for r in caplog.records if r.name == "gwd.mail"]
+    line = record.getMessage()
+    assert "anna@lublin.gwd.test" in line and "Digest of the week" in line and "\n" not in line
+    [written] = list(tmp_path.iterdir())
+    assert "A long body" in written.read_text()
+
+
+def settings_mailer(**environ: str) -> dict:
+    """MAILERS["default"] as gwd.settings makes it from this environment, in a fresh
+    interpreter (settings are read once)."""
+    environ = {**{k: v for k, v in os.environ.items() if k != "EMAIL_URL"}, **environ}
+    script = "import json, gwd.settings as s; print(json.dumps(s.MAILERS['default']))"
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=environ, capture_output=True, text=True, check=True
+    )
+    return json.loads(result.stdout)
+
+
+def test_development_without_a_mail_url_writes_mail_to_files():
+    assert settings_mailer(DEBUG="1")["BACKEND"] == "gwd.logs.LoggedFileEmailBackend"
+    assert settings_mailer(DEBUG="1", EMAIL_URL="console://")["BACKEND"].endswith(
+        "console.EmailBackend"
+    )
+    assert settings_mailer(DEBUG="0")["BACKEND"].endswith("console.EmailBackend")

@@ -37,7 +37,7 @@ from groups.models import Group, Membership, User
 out = {{"groups": []}}
 expiry = timezone.now() + timezone.timedelta(days=1)
 for g in range({groups}):
-    group = Group.objects.create(slug=f"bench-{{g}}", name=f"Bench {{g}}", kind="ppp")
+    group = Group.objects.create(slug=f"bench-{{g}}", name_pl=f"Bench {{g}}", kind="ppp")
     users = User.objects.bulk_create(
         [User(email=f"m{{n}}@g{{g}}.bench.test", full_name=f"Member {{g}}-{{n}}")
          for n in range({members})]

@@ -133,11 +133,15 @@ class MembershipInline(GuardedInline):
 
 @admin.register(Group)
 class GroupAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "accepts_join_requests", "archived", "created_at"]
+    list_display = ["group_name", "kind", "accepts_join_requests", "archived", "created_at"]
     list_filter = ["kind", "archived", "accepts_join_requests"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name_pl", "name_uk", "name_en", "slug"]
+    prepopulated_fields = {"slug": ["name_pl"]}
     inlines = [MembershipInline]
+
+    @admin.display(description=_("name"))
+    def group_name(self, group: Group) -> str:
+        return group.display_name
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # A group is archived, not deleted: deleting the row would take its discussions
@@ -155,7 +159,13 @@ def _role(role: str) -> Callable:
 class MembershipAdmin(GuardedAdmin):
     list_display = ["user", "group", "role", "status", "joined_at"]
     list_filter = ["role", "status", "group"]
-    search_fields = ["user__email", "user__full_name", "group__name"]
+    search_fields = [
+        "user__email",
+        "user__full_name",
+        "group__name_pl",
+        "group__name_uk",
+        "group__name_en",
+    ]
     list_select_related = ["user", "group"]
     actions = [
         service_action("make_facilitator", _("Make facilitator"), _role(Role.FACILITATOR)),

@@ -3,7 +3,16 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from groups.models import GroupKind, Institution, Membership, Report, Role, User
+from groups.models import (
+    GROUP_LANGUAGES,
+    Group,
+    GroupKind,
+    Institution,
+    Membership,
+    Report,
+    Role,
+    User,
+)
 from gwd.text import PlainTextField
 from gwd.zones import time_zone_choices
 
@@ -54,17 +63,86 @@ class ProfileForm(forms.Form):
 WORKING_LANGUAGE_CHOICES = User.Language.choices
 
 
+GROUP_NAME_LABELS = {
+    "pl": _("Name in Polish"),
+    "uk": _("Name in Ukrainian"),
+    "en": _("Name in English"),
+}
+GROUP_DESCRIPTION_LABELS = {
+    "pl": _("Description in Polish"),
+    "uk": _("Description in Ukrainian"),
+    "en": _("Description in English"),
+}
+
+
 class GroupSettingsForm(forms.Form):
-    name = PlainTextField(label=_("Name"), max_length=200)
-    description = PlainTextField(label=_("Description"), multiline=True, required=False)
+    """A group's name and description in each language, and how it works.
+
+    The name in the main language is required; the others are optional, and a reader
+    whose language has none sees the main one. cleaned_data gives `names` and
+    `descriptions` by language and `working_languages` with the main language first."""
+
+    first_language = forms.ChoiceField(
+        label=_("Main language"),
+        choices=WORKING_LANGUAGE_CHOICES,
+        help_text=_(
+            "The group's name in this language is required. Readers of a language the "
+            "group has no name in see this one."
+        ),
+    )
     working_languages = forms.MultipleChoiceField(
         label=_("Working languages"),
         choices=WORKING_LANGUAGE_CHOICES,
         widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    name_pl = PlainTextField(label=GROUP_NAME_LABELS["pl"], max_length=200, required=False)
+    name_uk = PlainTextField(label=GROUP_NAME_LABELS["uk"], max_length=200, required=False)
+    name_en = PlainTextField(label=GROUP_NAME_LABELS["en"], max_length=200, required=False)
+    description_pl = PlainTextField(
+        label=GROUP_DESCRIPTION_LABELS["pl"], multiline=True, required=False
+    )
+    description_uk = PlainTextField(
+        label=GROUP_DESCRIPTION_LABELS["uk"], multiline=True, required=False
+    )
+    description_en = PlainTextField(
+        label=GROUP_DESCRIPTION_LABELS["en"], multiline=True, required=False
     )
     accepts_join_requests = forms.BooleanField(
         label=_("Officials who are not members may ask to join"), required=False
     )
+
+    @staticmethod
+    def initial_for(group: Group) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "first_language": group.first_language,
+            "working_languages": group.working_languages,
+            "accepts_join_requests": group.accepts_join_requests,
+            "archived": group.archived,
+        }
+        for code in GROUP_LANGUAGES:
+            initial[f"name_{code}"] = getattr(group, f"name_{code}")
+            initial[f"description_{code}"] = getattr(group, f"description_{code}")
+        return initial
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        first = data.get("first_language")
+        if first:
+            others = [code for code in data.get("working_languages", []) if code != first]
+            data["working_languages"] = [first, *others]
+            if not data.get(f"name_{first}") and f"name_{first}" not in self.errors:
+                field = self.fields[f"name_{first}"]
+                self.add_error(
+                    f"name_{first}",
+                    forms.ValidationError(field.error_messages["required"], code="required"),
+                )
+        data["names"] = {code: data.get(f"name_{code}", "") for code in GROUP_LANGUAGES}
+        data["descriptions"] = {
+            code: data.get(f"description_{code}", "") for code in GROUP_LANGUAGES
+        }
+        return data
 
 
 class GroupStaffSettingsForm(GroupSettingsForm):
@@ -89,11 +167,16 @@ class GroupCreateForm(GroupSettingsForm):
     )
 
     field_order = [
-        "name",
+        "first_language",
+        "working_languages",
+        "name_pl",
+        "name_uk",
+        "name_en",
         "slug",
         "kind",
-        "description",
-        "working_languages",
+        "description_pl",
+        "description_uk",
+        "description_en",
         "accepts_join_requests",
         "facilitators",
     ]
@@ -241,7 +324,7 @@ class NotificationSettingsForm(forms.Form):
         self.memberships = list(memberships)
         for membership in self.memberships:
             self.fields[f"group_{membership.group_id}"] = forms.ChoiceField(
-                label=membership.group.name,
+                label=membership.group.display_name,
                 choices=Membership.Notify.choices,
                 initial=membership.notify,
             )

@@ -60,7 +60,8 @@ def notification_text(notification: Notification, time_zone: str | None = None) 
         actor=p.get("actor") or _("Former member"),
         thread=p.get("thread", ""),
         title=p.get("title", ""),
-        group=p.get("group", ""),
+        # The group's name in the reader's language, not the one it was stored in.
+        group=notification.group.display_name if notification.group else p.get("group", ""),
         when=when,
         role=role,
         count=p.get("count", ""),

@@ -84,7 +84,7 @@ def _message_state(message: Message) -> str:
 def _moderation(user) -> dict:
     def entry(a: ModerationAction) -> dict:
         return {
-            "group": a.group.name,
+            "group": a.group.display_name,
             "when": when(a.created_at),
             "by": a.actor_name,
             "action": a.kind,
@@ -112,7 +112,7 @@ def _notifications(user) -> list[dict]:
     with with_language(user):
         return [
             {
-                "group": n.group.name if n.group else None,
+                "group": n.group.display_name if n.group else None,
                 "kind": n.kind,
                 "text": strip_tags(notification_text(n, user.time_zone)),
                 "link": absolute_url(n.url) if n.url else "",
@@ -217,7 +217,7 @@ def register_sections() -> None:
         "groups_created",
         covers=["groups.Group.created_by"],
         export=lambda user: [
-            {"group": g.name, "created": when(g.created_at)}
+            {"group": g.display_name, "created": when(g.created_at)}
             for g in Group.objects.filter(created_by=user).order_by("created_at")
         ],
     )
@@ -227,7 +227,7 @@ def register_sections() -> None:
         covers=["groups.Membership.user"],
         export=lambda user: [
             {
-                "group": m.group.name,
+                "group": m.group.display_name,
                 "role": m.role,
                 "status": m.status,
                 "institution": m.institution.name if m.institution else None,
@@ -252,7 +252,7 @@ def register_sections() -> None:
         covers=["groups.Invitation.accepted_by"],
         export=lambda user: [
             {
-                "group": i.group.name,
+                "group": i.group.display_name,
                 "email": i.email,
                 "role": i.role,
                 "sent": when(i.created_at),
@@ -271,7 +271,7 @@ def register_sections() -> None:
         covers=["groups.Invitation.inviter"],
         export=lambda user: [
             {
-                "group": i.group.name,
+                "group": i.group.display_name,
                 "email": i.email,
                 "role": i.role,
                 "sent": when(i.created_at),
@@ -286,7 +286,7 @@ def register_sections() -> None:
         covers=["groups.JoinRequest.user"],
         export=lambda user: [
             {
-                "group": r.group.name,
+                "group": r.group.display_name,
                 "message": r.message,
                 "status": r.status,
                 "sent": when(r.created_at),
@@ -300,7 +300,7 @@ def register_sections() -> None:
         "join_requests_decided",
         covers=["groups.JoinRequest.decided_by"],
         export=lambda user: [
-            {"group": r.group.name, "decision": r.status, "decided": when(r.decided_at)}
+            {"group": r.group.display_name, "decision": r.status, "decided": when(r.decided_at)}
             for r in JoinRequest.objects.filter(decided_by=user)
             .select_related("group")
             .order_by("decided_at")
@@ -311,7 +311,7 @@ def register_sections() -> None:
         "threads_started",
         covers=["groups.Thread.author"],
         export=lambda user: [
-            {"group": t.group.name, "title": t.title, "started": when(t.created_at)}
+            {"group": t.group.display_name, "title": t.title, "started": when(t.created_at)}
             for t in Thread.objects.filter(author=user).select_related("group").order_by("pk")
         ],
     )
@@ -323,7 +323,7 @@ def register_sections() -> None:
         # earlier texts of edited ones (MessageRevision). A deleted message keeps no text.
         export=lambda user: [
             {
-                "group": m.group.name,
+                "group": m.group.display_name,
                 "thread": m.thread.title,
                 "created": when(m.created_at),
                 "edited": when(m.edited_at),
@@ -352,7 +352,7 @@ def register_sections() -> None:
         covers=["groups.Reaction.user"],
         export=lambda user: [
             {
-                "group": r.message.group.name,
+                "group": r.message.group.display_name,
                 "thread": r.message.thread.title,
                 "message": r.message_id,
                 "emoji": r.emoji,
@@ -369,7 +369,7 @@ def register_sections() -> None:
         covers=["groups.Mention.user"],
         export=lambda user: [
             {
-                "group": m.message.group.name,
+                "group": m.message.group.display_name,
                 "thread": m.message.thread.title,
                 "message": m.message_id,
                 "when": when(m.created_at),
@@ -385,7 +385,7 @@ def register_sections() -> None:
         covers=["groups.ReadPosition.user"],
         export=lambda user: [
             {
-                "group": p.thread.group.name,
+                "group": p.thread.group.display_name,
                 "thread": p.thread.title,
                 "read_up_to": p.last_read_seq,
                 "when": when(p.updated_at),
@@ -401,7 +401,7 @@ def register_sections() -> None:
         covers=["groups.Report.reporter"],
         export=lambda user: [
             {
-                "group": r.group.name,
+                "group": r.group.display_name,
                 "message": r.message_id,
                 "reason": r.reason,
                 "details": r.text,

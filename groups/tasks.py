@@ -144,7 +144,7 @@ def digests_send(*, reschedule: bool = True) -> int:
             Notification.objects.filter(user=user, emailed_at=None, digested_at=None)
             .filter(group_id__in=groups)
             .select_related("group")
-            .order_by("group__name", "created_at")
+            .order_by("group__slug", "created_at")
         )
         if not pending or not _digest_claim(user, period):
             continue

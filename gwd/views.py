@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from groups.access import AuthenticatedHttpRequest, Capability, GroupAccess, group_view
 from groups.models import JoinRequest, Membership, Role, Thread
+from groups.selectors import group_sort_key
 from groups.services import user_language_set
 from gwd.health import detail_allowed, report
 from gwd.personal_data import export as personal_data_export
@@ -100,8 +101,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
                 distinct=True,
             ),
         )
-        .order_by("group__archived", "group__name")
     )
+    memberships.sort(key=lambda membership: group_sort_key(membership.group))
     pending = list(
         JoinRequest.objects.filter(user=request.user, status=JoinRequest.Status.PENDING)
         .select_related("group")

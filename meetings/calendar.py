@@ -31,7 +31,7 @@ def meeting_event(meeting: Meeting) -> icalendar.Event:
     event.add("created", meeting.created_at)
     event.add("dtstart", meeting.starts_at)
     event.add("dtend", meeting.ends_at)
-    event.add("summary", clean_text(f"{meeting.title} · {meeting.group.name}"))
+    event.add("summary", clean_text(f"{meeting.title} · {meeting.group.display_name}"))
     event.add("status", STATUS[meeting.status])
     url = absolute_url(meeting.get_absolute_url())
     event.add("url", url)

@@ -16,7 +16,7 @@ from meetings.models import (
 def _meeting(meeting: Meeting) -> dict:
     return {
         "meeting": meeting.title,
-        "group": meeting.group.name,
+        "group": meeting.group.display_name,
         "starts": when(meeting.starts_at),
     }
 
@@ -95,7 +95,7 @@ def register_sections() -> None:
         # Which feeds exist; their secret addresses are credentials, shown only on the
         # calendar page.
         export=lambda user: [
-            {"group": f.group.name if f.group else None, "created": when(f.created_at)}
+            {"group": f.group.display_name if f.group else None, "created": when(f.created_at)}
             for f in CalendarFeed.objects.filter(user=user).select_related("group").order_by("pk")
         ],
     )

@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -526,11 +526,11 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         meetings = meetings.filter(group=feed.group)
         if not Membership.objects.active().filter(user=feed.user, group=feed.group).exists():
             raise Http404
-        name = f"GWD · {feed.group.name}"
-    response = HttpResponse(
-        calendar.calendar_bytes(meetings[:1000], name=name),
-        content_type="text/calendar; charset=utf-8",
-    )
+        name = f"GWD · {feed.group.name_in(feed.user.language)}"
+    # A calendar app sends no cookie: group names come in the feed owner's language.
+    with translation.override(feed.user.language):
+        body = calendar.calendar_bytes(meetings[:1000], name=name)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response
 

@@ -13,7 +13,7 @@ from resources.models import Document, DocumentVersion, Folder, FolderFollow, Up
 def _versions(user) -> list[dict]:
     return [
         {
-            "group": v.document.group.name,
+            "group": v.document.group.display_name,
             "document": v.document.title,
             "version": v.number,
             "file_name": v.original_name,
@@ -50,7 +50,7 @@ def register_sections() -> None:
         "folders_created",
         covers=["resources.Folder.created_by"],
         export=lambda user: [
-            {"group": f.group.name, "folder": f.name, "created": when(f.created_at)}
+            {"group": f.group.display_name, "folder": f.name, "created": when(f.created_at)}
             for f in Folder.objects.filter(created_by=user).select_related("group").order_by("pk")
         ],
     )
@@ -59,7 +59,7 @@ def register_sections() -> None:
         covers=["resources.Document.created_by"],
         export=lambda user: [
             {
-                "group": d.group.name,
+                "group": d.group.display_name,
                 "title": d.title,
                 "description": d.description,
                 "created": when(d.created_at),
@@ -75,7 +75,7 @@ def register_sections() -> None:
         "documents_trashed",
         covers=["resources.Document.deleted_by"],
         export=lambda user: [
-            {"group": d.group.name, "title": d.title, "trashed": when(d.deleted_at)}
+            {"group": d.group.display_name, "title": d.title, "trashed": when(d.deleted_at)}
             for d in Document.objects.filter(deleted_by=user)
             .select_related("group")
             .order_by("deleted_at")
@@ -91,7 +91,7 @@ def register_sections() -> None:
         covers=["resources.UploadSession.created_by"],
         export=lambda user: [
             {
-                "group": s.group.name,
+                "group": s.group.display_name,
                 "file_name": s.name,
                 "size": s.size,
                 "received": s.received,
@@ -108,7 +108,7 @@ def register_sections() -> None:
         "follows",
         covers=["resources.FolderFollow.user"],
         export=lambda user: [
-            {"group": f.group.name, "folder": f.folder.name if f.folder else None}
+            {"group": f.group.display_name, "folder": f.folder.name if f.folder else None}
             for f in FolderFollow.objects.filter(user=user)
             .select_related("group", "folder")
             .order_by("pk")

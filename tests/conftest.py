@@ -110,14 +110,15 @@ def site_staff(user_factory) -> User:
 
 @pytest.fixture
 def group_factory(db):
-    """group_factory(slug=..., **fields) → a group, urban and working in Polish by default."""
+    """group_factory(slug=..., name=..., **fields) → a group, urban and working in Polish
+    by default; `name` is its name in its first working language."""
 
     def make(*, slug: str, name: str | None = None, **fields) -> Group:
         fields.setdefault("kind", GroupKind.URBAN)
         fields.setdefault("working_languages", ["pl"])
-        return Group.objects.create(
-            slug=slug, name=name or slug.replace("-", " ").title(), **fields
-        )
+        first = fields["working_languages"][0]
+        fields.setdefault(f"name_{first}", name or slug.replace("-", " ").title())
+        return Group.objects.create(slug=slug, **fields)
 
     return make
 

@@ -1,4 +1,5 @@
 from groups.models.core import (
+    GROUP_LANGUAGES,
     Group,
     GroupKind,
     GroupQuerySet,
@@ -28,6 +29,7 @@ from groups.models.moderation import BlockedPhrase, ModerationAction, Report
 from groups.models.notifications import DigestRun, Notification
 
 __all__ = [
+    "GROUP_LANGUAGES",
     "REACTIONS",
     "BlockedPhrase",
     "DigestRun",

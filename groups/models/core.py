@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from gwd.text import clean_text
@@ -158,6 +159,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+# The languages a group's name and description come in, in the order of User.Language.
+GROUP_LANGUAGES = tuple(User.Language.values)
+
+
 class GroupKind(models.TextChoices):
     URBAN = "urban", _("Urban")
     URBAN_RURAL = "urban_rural", _("Urban-rural")
@@ -193,10 +198,17 @@ class GroupQuerySet(models.QuerySet):
 class Group(models.Model):
     """A knowledge-exchange group: GWD's tenant. Everything members share belongs to one."""
 
-    name = models.CharField(_("name"), max_length=200)
+    # A name and a description in each of the site's languages: a group of Polish and
+    # Ukrainian officials reads itself in both. Only the first working language's name is
+    # required; a reader whose language has none sees that one (see name_in).
+    name_pl = models.CharField(_("name in Polish"), max_length=200, blank=True)
+    name_uk = models.CharField(_("name in Ukrainian"), max_length=200, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     slug = models.SlugField(_("address"), max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=GroupKind.choices)
-    description = models.TextField(_("description"), blank=True)
+    description_pl = models.TextField(_("description in Polish"), blank=True)
+    description_uk = models.TextField(_("description in Ukrainian"), blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
     working_languages = models.JSONField(
         _("working languages"), default=list, help_text=_("Languages the group works in.")
     )
@@ -223,22 +235,62 @@ class Group(models.Model):
     class Meta:
         verbose_name = _("group")
         verbose_name_plural = _("groups")
-        ordering = ["name"]
+        # The name depends on the reader's language; the address does not.
+        ordering = ["slug"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
     def get_absolute_url(self) -> str:
         return reverse("groups:group-detail", kwargs={"slug": self.slug})
 
+    @property
+    def first_language(self) -> str:
+        """The language the group's texts are written in first: its first working one."""
+        for code in self.working_languages or []:
+            if code in GROUP_LANGUAGES:
+                return code
+        return GROUP_LANGUAGES[0]
+
+    def _text_in(self, prefix: str, language: str | None) -> str:
+        code = (language or "")[:2]
+        own = getattr(self, f"{prefix}_{code}", "") if code in GROUP_LANGUAGES else ""
+        if own:
+            return own
+        first = getattr(self, f"{prefix}_{self.first_language}")
+        if first:
+            return first
+        return next(
+            (text for lang in GROUP_LANGUAGES if (text := getattr(self, f"{prefix}_{lang}"))), ""
+        )
+
+    def name_in(self, language: str | None) -> str:
+        """The name a reader of `language` sees: theirs, else the first working language's."""
+        return self._text_in("name", language)
+
+    def description_in(self, language: str | None) -> str:
+        return self._text_in("description", language)
+
+    @property
+    def display_name(self) -> str:
+        """The name in the language of the page or e-mail being rendered."""
+        return self.name_in(get_language())
+
+    @property
+    def display_description(self) -> str:
+        return self.description_in(get_language())
+
     def clean(self) -> None:
         super().clean()
-        self.name = clean_text(self.name)
-        self.description = clean_text(self.description, multiline=True)
-        if not self.name:
-            field = self._meta.get_field("name")
+        for code in GROUP_LANGUAGES:
+            setattr(self, f"name_{code}", clean_text(getattr(self, f"name_{code}")))
+            description = clean_text(getattr(self, f"description_{code}"), multiline=True)
+            setattr(self, f"description_{code}", description)
+        required = f"name_{self.first_language}"
+        if not getattr(self, required):
+            field = self._meta.get_field(required)
             assert isinstance(field, models.Field)  # a column, not a relation
-            raise ValidationError({"name": field.error_messages["blank"]})
+            raise ValidationError({required: field.error_messages["blank"]})
 
 
 class MembershipQuerySet(models.QuerySet):

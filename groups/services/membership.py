@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from groups import events, tasks
 from groups.audit import moderation_log
 from groups.models import (
+    GROUP_LANGUAGES,
     Group,
     Institution,
     Invitation,
@@ -91,30 +92,43 @@ def _require_staff(actor: User) -> None:
         raise ServiceError(_("Only the Association's staff can do this."), code="staff_only")
 
 
+def _group_texts_set(group: Group, names: dict[str, str], descriptions: dict[str, str]) -> None:
+    for code in GROUP_LANGUAGES:
+        setattr(group, f"name_{code}", names.get(code, "").strip())
+        setattr(group, f"description_{code}", descriptions.get(code, "").strip())
+
+
+GROUP_TEXT_FIELDS = [
+    f"{prefix}_{code}" for prefix in ("name", "description") for code in GROUP_LANGUAGES
+]
+
+
 @transaction.atomic
 def group_create(
     *,
     actor: User,
-    name: str,
+    names: dict[str, str],
     slug: str,
     kind: str,
-    description: str = "",
+    descriptions: dict[str, str] | None = None,
     working_languages: list[str] | None = None,
     accepts_join_requests: bool = False,
 ) -> Group:
-    """Site staff create a group; facilitators are appointed separately."""
+    """Site staff create a group; facilitators are appointed separately.
+
+    `names` and `descriptions` map a language code to the text in that language; the
+    name in the first working language is required."""
     _require_staff(actor)
     if Group.objects.filter(slug=slug).exists():
         raise ServiceError(_("A group with this address already exists."), code="slug_taken")
     group = Group(
-        name=name.strip(),
         slug=slug,
         kind=kind,
-        description=description.strip(),
         working_languages=working_languages or ["pl"],
         accepts_join_requests=accepts_join_requests,
         created_by=actor,
     )
+    _group_texts_set(group, names, descriptions or {})
     group.full_clean()
     group.save()
     return group
@@ -125,18 +139,18 @@ def group_update(
     *,
     actor: User,
     group: Group,
-    name: str,
-    description: str,
+    names: dict[str, str],
+    descriptions: dict[str, str],
     working_languages: list[str],
     accepts_join_requests: bool,
     archived: bool | None = None,
 ) -> Group:
-    """Facilitators change the group's settings; only staff archive or unarchive it."""
-    group.name = name.strip()
-    group.description = description.strip()
+    """Facilitators change the group's settings; only staff archive or unarchive it.
+    The address (slug) never changes, whatever the names become."""
+    _group_texts_set(group, names, descriptions)
     group.working_languages = working_languages
     group.accepts_join_requests = accepts_join_requests
-    fields = ["name", "description", "working_languages", "accepts_join_requests"]
+    fields = [*GROUP_TEXT_FIELDS, "working_languages", "accepts_join_requests"]
     if archived is not None and archived != group.archived:
         _require_staff(actor)
         group.archived = archived
@@ -424,7 +438,7 @@ def _tell_member(kind: str, user: User, group: Group, actor: User, **params) -> 
         group=group,
         users=[user],
         actor=actor,
-        params={"group": group.name, **params},
+        params={"group": group.display_name, **params},
         url=group.get_absolute_url() if kind != "removed" else "",
     )
 
@@ -559,7 +573,7 @@ def account_delete(*, actor: User, user: User | None = None) -> None:
                     "%(name)s is the last facilitator of “%(group)s”. Appoint another one first."
                 )
             raise ServiceError(
-                message % {"group": membership.group.name, "name": user.full_name},
+                message % {"group": membership.group.display_name, "name": user.full_name},
                 code="last_facilitator",
             )
     personal_data.erase(user)

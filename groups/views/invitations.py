@@ -159,7 +159,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         membership = services.invitation_accept(actor=user, token=token)
         request.session.pop(INVITATION_SESSION_KEY, None)
         messages.success(
-            request, _("Welcome to the group %(group)s.") % {"group": membership.group.name}
+            request, _("Welcome to the group %(group)s.") % {"group": membership.group.display_name}
         )
         return redirect(membership.group)
     return render(request, "groups/invitation_accept.html", {"invitation": invitation})

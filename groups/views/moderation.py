@@ -35,6 +35,7 @@ from groups.models import (
     Report,
     Thread,
 )
+from groups.selectors import group_sort_key
 from gwd.errors import ServiceError
 from gwd.http import parse_ids, parse_int
 from gwd.text import clean_text, csv_lines
@@ -344,5 +345,6 @@ def staff_moderation(request: AuthenticatedHttpRequest) -> HttpResponse:
     groups = Group.objects.annotate(
         open_reports=Count("reports", filter=Q(reports__status=Report.Status.OPEN), distinct=True),
         held=Count("messages", filter=Q(messages__held_at__isnull=False), distinct=True),
-    ).order_by("-open_reports", "name")
-    return render(request, "groups/staff_moderation.html", {"groups": groups})
+    )
+    groups_in_order = sorted(groups, key=lambda g: (-g.open_reports, *group_sort_key(g)))
+    return render(request, "groups/staff_moderation.html", {"groups": groups_in_order})

@@ -32,6 +32,7 @@ from groups.forms import (
     RoleForm,
 )
 from groups.models import Group, GroupKind, Invitation, JoinRequest, Membership, Role
+from groups.selectors import group_sort_key
 from gwd.errors import ServiceError
 from gwd.text import clean_text
 
@@ -46,25 +47,25 @@ def _active_member_count():
 def group_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The directory: the person's groups and those that accept requests to join."""
     user = request.user
-    groups = (
-        Group.objects.for_user(user)
-        .annotate(
-            member_count=_active_member_count(),
-            is_member=Exists(Membership.objects.active().filter(group=OuterRef("pk"), user=user)),
-            has_pending_request=Exists(
-                JoinRequest.objects.filter(
-                    group=OuterRef("pk"), user=user, status=JoinRequest.Status.PENDING
-                )
-            ),
-        )
-        .order_by("archived", "name")
+    groups = Group.objects.for_user(user).annotate(
+        member_count=_active_member_count(),
+        is_member=Exists(Membership.objects.active().filter(group=OuterRef("pk"), user=user)),
+        has_pending_request=Exists(
+            JoinRequest.objects.filter(
+                group=OuterRef("pk"), user=user, status=JoinRequest.Status.PENDING
+            )
+        ),
     )
     kind = request.GET.get("kind", "")
     if kind in GroupKind.values:
         groups = groups.filter(kind=kind)
     else:
         kind = ""
-    return render(request, "groups/group_list.html", {"groups": groups, "kind": kind})
+    return render(
+        request,
+        "groups/group_list.html",
+        {"groups": sorted(groups, key=group_sort_key), "kind": kind},
+    )
 
 
 @login_required
@@ -112,16 +113,18 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
 def group_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.is_staff:
         raise PermissionDenied
-    form = GroupCreateForm(request.POST or None, initial={"working_languages": ["pl"]})
+    form = GroupCreateForm(
+        request.POST or None, initial={"first_language": "pl", "working_languages": ["pl"]}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             group = services.group_create(
                 actor=request.user,
-                name=data["name"],
+                names=data["names"],
                 slug=data["slug"],
                 kind=data["kind"],
-                description=data["description"],
+                descriptions=data["descriptions"],
                 working_languages=data["working_languages"],
                 accepts_join_requests=data["accepts_join_requests"],
             )
@@ -142,22 +145,15 @@ def group_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def group_settings(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
     group = access.group
     form_class = GroupStaffSettingsForm if request.user.is_staff else GroupSettingsForm
-    initial = {
-        "name": group.name,
-        "description": group.description,
-        "working_languages": group.working_languages,
-        "accepts_join_requests": group.accepts_join_requests,
-        "archived": group.archived,
-    }
-    form = form_class(request.POST or None, initial=initial)
+    form = form_class(request.POST or None, initial=form_class.initial_for(group))
     appoint_form = FacilitatorAppointForm()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.group_update(
             actor=request.user,
             group=group,
-            name=data["name"],
-            description=data["description"],
+            names=data["names"],
+            descriptions=data["descriptions"],
             working_languages=data["working_languages"],
             accepts_join_requests=data["accepts_join_requests"],
             archived=data.get("archived"),
@@ -301,7 +297,7 @@ def group_leave(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpR
             messages.error(request, error.message)
             return redirect(access.group)
         messages.success(
-            request, _("You have left the group %(group)s.") % {"group": access.group.name}
+            request, _("You have left the group %(group)s.") % {"group": access.group.display_name}
         )
         return redirect("home")
     return render(request, "groups/group_leave.html", {"access": access, "group": access.group})

@@ -27,7 +27,7 @@ from groups import services
 from groups.models import Group, Membership, User
 import json
 
-group = Group.objects.create(slug="ppp", name="PPP", kind="ppp")
+group = Group.objects.create(slug="ppp", name_pl="PPP", kind="ppp")
 people = {}
 for key, role in [("gdansk", "facilitator"), ("plock", "member"), ("sopot", "member"),
                   ("krakow", "member"), ("plonsk", "member"), ("kobylnica", "member")]:

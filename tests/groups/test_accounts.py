@@ -117,7 +117,7 @@ def test_sign_up_is_closed_without_an_invitation(client, db):
 
 
 def test_sign_up_opens_for_a_visitor_who_came_through_an_invitation(client, db):
-    group = Group.objects.create(slug="gwd-miejska", name="GWD miejska", kind="urban")
+    group = Group.objects.create(slug="gwd-miejska", name_pl="GWD miejska", kind="urban")
     Invitation.objects.create(
         group=group,
         email="someone@goleniow.gwd.test",

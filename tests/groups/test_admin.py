@@ -140,7 +140,7 @@ def test_the_group_form_does_not_edit_its_memberships(admin_client, facilitator,
     admin_client.post(
         change_url(group),
         {
-            "name": group.name,
+            "name_pl": group.name_pl,
             "slug": group.slug,
             "kind": group.kind,
             "working_languages": '["pl"]',

@@ -123,13 +123,17 @@ def test_a_group_saved_by_the_service_is_cleaned_too(facilitator, group):
     services.group_update(
         actor=facilitator,
         group=group,
-        name=f"GWD{RLO} miejska",
-        description=f"Opis{RLO}",
+        names={"pl": f"GWD{RLO} miejska", "uk": f"GWD{RLO} міська"},
+        descriptions={"pl": f"Opis{RLO}"},
         working_languages=["pl"],
         accepts_join_requests=False,
     )
     group.refresh_from_db()
-    assert (group.name, group.description) == ("GWD miejska", "Opis")
+    assert (group.name_pl, group.name_uk, group.description_pl) == (
+        "GWD miejska",
+        "GWD міська",
+        "Opis",
+    )
 
 
 def test_group_settings_keep_no_bidi_control(client, login, facilitator, group):
@@ -137,15 +141,17 @@ def test_group_settings_keep_no_bidi_control(client, login, facilitator, group):
     response = client.post(
         url("group-settings", group),
         {
-            "name": f"GWD {RLO}askjeim",
-            "description": f"Opis\r\n{RLO}grupy",
+            "first_language": "pl",
+            "name_pl": f"GWD {RLO}askjeim",
+            "description_pl": f"Opis\r\n{RLO}grupy",
+            "description_uk": f"Опис\r\n{RLO}групи",
             "working_languages": ["pl"],
         },
     )
     assert response.status_code == 302
     group.refresh_from_db()
-    assert group.name == "GWD askjeim"
-    assert group.description == "Opis\ngrupy"
+    assert group.name_pl == "GWD askjeim"
+    assert (group.description_pl, group.description_uk) == ("Opis\ngrupy", "Опис\nгрупи")
 
 
 def test_a_thread_title_from_the_form_keeps_no_bidi_control(client, login, member, group):

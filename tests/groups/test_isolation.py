@@ -232,6 +232,8 @@ def test_refused_posts_write_nothing(client, scene, group, name, pattern, django
         "reason": "Hacked",
         "minutes": "15",
         "phrase": "hacked",
+        "first_language": "pl",
+        "name_pl": "Hacked",
         "report": ["1", "2"],
         "status": "going",
         "present": ["1", "2", "3"],

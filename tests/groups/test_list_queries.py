@@ -162,7 +162,7 @@ def test_the_notification_list_runs_a_fixed_number_of_queries(
                     "actor": actor.full_name,
                     "thread": f"Wątek {made}",
                     "title": f"Spotkanie {made}",
-                    "group": group.name,
+                    "group": group.name_pl,
                     "starts_at": "2027-03-01T09:00:00+00:00",
                     "role": Role.MEMBER,
                 },

@@ -28,10 +28,11 @@ def test_site_staff_create_a_group_and_appoint_its_facilitators(
         response = client.post(
             reverse("groups:group-create"),
             {
-                "name": "GWD miejska 2027",
+                "first_language": "pl",
+                "name_pl": "GWD miejska 2027",
                 "slug": "gwd-miejska-2027",
                 "kind": "urban",
-                "description": "Bydgoszcz, Kielce, Lublin",
+                "description_pl": "Bydgoszcz, Kielce, Lublin",
                 "working_languages": ["pl"],
                 "facilitators": "marek@kielce.gwd.test\nnowa@lublin.gwd.test",
             },
@@ -52,7 +53,7 @@ def test_a_group_address_is_unique(client, login, site_staff, group):
     login(site_staff)
     response = client.post(
         reverse("groups:group-create"),
-        {"name": "Copy", "slug": group.slug, "kind": "urban", "working_languages": ["pl"]},
+        {"first_language": "pl", "name_pl": "Copy", "slug": group.slug, "kind": "urban"},
     )
     assert response.status_code == 200
     assert "slug" in response.context["form"].errors
@@ -63,9 +64,15 @@ def test_a_group_form_with_bad_values_writes_nothing(client, login, site_staff):
     login(site_staff)
     response = client.post(
         reverse("groups:group-create"),
-        {"name": "", "slug": "not a slug!", "kind": "city-state", "working_languages": ["de"]},
+        {
+            "first_language": "pl",
+            "name_pl": "",
+            "slug": "not a slug!",
+            "kind": "city-state",
+            "working_languages": ["de"],
+        },
     )
-    assert set(response.context["form"].errors) == {"name", "slug", "kind", "working_languages"}
+    assert set(response.context["form"].errors) == {"name_pl", "slug", "kind", "working_languages"}
     assert not Group.objects.exists()
 
 
@@ -84,7 +91,7 @@ def test_a_facilitator_appoints_a_co_facilitator_from_the_members(
 
 
 def test_only_staff_archive_a_group(client, login, facilitator, site_staff, group):
-    data = {"name": group.name, "working_languages": ["pl"], "archived": "on"}
+    data = {"first_language": "pl", "name_pl": group.name_pl, "archived": "on"}
     login(facilitator)
     client.post(url("group-settings", group), data)
     group.refresh_from_db()
@@ -203,7 +210,7 @@ def test_an_official_asks_to_join_and_a_facilitator_approves(
         )
     assert membership_of(outsider, open_group).role == Role.MEMBER
     assert mail.outbox[0].to == [outsider.email]
-    assert open_group.name in mail.outbox[0].subject
+    assert open_group.name_pl in mail.outbox[0].subject
 
 
 def test_a_declined_request_is_told_in_the_applicants_language(

@@ -146,8 +146,8 @@ def test_a_digest_never_contains_another_groups_items(
     with mock.patch("django.utils.timezone.now", return_value=seven_tomorrow()):
         tasks.digests_send.call(reschedule=False)
     [digest] = [m for m in mail.outbox if m.to == [both.email]]
-    assert group.name in digest.body
-    assert other_group.name not in digest.body and "Wątek B" not in digest.body
+    assert group.name_pl in digest.body
+    assert other_group.name_pl not in digest.body and "Wątek B" not in digest.body
 
 
 def test_a_digest_period_is_sent_once_even_if_the_worker_restarts(member, facilitator, thread):

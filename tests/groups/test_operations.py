@@ -89,7 +89,7 @@ def test_a_member_downloads_their_data(client, login, member, thread, facilitato
     data = json.loads(response.content)
     assert data["profile"]["email"] == member.email
     assert [m["text"] for m in data["messages"]] == ["Moja wiadomość"]
-    assert [m["group"] for m in data["memberships"]] == [thread.group.name]
+    assert [m["group"] for m in data["memberships"]] == [thread.group.name_pl]
 
 
 def test_deleting_an_account_keeps_messages_as_a_former_member(client, member, thread):

@@ -124,10 +124,10 @@ def busy(member_factory, group, other_group, facilitator, outsider, site_staff):
         user=anna,
         content_type=ContentType.objects.get_for_model(Group),
         object_id=str(group.pk),
-        object_repr=group.name,
+        object_repr=group.display_name,
         action_flag=ADDITION,
     )
-    Group.objects.create(slug="nowa", name="Nowa grupa", kind="urban", created_by=anna)
+    Group.objects.create(slug="nowa", name_pl="Nowa grupa", kind="urban", created_by=anna)
     Invitation.objects.create(
         email="kolega@goleniow.gwd.test",
         group=group,

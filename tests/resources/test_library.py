@@ -350,7 +350,7 @@ def test_the_share_page_offers_only_groups_the_person_may_know_of(
     page = client.get(url("document-share", group, document_id=document.pk))
     offered = {g.slug for g in page.context["form"].fields["groups"].queryset}
     assert offered == {"druga-ich", "otwarta"}
-    assert b"prywatna" not in page.content and other_group.name.encode() not in page.content
+    assert b"prywatna" not in page.content and other_group.name_pl.encode() not in page.content
 
 
 def test_sharing_with_a_group_one_may_not_know_of_is_refused_and_nothing_is_written(

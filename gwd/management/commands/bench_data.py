@@ -266,10 +266,10 @@ class Generator:
     def group(self, slug: str, name: str, kind: str, people: list[User]) -> Group:
         group = Group.objects.create(
             slug=slug,
-            name=name,
+            name_pl=name,
             kind=kind,
             working_languages=["pl", "uk"],
-            description="Dane do testów wydajności.",
+            description_pl="Dane do testów wydajności.",
         )
         memberships = []
         for n, user in enumerate(people):

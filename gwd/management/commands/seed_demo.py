@@ -51,39 +51,81 @@ PEOPLE = {
     "zpp": ("observer@zpp.gwd.example", "Krzysztof Kaczmarek", "Związek Powiatów Polskich", K.PARTNER, "", "Ekspert ds. samorządu", "pl", WAW),  # noqa: E501
 }
 
-# slug: (name, kind, working languages, accepts join requests, description,
-#        facilitators, members, observers)
+# slug: (names, kind, working languages, accepts join requests, descriptions,
+#        facilitators, members, observers); names and descriptions by language.
 GROUPS = {
     "gwd-miejska": (
-        "GWD miejska", GroupKind.URBAN, ["pl"], False,
-        "Grupa miast: Bydgoszcz, Dzierżoniów, Goleniów, Kielce, Kutno, Lublin, Poznań. "
-        "Podatki i opłaty lokalne, zarządzanie nieruchomościami, transport.",
+        {"pl": "GWD miejska", "uk": "GWD міська", "en": "GWD urban"},
+        GroupKind.URBAN, ["pl"], False,
+        {
+            "pl": "Grupa miast: Bydgoszcz, Dzierżoniów, Goleniów, Kielce, Kutno, Lublin, Poznań. "
+            "Podatki i opłaty lokalne, zarządzanie nieruchomościami, transport.",
+            "uk": "Група міст: Бидгощ, Дзержонюв, Голенюв, Кельце, Кутно, Люблін, Познань. "
+            "Місцеві податки та збори, управління нерухомістю, транспорт.",
+            "en": "A group of cities: Bydgoszcz, Dzierżoniów, Goleniów, Kielce, Kutno, Lublin, "
+            "Poznań. Local taxes and charges, property management, transport.",
+        },
         ["kielce"], ["lublin", "poznan", "bydgoszcz", "kutno"], ["mswia"],
     ),
     "gwd-miejsko-wiejska": (
-        "GWD miejsko-wiejska", GroupKind.URBAN_RURAL, ["pl"], True,
-        "Gminy miejsko-wiejskie: Błonie, Długosiodło, Dopiewo, Koziegłowy, Lubicz, Morawica, "
-        "Sępólno Krajeńskie. Zarządzanie oświatą i inwestycje.",
+        {"pl": "GWD miejsko-wiejska", "uk": "GWD місько-сільська", "en": "GWD urban-rural"},
+        GroupKind.URBAN_RURAL, ["pl"], True,
+        {
+            "pl": "Gminy miejsko-wiejskie: Błonie, Długosiodło, Dopiewo, Koziegłowy, Lubicz, "
+            "Morawica, Sępólno Krajeńskie. Zarządzanie oświatą i inwestycje.",
+            "uk": "Місько-сільські гміни: Блоне, Длугосьодло, Доп’єво, Козеґлови, Любич, "
+            "Моравиця, Семпольно-Краєнське. Управління освітою та інвестиції.",
+            "en": "Urban-rural gminas: Błonie, Długosiodło, Dopiewo, Koziegłowy, Lubicz, "
+            "Morawica, Sępólno Krajeńskie. Running schools and investment.",
+        },
         ["dopiewo"], ["blonie", "lubicz", "morawica"], ["mswia"],
     ),
     "gwd-powiatowa": (
-        "GWD powiatowa", GroupKind.COUNTY, ["pl"], False,
-        "Dziewięć powiatów: geodezja i kartografia, drogi powiatowe, ochrona środowiska.",
+        {"pl": "GWD powiatowa", "uk": "GWD повітова", "en": "GWD county"},
+        GroupKind.COUNTY, ["pl"], False,
+        {
+            "pl": "Dziewięć powiatów: geodezja i kartografia, drogi powiatowe, ochrona "
+            "środowiska.",
+            "uk": "Дев’ять повітів: геодезія і картографія, повітові дороги, охорона довкілля.",
+            "en": "Nine counties: surveying and mapping, county roads, environmental protection.",
+        },
         ["pow-kutno"], ["pow-poznan"], ["zpp"],
     ),
     "ppp": (
-        "Partnerstwo publiczno-prywatne", GroupKind.PPP, ["pl"], True,
-        "Urzędnicy miast i gmin prowadzących projekty PPP: Gdańsk, Kobylnica, "
-        "Konstancin-Jeziorna, Kraków, Nowy Sącz, Oława, Płock, Sierpc, Sopot, Solec-Zdrój, "
-        "Świdnica, Warszawa.",
+        {
+            "pl": "Partnerstwo publiczno-prywatne",
+            "uk": "Державно-приватне партнерство",
+            "en": "Public-private partnership",
+        },
+        GroupKind.PPP, ["pl"], True,
+        {
+            "pl": "Urzędnicy miast i gmin prowadzących projekty PPP: Gdańsk, Kobylnica, "
+            "Konstancin-Jeziorna, Kraków, Nowy Sącz, Oława, Płock, Sierpc, Sopot, Solec-Zdrój, "
+            "Świdnica, Warszawa.",
+            "uk": "Службовці міст і гмін, що ведуть проєкти ДПП: Гданськ, Кобильниця, "
+            "Констанцін-Єзьорна, Краків, Новий Сонч, Олава, Плоцьк, Серпц, Сопот, Солець-Здруй, "
+            "Свідниця, Варшава.",
+            "en": "Officials of cities and gminas running PPP projects: Gdańsk, Kobylnica, "
+            "Konstancin-Jeziorna, Kraków, Nowy Sącz, Oława, Płock, Sierpc, Sopot, Solec-Zdrój, "
+            "Świdnica, Warsaw.",
+        },
         ["gdansk"], ["plock", "krakow", "sopot", "kielce"], ["mswia"],
     ),
     "efektywnosc-energetyczna-ua": (
-        "Efektywność energetyczna — partnerzy z Ukrainy", GroupKind.UKRAINE_PARTNERS,
-        ["uk", "pl"], False,
-        "Wymiana doświadczeń i wzorów dokumentów dla inwestycji w efektywność energetyczną "
-        "w formule PPP/ESCO. Обмін досвідом і типовими документами для інвестицій в "
-        "енергоефективність у форматі ДПП/ESCO.",
+        {
+            "pl": "Efektywność energetyczna — partnerzy z Ukrainy",
+            "uk": "Енергоефективність — партнери з України",
+            "en": "Energy efficiency — partners from Ukraine",
+        },
+        GroupKind.UKRAINE_PARTNERS, ["uk", "pl"], False,
+        {
+            "pl": "Wymiana doświadczeń i wzorów dokumentów dla inwestycji w efektywność "
+            "energetyczną w formule PPP/ESCO.",
+            "uk": "Обмін досвідом і типовими документами для інвестицій в енергоефективність "
+            "у форматі ДПП/ESCO.",
+            "en": "Sharing experience and model documents for investment in energy efficiency "
+            "as PPP or ESCO projects.",
+        },
         ["zhytomyr", "plock"], ["vinnytsia", "ternopil", "kielce"], ["zpp"],
     ),
 }
@@ -119,15 +161,15 @@ class Command(BaseCommand):
         people["staff"].save(update_fields=["is_staff", "is_superuser"])
         roles: dict[str, list[str]] = {}
         for slug, row in GROUPS.items():
-            name, kind, languages, open_, description, facilitators, members, observers = row
+            names, kind, languages, open_, descriptions, facilitators, members, observers = row
             group, _ = Group.objects.update_or_create(
                 slug=slug,
                 defaults={
-                    "name": name,
+                    **{f"name_{code}": text for code, text in names.items()},
+                    **{f"description_{code}": text for code, text in descriptions.items()},
                     "kind": kind,
                     "working_languages": languages,
                     "accepts_join_requests": open_,
-                    "description": description,
                     "created_by": people["staff"],
                 },
             )
@@ -144,7 +186,7 @@ class Command(BaseCommand):
                         "status": Membership.Status.ACTIVE,
                     },
                 )
-                roles.setdefault(user.email, []).append(f"{role.label} · {name}")
+                roles.setdefault(user.email, []).append(f"{role.label} · {names['pl']}")
 
         self._content(people)
         self.stdout.write(self.style.SUCCESS(f"Demo data is ready. Password: {DEMO_PASSWORD}"))

@@ -273,7 +273,14 @@ class Member:
     def upload_classic(self, path: Path, title: str) -> str:
         """The single-request form: one multipart body. Returns the document's path."""
         boundary = uuid.uuid4().hex
-        fields = {"csrfmiddlewaretoken": self.csrf, "title": title, "language": "pl"}
+        # The same file goes up again and again: the library's warning about a file it
+        # already holds is answered at once.
+        fields = {
+            "csrfmiddlewaretoken": self.csrf,
+            "title": title,
+            "language": "pl",
+            "duplicate_ok": "1",
+        }
         head = b"".join(
             f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
             for k, v in fields.items()
@@ -341,6 +348,7 @@ class Member:
             "title": title,
             "language": "pl",
             "upload": session["id"],
+            "duplicate_ok": "1",
         }
         status, headers, page = self.request(
             "POST",

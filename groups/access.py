@@ -90,6 +90,19 @@ ROW_RULES: dict[str, RowRule] = {
         covers="rename, describe, tag, move or trash a document, upload a new version; "
         "shared: a model template",
     ),
+    "folder": RowRule(
+        author=Capability.UPLOAD,
+        others=Capability.MANAGE,
+        shared=Capability.MANAGE,
+        covers="rename, move or delete a folder of the library (deleted only when empty)",
+    ),
+    "trash": RowRule(
+        author=Capability.UPLOAD,
+        others=Capability.MANAGE,
+        shared=Capability.MANAGE,
+        covers="see and restore a document in the trash; its author is who moved it there. "
+        "Deleting for good needs `manage`",
+    ),
 }
 
 

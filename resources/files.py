@@ -194,16 +194,22 @@ class Stored:
     sha256: str
 
 
-def store(upload: UploadedFile, *, group_id: int) -> Stored:
-    """Save the upload under a new key, hashing it on the way, chunk by chunk."""
+def sha256(upload: UploadedFile) -> str:
+    """The SHA-256 of the upload's content, read chunk by chunk."""
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks(CHUNK):
         digest.update(chunk)
     upload.seek(0)
+    return digest.hexdigest()
+
+
+def store(upload: UploadedFile, *, group_id: int) -> Stored:
+    """Save the upload under a new key, hashing it on the way, chunk by chunk."""
+    digest = sha256(upload)
     key = default_storage.save(storage_key(group_id), upload)
     assert upload.size is not None  # an uploaded file is measured as it arrives
-    return Stored(key=key, size=upload.size, sha256=digest.hexdigest())
+    return Stored(key=key, size=upload.size, sha256=digest)
 
 
 def copy(key: str, *, group_id: int) -> str:

@@ -59,6 +59,9 @@ class ChunkedFileMixin:
 class UploadForm(ChunkedFileMixin, DocumentFieldsForm):
     file = forms.FileField(label=_("File"))
     upload = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # Set once the person has seen that the same file is already in the library and
+    # chose to upload it anyway.
+    duplicate_ok = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     field_order = ["file", "title", "description", "domain", "tags", "language", "folder"]
 
@@ -84,6 +87,20 @@ class UploadSessionForm(forms.Form):
 
 class FolderForm(forms.Form):
     name = forms.CharField(label=_("New folder"), max_length=200)
+
+
+class FolderEditForm(forms.Form):
+    """Rename a folder and choose the folder it is in; `folders` are those of its group
+    it may go into (not itself, nor one inside it)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    parent = forms.TypedChoiceField(label=_("Inside"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, folders=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        parent = self.fields["parent"]
+        assert isinstance(parent, forms.TypedChoiceField)  # declared above
+        parent.choices = [("", _("(main folder)")), *[(f.pk, f.name) for f in folders]]
 
 
 class ShareForm(forms.Form):
@@ -130,7 +147,7 @@ class FilterForm(forms.Form):
         if data["domain"]:
             documents = documents.filter(domain=data["domain"])
         if data["tag"]:
-            documents = documents.filter(tags__name=data["tag"].casefold().strip())
+            documents = documents.filter(tags__name=data["tag"].strip().casefold())
         if data["language"]:
             documents = documents.filter(language=data["language"])
         if data["templates"]:

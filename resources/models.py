@@ -73,13 +73,17 @@ class FolderFollow(models.Model):
 
 
 class Tag(models.Model):
+    """A tag is matched by `name`, folded (casefold), so "ESCO" and "esco" are one tag;
+    it is shown as `label`, the spelling it was first given."""
+
     name = models.CharField(max_length=60, unique=True)
+    label = models.CharField(max_length=60, blank=True)
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label or self.name
 
 
 class DocumentQuerySet(models.QuerySet):

@@ -26,6 +26,7 @@ from gwd.errors import ServiceError
 from gwd.text import clean_text
 from resources import files, search, tasks, uploads
 from resources.models import Document, DocumentVersion, Folder, FolderFollow, Tag, UploadSession
+from resources.sizes import file_size
 
 logger = logging.getLogger(__name__)
 TRASH_DAYS = 30
@@ -41,13 +42,13 @@ REJECTIONS = {
 }
 
 
+def too_large_message() -> str:
+    return _("The file is larger than %(limit)s.") % {"limit": file_size(settings.UPLOAD_MAX_BYTES)}
+
+
 def _check_size(size: int) -> None:
     if size > settings.UPLOAD_MAX_BYTES:
-        raise ServiceError(
-            _("The file is larger than %(limit)d MB.")
-            % {"limit": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
-            code="too_large",
-        )
+        raise ServiceError(too_large_message(), code="too_large")
     if size <= 0:
         raise ServiceError(_("The file is empty."), code="empty")
 
@@ -67,8 +68,17 @@ def _clean_title(text: str) -> str:
 
 
 def _tags(names: list[str]) -> list[Tag]:
-    cleaned = sorted({clean_text(n).casefold()[:60] for n in names if clean_text(n)})
-    return [Tag.objects.get_or_create(name=name)[0] for name in cleaned[:20]]
+    """The tags named, matched without regard to case: "ESCO" finds the tag "esco". A new
+    tag keeps the spelling typed first; the tag's name is its folded form."""
+    labels: dict[str, str] = {}
+    for typed in names:
+        label = clean_text(typed)[:60]
+        if label:
+            labels.setdefault(label.casefold()[:60], label)
+    return [
+        Tag.objects.get_or_create(name=name, defaults={"label": labels[name]})[0]
+        for name in sorted(labels)[:20]
+    ]
 
 
 def _storage_failed(error: Exception) -> ServiceError:
@@ -305,6 +315,37 @@ def document_trash(*, actor: User, document: Document) -> Document:
 
 
 @transaction.atomic
+def document_delete(*, actor: User, document: Document) -> None:
+    """Delete a document in the trash for good, with its versions and their files. The
+    files go once the rows are gone for certain, after commit."""
+    if document.deleted_at is None:
+        raise ServiceError(
+            _("Only a document in the trash can be deleted for good."), code="invalid"
+        )
+    keys = list(document.versions.values_list("storage_key", flat=True))
+    logger.info("document %s deleted for good by %s", document.pk, actor.pk)
+    document.delete()
+
+    def remove_files() -> None:
+        for key in keys:
+            default_storage.delete(key)
+
+    after_commit(remove_files)
+
+
+def duplicate_list(*, group: Group, sha256: str) -> QuerySet[Document]:
+    """Documents of `group`, not in the trash, with a version whose content has this
+    SHA-256: the same file uploaded again."""
+    return (
+        Document.objects.alive()
+        .filter(group=group, versions__sha256=sha256)
+        .select_related("current_version", "group")
+        .distinct()
+        .order_by("-updated_at", "-pk")
+    )
+
+
+@transaction.atomic
 def document_restore(*, actor: User, document: Document) -> Document:
     if document.deleted_at is None:
         raise ServiceError(_("This document is not in the trash."), code="invalid")
@@ -339,6 +380,63 @@ def folder_create(*, actor: User, group: Group, name: str, parent: Folder | None
     if Folder.objects.filter(group=group, parent=parent, name=name).exists():
         raise ServiceError(_("A folder with this name is already here."), code="invalid")
     return Folder.objects.create(group=group, parent=parent, name=name, created_by=actor)
+
+
+def folder_descendant_ids(folder: Folder) -> set[int]:
+    """The ids of the folders inside `folder`, at any depth."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Folder.objects.filter(group_id=folder.group_id).values_list(
+        "pk", "parent_id"
+    ):
+        children.setdefault(parent_id, []).append(pk)
+    found: set[int] = set()
+    waiting = [folder.pk]
+    while waiting:
+        for child in children.get(waiting.pop(), []):
+            if child not in found:
+                found.add(child)
+                waiting.append(child)
+    return found
+
+
+@transaction.atomic
+def folder_update(*, actor: User, folder: Folder, name: str, parent: Folder | None) -> Folder:
+    """Rename a folder and move it under `parent` (None: the main folder). It cannot go
+    into itself or into a folder inside it, nor next to a folder of the same name."""
+    name = clean_text(name)[:200]
+    if not name:
+        raise ServiceError(_("Give the folder a name."), code="empty")
+    if parent is not None:
+        if parent.group_id != folder.group_id:
+            raise ServiceError(_("This folder belongs to another group."), code="invalid")
+        if parent.pk == folder.pk or parent.pk in folder_descendant_ids(folder):
+            raise ServiceError(
+                _("A folder cannot be moved into itself or into a folder inside it."),
+                code="invalid",
+            )
+    siblings = Folder.objects.filter(group_id=folder.group_id, parent=parent, name=name)
+    if siblings.exclude(pk=folder.pk).exists():
+        raise ServiceError(_("A folder with this name is already here."), code="invalid")
+    folder.name = name
+    folder.parent = parent
+    folder.save(update_fields=["name", "parent"])
+    return folder
+
+
+@transaction.atomic
+def folder_delete(*, actor: User, folder: Folder) -> None:
+    """Delete an empty folder. One that holds folders or documents is refused: nothing in
+    the library disappears with a folder. Documents of the folder that are in the trash
+    come back, if restored, to the main folder."""
+    if (
+        Folder.objects.filter(parent=folder).exists()
+        or Document.objects.alive().filter(folder=folder).exists()
+    ):
+        raise ServiceError(
+            _("Only an empty folder can be deleted. Move or delete what is in it first."),
+            code="not_empty",
+        )
+    folder.delete()
 
 
 # --- Files sent in chunks: upload sessions ------------------------------------------------

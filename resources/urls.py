@@ -27,8 +27,24 @@ urlpatterns = [
         name="upload-session",
     ),
     path("groups/<slug:slug>/library/follow/", views.library_follow, name="library-follow"),
+    path("groups/<slug:slug>/library/duplicates/", views.duplicate_check, name="duplicate-check"),
     path("groups/<slug:slug>/library/folders/new/", views.folder_create, name="folder-create"),
+    path(
+        "groups/<slug:slug>/library/folders/<int:folder_id>/edit/",
+        views.folder_update,
+        name="folder-update",
+    ),
+    path(
+        "groups/<slug:slug>/library/folders/<int:folder_id>/delete/",
+        views.folder_delete,
+        name="folder-delete",
+    ),
     path("groups/<slug:slug>/library/trash/", views.trash, name="trash"),
+    path(
+        "groups/<slug:slug>/library/trash/<int:document_id>/delete/",
+        views.document_delete,
+        name="document-delete",
+    ),
     path(
         "groups/<slug:slug>/library/<int:document_id>/",
         views.document_detail,

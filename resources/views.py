@@ -29,12 +29,14 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from groups.access import (
+    ROW_RULES,
     AuthenticatedHttpRequest,
     Capability,
     GroupAccess,
@@ -45,10 +47,11 @@ from groups.access import (
 from groups.models import Membership
 from gwd.errors import ServiceError
 from gwd.http import MAX_ID, parse_id, parse_int
-from resources import services
+from resources import files, services
 from resources.forms import (
     EditForm,
     FilterForm,
+    FolderEditForm,
     FolderForm,
     ShareForm,
     UploadForm,
@@ -57,6 +60,7 @@ from resources.forms import (
 )
 from resources.models import Document, DocumentVersion, Folder, FolderFollow, UploadSession
 from resources.search import document_search
+from resources.sizes import file_size
 from resources.uploads import SizeLimitHandler, s3_storage, upload_too_large
 
 DOCUMENTS_PER_PAGE = 30
@@ -76,9 +80,20 @@ def _too_large(request: HttpRequest) -> bool:
 
 
 def _too_large_message() -> str:
-    return _("The file is larger than %(limit)d MB.") % {
-        "limit": settings.UPLOAD_MAX_BYTES // (1024 * 1024)
-    }
+    return services.too_large_message()
+
+
+def _from_script(request: HttpRequest) -> bool:
+    """The page's script (static/js/upload.js) sent this request and reads the answer
+    itself: it is told where to go rather than redirected, so the confirmation waits
+    for the page it opens instead of being spent on the redirect it followed."""
+    return request.headers.get("X-Requested-With") == "XMLHttpRequest"
+
+
+def _go(request: HttpRequest, url: str) -> HttpResponse:
+    if _from_script(request):
+        return JsonResponse({"location": url})
+    return redirect(url)
 
 
 @group_view(Capability.VIEW)
@@ -95,6 +110,11 @@ def library(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpRespo
     documents = filters.apply(documents) if filters.is_bound else documents
     page = Paginator(documents, DOCUMENTS_PER_PAGE).get_page(request.GET.get("page"))
     folders = list(Folder.objects.filter(group=access.group).order_by("name"))
+    may_change_folder = (
+        folder is not None
+        and access.can_upload
+        and access.may_change("folder", author_id=folder.created_by_id)
+    )
     return render(
         request,
         "resources/library.html",
@@ -102,6 +122,7 @@ def library(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpRespo
             "access": access,
             "group": access.group,
             "folder": folder,
+            "folder_edit_form": _folder_edit_form(folder, folders) if may_change_folder else None,
             "subfolders": [f for f in folders if f.parent_id == (folder.pk if folder else None)],
             "breadcrumbs": _breadcrumbs(folder, folders),
             "page": page,
@@ -115,11 +136,22 @@ def library(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpRespo
                 },
             ),
             "folder_form": FolderForm(),
-            "upload_max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
+            "upload_max": file_size(settings.UPLOAD_MAX_BYTES),
             "following": FolderFollow.objects.filter(
                 user=request.user, group=access.group, folder=folder
             ).exists(),
         },
+    )
+
+
+def _folder_edit_form(folder: Folder, folders: list[Folder], data=None) -> FolderEditForm:
+    """The form that renames and moves `folder`, offering the folders it may go into."""
+    inside = services.folder_descendant_ids(folder) | {folder.pk}
+    return FolderEditForm(
+        data,
+        folders=[f for f in folders if f.pk not in inside],
+        initial={"name": folder.name, "parent": folder.parent_id},
+        prefix="folder",
     )
 
 
@@ -158,6 +190,9 @@ def _document_upload(request: AuthenticatedHttpRequest, access: GroupAccess) -> 
     folder = next((f for f in folders if f.pk == data["folder"]), None)
     try:
         with _the_file(request, access, data) as upload:
+            duplicates = [] if data["duplicate_ok"] else _duplicates(access, upload)
+            if duplicates:
+                return _duplicate_warning(request, access, form, duplicates)
             document = services.document_upload(
                 actor=request.user,
                 group=access.group,
@@ -171,8 +206,74 @@ def _document_upload(request: AuthenticatedHttpRequest, access: GroupAccess) -> 
             )
     except ServiceError as error:
         return _upload_refused(request, access, error.message, form=form)
-    messages.success(request, _("The document has been uploaded."))
+    messages.success(
+        request,
+        format_html(
+            '{} <a href="{}">{}</a>',
+            _("“%(title)s” has been uploaded.") % {"title": document.title},
+            document.get_absolute_url(),
+            _("Open the document"),
+        ),
+    )
+    if _from_script(request):
+        # The library page's script opens the library again, ready for the next file,
+        # the confirmation on top; a plain form post opens the document.
+        return _go(request, _library_url(access) + (f"?folder={folder.pk}" if folder else ""))
     return redirect(document)
+
+
+def _duplicates(access: GroupAccess, upload: UploadedFile) -> list[Document]:
+    return list(services.duplicate_list(group=access.group, sha256=files.sha256(upload))[:5])
+
+
+def _duplicate_warning(request, access, form, duplicates) -> HttpResponse:
+    """The same file is already in the library: nothing was stored. The page offers the
+    document(s) to open, a new version of one of them, or the upload form again, filled
+    in, to upload the file anyway."""
+    data = form.cleaned_data
+    again = UploadForm(
+        folders=Folder.objects.filter(group=access.group),
+        initial={**data, "tags": ", ".join(data["tags"]), "duplicate_ok": True},
+    )
+    return render(
+        request,
+        "resources/upload_refused.html",
+        {
+            "access": access,
+            "group": access.group,
+            "upload_form": again,
+            "duplicates": [(d, _may_change(access, d)) for d in duplicates],
+        },
+        status=409,
+    )
+
+
+@group_view(Capability.UPLOAD)
+def duplicate_check(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
+    """Documents of the group holding a file with this SHA-256 (?sha256=, as the page's
+    script computes it before sending the file), each with its address and, when the
+    person may add a version to it, the address for that."""
+    digest = request.GET.get("sha256", "").strip().lower()
+    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        return JsonResponse({"documents": []})
+    found = services.duplicate_list(group=access.group, sha256=digest)[:5]
+    return JsonResponse(
+        {
+            "documents": [
+                {
+                    "title": d.title,
+                    "url": d.get_absolute_url(),
+                    "version_url": reverse(
+                        "resources:version-upload",
+                        kwargs={"slug": access.group.slug, "document_id": d.pk},
+                    )
+                    if _may_change(access, d)
+                    else None,
+                }
+                for d in found
+            ]
+        }
+    )
 
 
 @contextlib.contextmanager
@@ -322,6 +423,53 @@ def folder_create(request: AuthenticatedHttpRequest, access: GroupAccess) -> Htt
     return redirect(_library_url(access) + (f"?folder={parent.pk}" if parent else ""))
 
 
+@group_view(Capability.UPLOAD, row="folder")
+@require_POST
+def folder_update(
+    request: AuthenticatedHttpRequest, access: GroupAccess, folder_id: int
+) -> HttpResponse:
+    """Rename a folder and/or move it into another folder of the group."""
+    folder = group_object_get(access, Folder.objects.all(), folder_id)
+    access.require_change("folder", author_id=folder.created_by_id)
+    folders = list(Folder.objects.filter(group=access.group))
+    form = _folder_edit_form(folder, folders, request.POST)
+    if not form.is_valid():
+        problems = [e for errors in form.errors.values() for e in errors]
+        messages.error(request, " ".join(problems) or _("Give the folder a name."))
+    else:
+        parent_id = form.cleaned_data["parent"]
+        try:
+            services.folder_update(
+                actor=request.user,
+                folder=folder,
+                name=form.cleaned_data["name"],
+                parent=next((f for f in folders if f.pk == parent_id), None),
+            )
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The folder has been saved."))
+    return redirect(f"{_library_url(access)}?folder={folder.pk}")
+
+
+@group_view(Capability.UPLOAD, row="folder")
+@require_POST
+def folder_delete(
+    request: AuthenticatedHttpRequest, access: GroupAccess, folder_id: int
+) -> HttpResponse:
+    """Delete an empty folder; the library then shows the folder it was in."""
+    folder = group_object_get(access, Folder.objects.all(), folder_id)
+    access.require_change("folder", author_id=folder.created_by_id)
+    parent_id = folder.parent_id
+    try:
+        services.folder_delete(actor=request.user, folder=folder)
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect(f"{_library_url(access)}?folder={folder.pk}")
+    messages.success(request, _("The folder has been deleted."))
+    return redirect(_library_url(access) + (f"?folder={parent_id}" if parent_id else ""))
+
+
 def _library_url(access: GroupAccess) -> str:
     return reverse("resources:library", kwargs={"slug": access.group.slug})
 
@@ -414,10 +562,11 @@ def _version_upload(
     if request.method != "POST":
         return redirect(document)
     form = VersionForm(request.POST, request.FILES)
+    problem = None
     if upload_too_large(request):
-        messages.error(request, _too_large_message())
+        problem = _too_large_message()
     elif not form.is_valid():
-        messages.error(request, _("Choose a file."))
+        problem = _("Choose a file.")
     else:
         try:
             with _the_file(request, access, form.cleaned_data) as upload:
@@ -428,10 +577,14 @@ def _version_upload(
                     change_note=form.cleaned_data["change_note"],
                 )
         except ServiceError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("The new version has been uploaded."))
-    return redirect(document)
+            problem = error.message
+    if problem and _from_script(request):
+        return JsonResponse({"error": problem}, status=400)
+    if problem:
+        messages.error(request, problem)
+    else:
+        messages.success(request, _("The new version has been uploaded."))
+    return _go(request, document.get_absolute_url())
 
 
 DOWNLOAD_BLOCK = 64 * 1024
@@ -516,7 +669,7 @@ def document_edit(
         "title": document.title,
         "description": document.description,
         "domain": document.domain,
-        "tags": ", ".join(document.tags.values_list("name", flat=True)),
+        "tags": ", ".join(str(tag) for tag in document.tags.all()),
         "language": document.language,
         "folder": document.folder_id,
     }
@@ -590,19 +743,28 @@ def document_trash(
     services.document_trash(actor=request.user, document=document)
     messages.success(
         request,
-        _("The document is in the trash; facilitators can restore it for %(days)d days.")
-        % {"days": services.TRASH_DAYS},
+        format_html(
+            '{} <a href="{}">{}</a>',
+            _("The document is in the trash; you can restore it for %(days)d days.")
+            % {"days": services.TRASH_DAYS},
+            reverse("resources:trash", kwargs={"slug": access.group.slug}),
+            _("Open the trash"),
+        ),
     )
     return redirect("resources:library", slug=access.group.slug)
 
 
-@group_view(Capability.MANAGE)
+@group_view(Capability.UPLOAD)
 def trash(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
+    """What is in the trash: everything for those who manage the group, what they moved
+    there themselves for anyone else (groups.access.ROW_RULES["trash"])."""
     documents = (
         Document.objects.filter(group=access.group, deleted_at__isnull=False)
-        .select_related("deleted_by")
-        .order_by("-deleted_at")
+        .select_related("deleted_by", "current_version")
+        .order_by("-deleted_at", "-pk")
     )
+    if not access.can(ROW_RULES["trash"].others):
+        documents = documents.filter(deleted_by=request.user)
     return render(
         request,
         "resources/trash.html",
@@ -615,14 +777,20 @@ def trash(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpRespons
     )
 
 
-@group_view(Capability.MANAGE)
+def _trashed(access: GroupAccess, document_id: int) -> Document:
+    """A document of the group the person may restore: one they moved to the trash, or
+    any for those who manage. One that is not in the trash is refused by the service."""
+    document = group_object_get(access, Document.objects.all(), document_id)
+    access.require_change("trash", author_id=document.deleted_by_id, shared=document.is_template)
+    return document
+
+
+@group_view(Capability.UPLOAD, row="trash")
 @require_POST
 def document_restore(
     request: AuthenticatedHttpRequest, access: GroupAccess, document_id: int
 ) -> HttpResponse:
-    document = group_object_get(
-        access, Document.objects.filter(deleted_at__isnull=False), document_id
-    )
+    document = _trashed(access, document_id)
     try:
         services.document_restore(actor=request.user, document=document)
     except ServiceError as error:
@@ -630,6 +798,35 @@ def document_restore(
         return redirect("resources:trash", slug=access.group.slug)
     messages.success(request, _("The document has been restored."))
     return redirect(document)
+
+
+@group_view(Capability.MANAGE)
+def document_delete(
+    request: AuthenticatedHttpRequest, access: GroupAccess, document_id: int
+) -> HttpResponse:
+    """Delete a document in the trash for good: GET asks to confirm, POST deletes."""
+    document = group_object_get(
+        access, Document.objects.select_related("deleted_by", "current_version"), document_id
+    )
+    trash_url = reverse("resources:trash", kwargs={"slug": access.group.slug})
+    if document.deleted_at is None:
+        messages.error(request, _("Only a document in the trash can be deleted for good."))
+        return redirect(trash_url)
+    if request.method == "POST":
+        title = document.title
+        services.document_delete(actor=request.user, document=document)
+        messages.success(request, _("“%(title)s” has been deleted for good.") % {"title": title})
+        return redirect(trash_url)
+    return render(
+        request,
+        "resources/document_delete.html",
+        {
+            "access": access,
+            "group": access.group,
+            "document": document,
+            "versions": document.versions.count(),
+        },
+    )
 
 
 # --- Model templates shared across groups -----------------------------------------

@@ -51,12 +51,16 @@ def test_every_group_url_declares_its_capability(name, pattern):
 
 
 def test_the_pages_that_change_a_document_follow_the_document_rule():
-    changing = {n for n, p in GROUP_URLS if getattr(p.callback, "group_row_rule", None)}
-    assert changing == {
+    def following(rule):
+        return {n for n, p in GROUP_URLS if getattr(p.callback, "group_row_rule", None) == rule}
+
+    assert following("document") == {
         "resources:document-edit",
         "resources:version-upload",
         "resources:document-trash",
     }
+    assert following("folder") == {"resources:folder-update", "resources:folder-delete"}
+    assert following("trash") == {"resources:document-restore"}
 
 
 @pytest.fixture
@@ -94,11 +98,15 @@ def scene(group, other_group, facilitator, member, observer, outsider, site_staf
         document = library_services.document_upload(
             actor=inviter, group=g, upload=upload, title=f"Umowa {g.slug}"
         )
+        folder = library_services.folder_create(
+            actor=inviter, group=g, name=f"Umowy {g.slug}", parent=None
+        )
         upload_session = library_services.upload_session_start(
             actor=inviter, group=g, name="plan.pdf", size=1000
         )
         return {
             "document_id": document.pk,
+            "folder_id": folder.pk,
             "version_id": document.current_version_id,
             "upload_id": upload_session.pk,
             "meeting_id": meeting.pk,
@@ -224,6 +232,8 @@ def test_refused_posts_write_nothing(client, scene, group, name, pattern, django
         "email": "x@gwd.test",
         "decision": "approve",
         "name": "Hacked",
+        "first_language": "pl",
+        "name_pl": "Hacked",
         "working_languages": ["pl"],
         "emails": "y@gwd.test",
         "title": "Hacked",
@@ -232,8 +242,6 @@ def test_refused_posts_write_nothing(client, scene, group, name, pattern, django
         "reason": "Hacked",
         "minutes": "15",
         "phrase": "hacked",
-        "first_language": "pl",
-        "name_pl": "Hacked",
         "report": ["1", "2"],
         "status": "going",
         "present": ["1", "2", "3"],
@@ -277,7 +285,7 @@ def snapshot():
         ),
         DocumentVersion.objects.count(),
         list(UploadSession.objects.values_list("pk", "received").order_by("pk")),
-        Folder.objects.count(),
+        list(Folder.objects.values_list("pk", "name", "parent_id").order_by("pk")),
         ModerationAction.objects.count(),
         list(Membership.objects.values_list("pk", "role", "status").order_by("pk")),
         list(Invitation.objects.values_list("pk", "email", "revoked_at").order_by("pk")),

@@ -16,6 +16,7 @@ from groups.models import Membership, Role
 from gwd.errors import ServiceError
 from resources import services, uploads
 from resources.models import Document, UploadSession
+from resources.sizes import file_size
 from tests.resources.test_library import (  # noqa: F401 — fixtures and makers shared
     make_docx,
     make_pdf,
@@ -320,7 +321,7 @@ def test_a_file_over_the_limit_is_refused_before_a_byte_is_sent(
     login(member)
     response = start(client, group, big_pdf())
     assert response.status_code == 413
-    assert "MB" in response.json()["error"]
+    assert file_size(2 * CHUNK) in response.json()["error"]
     assert not UploadSession.objects.exists()
     assert start(client, group, b"").status_code == 400
 

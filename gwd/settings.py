@@ -5,6 +5,7 @@ channel layer, a private local directory for files, e-mail to the console). Each
 integration switches on when its variable is set; README.md lists every variable.
 """
 
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -469,6 +470,24 @@ LOGGING = {
 
 ADMINS = [("GWD", a) for a in env_list("ADMIN_EMAILS", [])]
 GWD_SITE_NAME = "GWD"
+
+# --- Who runs GWD ---------------------------------------------------------------------
+# The privacy notice and the accessibility statement name the operator and how to reach
+# them. The defaults describe the demonstration; a deployment sets the real contacts.
+GWD_OPERATOR_NAME = env_str("GWD_OPERATOR_NAME", "Związek Miast Polskich")
+GWD_OPERATOR_ADDRESS = env_str("GWD_OPERATOR_ADDRESS", "ul. Robocza 42, 61-517 Poznań")
+GWD_CONTACT_EMAIL = env_str("GWD_CONTACT_EMAIL", "gwd@gwd.example")
+GWD_CONTACT_PHONE = env_str("GWD_CONTACT_PHONE", "+48 61 000 00 00")
+GWD_PRIVACY_OFFICER_EMAIL = env_str("GWD_PRIVACY_OFFICER_EMAIL", "iod@gwd.example")
+# Who answers requests about accessibility: a person or a team.
+GWD_ACCESSIBILITY_CONTACT = env_str("GWD_ACCESSIBILITY_CONTACT", "Zespół GWD")
+# How long the server's request logs are kept (the log rotation), for the privacy notice.
+GWD_LOG_RETENTION_DAYS = env_int("GWD_LOG_RETENTION_DAYS", 30, minimum=1)
+try:
+    GWD_PUBLISHED_ON = date.fromisoformat(env_str("GWD_PUBLISHED_ON", "2026-12-01"))
+    GWD_STATEMENT_UPDATED_ON = date.fromisoformat(env_str("GWD_STATEMENT_UPDATED_ON", "2026-12-01"))
+except ValueError as error:
+    raise ImproperlyConfigured(f"GWD_PUBLISHED_ON, GWD_STATEMENT_UPDATED_ON: {error}") from error
 
 # --- Request bodies ---------------------------------------------------------------
 # gwd/server.py (how GWD runs daphne) answers 413 to a body over its URL's limit and

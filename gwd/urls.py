@@ -38,5 +38,8 @@ urlpatterns = [
     path("i18n/language/", views.set_language, name="set-language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", views.healthz, name="healthz"),
+    path("privacy/", views.privacy_notice, name="privacy-notice"),
+    path("accessibility/", views.accessibility_statement, name="accessibility-statement"),
+    path("help/", views.help_page, name="help"),
     path("admin/", admin.site.urls),
 ]

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language, get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groups.access import AuthenticatedHttpRequest, Capability, GroupAccess, group_view
@@ -78,6 +79,50 @@ def server_error(request: HttpRequest) -> HttpResponse:
         response["Retry-After"] = "30"
         return response
     return HttpResponse(render_to_string("500.html", context), status=500)
+
+
+# --- The site's own pages: privacy, accessibility, help -----------------------------
+# Long texts are written whole in each language, one template per language, rather
+# than cut into hundreds of catalogue entries: a legal text reads as one document.
+# Everyone may read them, signed in or not.
+
+
+def _text_page(request: HttpRequest, name: str, title: str) -> HttpResponse:
+    language = get_language() or settings.LANGUAGE_CODE
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    return render(
+        request,
+        "pages/text_page.html",
+        {
+            "title": title,
+            "text": f"pages/{name}.{language}.html",
+            "operator": {
+                "name": settings.GWD_OPERATOR_NAME,
+                "address": settings.GWD_OPERATOR_ADDRESS,
+                "email": settings.GWD_CONTACT_EMAIL,
+                "phone": settings.GWD_CONTACT_PHONE,
+                "privacy_officer": settings.GWD_PRIVACY_OFFICER_EMAIL,
+                "accessibility_contact": settings.GWD_ACCESSIBILITY_CONTACT,
+                "log_retention_days": settings.GWD_LOG_RETENTION_DAYS,
+            },
+            "published_on": settings.GWD_PUBLISHED_ON,
+            "updated_on": settings.GWD_STATEMENT_UPDATED_ON,
+            "site_url": request.build_absolute_uri("/"),
+        },
+    )
+
+
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    return _text_page(request, "privacy_notice", _("Privacy notice"))
+
+
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    return _text_page(request, "accessibility_statement", _("Accessibility statement"))
+
+
+def help_page(request: HttpRequest) -> HttpResponse:
+    return _text_page(request, "help", _("Help"))
 
 
 # --- Pages that gather several apps ------------------------------------------------

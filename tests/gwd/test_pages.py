@@ -1,5 +1,8 @@
 """Every page renders in each of the three languages, for the people who can see it."""
 
+import datetime as dt
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -155,3 +158,85 @@ def test_the_not_found_page_is_translated_and_styled(client, user_factory, langu
     assert {"pl": "Nie znaleziono strony", "uk": "Сторінку не знайдено", "en": "Page not found"}[
         language
     ] in html
+
+
+# --- The privacy notice, the accessibility statement and help ------------------------
+
+TEXT_PAGES = {
+    "privacy-notice": {
+        "pl": "Informacja o przetwarzaniu danych osobowych",
+        "uk": "Інформація про обробку персональних даних",
+        "en": "Privacy notice",
+    },
+    "accessibility-statement": {
+        "pl": "Deklaracja dostępności",
+        "uk": "Декларація доступності",
+        "en": "Accessibility statement",
+    },
+    "help": {"pl": "Pomoc", "uk": "Довідка", "en": "Help"},
+}
+# Every page's sections, the same in each language (the statement's are the identifiers
+# the Polish rules on accessibility statements give its parts).
+TEXT_PAGE_SECTIONS = {
+    "privacy-notice": ["administrator", "dane", "cele", "okres", "odbiorcy", "prawa"],
+    "accessibility-statement": [
+        "a11y-deklaracja",
+        "a11y-wstep",
+        "a11y-podmiot",
+        "a11y-url",
+        "a11y-data-publikacja",
+        "a11y-data-aktualizacja",
+        "a11y-status",
+        "a11y-data-sporzadzenie",
+        "a11y-kontakt",
+        "a11y-osoba",
+        "a11y-email",
+        "a11y-telefon",
+        "a11y-procedura",
+        "a11y-architektura",
+        "a11y-aplikacje",
+    ],
+    "help": ["start", "member", "facilitator", "observer", "contact"],
+}
+
+
+def headings(html: str) -> list[str]:
+    return re.findall(r"<h[1-3][^>]*>(.*?)</h[1-3]>", html)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", TEXT_PAGES)
+def test_text_pages_answer_signed_out_in_each_language(client, db, name, language):
+    client.cookies["django_language"] = language
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<html lang="{language}">' in html
+    assert "<h1" in html and TEXT_PAGES[name][language] in headings(html)[0]
+    for section in TEXT_PAGE_SECTIONS[name]:
+        assert f'id="{section}"' in html
+    assert len(headings(html)) >= 5
+    assert "lorem" not in html.lower()
+
+
+def test_the_statement_shows_the_operator_contacts_and_dates(client, db, settings):
+    settings.GWD_CONTACT_EMAIL = "dostepnosc@zmp.gwd.test"
+    settings.GWD_CONTACT_PHONE = "+48 61 633 50 50"
+    settings.GWD_STATEMENT_UPDATED_ON = dt.date(2027, 3, 31)
+    html = client.get(reverse("accessibility-statement")).content.decode()
+    assert '<a id="a11y-email" href="mailto:dostepnosc@zmp.gwd.test">' in html
+    assert 'href="tel:+48616335050"' in html
+    assert '<span id="a11y-data-aktualizacja">2027-03-31</span>' in html
+    assert "Rzecznika Praw Obywatelskich" in html
+
+
+def test_every_page_links_the_text_pages_in_its_footer(client, db):
+    html = client.get(reverse("account_login")).content.decode()
+    footer = html[html.index("<footer") :]
+    for name in TEXT_PAGES:
+        assert f'href="{reverse(name)}"' in footer
+
+
+def test_the_privacy_notice_points_to_the_data_export(client, db):
+    html = client.get(reverse("privacy-notice")).content.decode()
+    assert f'href="{reverse("groups:personal-data")}"' in html

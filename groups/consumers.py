@@ -1,4 +1,5 @@
-"""The group socket: /ws/groups/<slug>/ (the protocol is docs/protocol.md).
+"""The group socket: /ws/groups/<slug>/, and the bell's: /ws/notifications/ (the
+protocol is docs/protocol.md).
 
 Thin on purpose: connect → access check → join the group's channel → accept; each frame
 is checked for shape, then goes through groups.access and one service. Events reach the
@@ -29,8 +30,10 @@ from groups import events, services
 from groups.access import Capability, GroupAccess, group_access, group_object_get, message_get
 from groups.hub import Frame, Hub, hub_for
 from groups.models import Membership, Message, Thread, User
+from groups.payloads import notification_frame
 from groups.presence import presence
 from gwd import metrics
+from gwd.gate import site_refusal
 
 # A client may send WEBSOCKET_FLOOD_FRAMES frames in FLOOD_WINDOW seconds; past twice as
 # many the socket is closed (4008) — a well-behaved client never comes near.
@@ -157,6 +160,10 @@ class GroupConsumer(AsyncWebsocketConsumer):
             await self.close()  # refused before accept: the handshake fails with 403
             return
         self.user = user
+        if user.institution_id:
+            # Named in the payload of every message this socket posts: loaded once here,
+            # not once per message.
+            await database_sync_to_async(lambda: user.institution)()
         self.slug = slug
         self.group_id = access.group.pk
         self.language = user.language
@@ -546,4 +553,61 @@ class GroupConsumer(AsyncWebsocketConsumer):
 
     async def send(self, text_data=None, bytes_data=None, close=False) -> None:
         if not self.closing:  # after close, daphne would raise for every frame
+            await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
+
+
+def _unread_count(user_id: int) -> int:
+    return User.objects.filter(pk=user_id).values_list("unread_notifications", flat=True)[0]
+
+
+class NotificationConsumer(AsyncWebsocketConsumer):
+    """The bell's socket on pages outside the discussions (a discussion page's group
+    socket carries the same frames). It only listens: the person's `notification`
+    frames reach it through the hub, like every socket of theirs; the first frame is
+    the count as it is once the socket hears the rest."""
+
+    user: User
+    hub: Hub
+    attached = False
+    closing = False
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        # Who may use the site at all, as every page asks (gwd.gate); anyone refused
+        # here fails the handshake with 403.
+        if user is None or await database_sync_to_async(site_refusal)(user) is not None:
+            await self.close()
+            return
+        self.user = user
+        self.hub = hub_for(self.channel_layer)
+        await self.hub.attach(None, user.pk, self)
+        self.attached = True
+        await self.accept()
+        # Read after attaching: a notification in between is in the count or in a frame.
+        unread = await database_sync_to_async(_unread_count)(user.pk)
+        with translation.override(user.language):
+            await self.send(text_data=events.frame_text(notification_frame(unread)))
+
+    async def disconnect(self, code: int) -> None:
+        if self.attached:
+            await self.hub.detach(None, self.user.pk, self)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):
+        error = {"type": "error", "code": "unknown_type", "detail": ""}
+        with translation.override(self.user.language):
+            error["detail"] = str(_("Unknown frame type."))
+        await self.send(text_data=events.frame_text(error))
+
+    async def close(self, code=None, reason=None) -> None:
+        self.closing = True
+        await super().close(code=code, reason=reason)
+
+    async def group_frame(self, event: dict) -> None:
+        await self.send(text_data=event["text"])
+
+    def group_frame_now(self, frame: Frame) -> bool:
+        return False  # a frame now and then: the consumer's own road is fast enough
+
+    async def send(self, text_data=None, bytes_data=None, close=False) -> None:
+        if not self.closing:
             await super().send(text_data=text_data, bytes_data=bytes_data, close=close)

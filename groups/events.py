@@ -98,7 +98,8 @@ def events_replay(group_id: int, after: int, limit: int) -> list[tuple[int, str]
     """(seq, frame) of the events after `after`, in order, at most `limit`, each
     carrying the current state of its message or thread (or a tombstone).
 
-    Three queries however many events: the events, their messages with authors, and
+    Three queries however many events: the events, their messages with authors (and
+    their institutions), and
     the reactions.
     """
     rows = list(
@@ -113,7 +114,7 @@ def events_replay(group_id: int, after: int, limit: int) -> list[tuple[int, str]
     messages = {
         m.pk: m
         for m in Message.objects.filter(group_id=group_id, pk__in=message_ids).select_related(
-            "author"
+            "author__institution"
         )
     }
     reactions = reactions_by_message(messages) if messages else {}

@@ -122,24 +122,31 @@ class Hub:
         self.seq_reads: dict[int, asyncio.Future] = {}
         self.group_locks: dict[int, asyncio.Lock] = {}
 
-    async def attach(self, group_id: int, user_id: int, socket: Socket) -> None:
+    async def attach(self, group_id: int | None, user_id: int, socket: Socket) -> None:
         """From now on the socket gets the group's frames and those sent to its person
-        (the layer has the process in both before this returns)."""
+        (the layer has the process in both before this returns). A socket of no group
+        (`group_id` None: the bell of a page outside the discussions) gets only the
+        person's."""
         async with self.lock:
-            for key in (USERS, group_id):
+            for key in (USERS,) if group_id is None else (USERS, group_id):
                 if key not in self.subscriptions:
                     self.subscriptions[key] = await Subscription.open(self, key)
-            self.sockets.setdefault(group_id, set()).add(socket)
+            if group_id is not None:
+                self.sockets.setdefault(group_id, set()).add(socket)
             self.by_user.setdefault(user_id, set()).add(socket)
 
-    async def detach(self, group_id: int, user_id: int, socket: Socket) -> None:
+    async def detach(self, group_id: int | None, user_id: int, socket: Socket) -> None:
         async with self.lock:
             for index, key in ((self.sockets, group_id), (self.by_user, user_id)):
+                if key is None:
+                    continue
                 index.get(key, set()).discard(socket)
                 if not index.get(key, True):
                     del index[key]
-            closing: list[int | None] = [] if group_id in self.sockets else [group_id]
-            if not self.sockets:
+            closing: list[int | None] = []
+            if group_id is not None and group_id not in self.sockets:
+                closing.append(group_id)
+            if not self.by_user:  # every socket, of a group or not, is someone's
                 closing.append(USERS)
             for subscription_key in closing:
                 if subscription := self.subscriptions.pop(subscription_key, None):

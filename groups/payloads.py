@@ -8,7 +8,9 @@ hidden message has no text, a deleted account no name.
 from collections.abc import Iterable
 from datetime import datetime
 
-from groups.models import REACTIONS, Message, Reaction, Thread
+from django.utils.translation import ngettext
+
+from groups.models import REACTIONS, Message, Reaction, Thread, User
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -23,7 +25,7 @@ def message_payload(message: Message, reactions: dict[str, list[int]] | None = N
         "id": message.pk,
         "thread": message.thread_id,
         "seq": message.seq,
-        "author": {"id": author.pk, "name": author.full_name} if author else None,
+        "author": author_payload(author) if author else None,
         "body": "" if gone else message.body,
         "html": "" if gone else message.html,
         "created": _iso(message.created_at),
@@ -32,6 +34,18 @@ def message_payload(message: Message, reactions: dict[str, list[int]] | None = N
         "hidden": message.is_hidden,
         "held": message.is_held,
         "reactions": reactions if reactions is not None else reactions_of(message),
+    }
+
+
+def author_payload(author: User) -> dict:
+    """Who wrote it, as the page shows it: the name and the institution they work for.
+    The institution comes with the author's row (select_related, or the socket's own
+    user loaded once), never by a query of its own for each message."""
+    institution = author.institution if author.institution_id else None
+    return {
+        "id": author.pk,
+        "name": author.full_name,
+        "institution": institution.name if institution else "",
     }
 
 
@@ -85,3 +99,10 @@ def thread_payload(thread: Thread) -> dict:
         "messages": thread.message_count,
         "last_activity": _iso(thread.last_activity_at),
     }
+
+
+def notification_frame(unread: int) -> dict:
+    """The bell's frame for one person: the count, and the words the page reads out
+    for it, in the active language (the same text the header renders)."""
+    text = ngettext("%(counter)s unread", "%(counter)s unread", unread) % {"counter": unread}
+    return {"type": "notification", "unread": unread, "text": text}

@@ -115,6 +115,7 @@ urlpatterns = [
     path("moderation/", moderation.staff_moderation, name="staff-moderation"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read/", notifications.notifications_mark_read, name="notifications-read"),
+    path("notifications/latest/", notifications.notification_latest, name="notifications-latest"),
     path(
         "notifications/<int:notification_id>/open/",
         notifications.notification_open,

@@ -381,7 +381,7 @@ def message_edit(*, actor: User, message: Message, body: object) -> Message:
     """Change the text of one's own message; the previous text is kept in its history."""
     message = (
         Message.objects.select_for_update(of=("self",))
-        .select_related("thread", "group")
+        .select_related("thread", "group", "author__institution")
         .get(pk=message.pk)
     )
     _editable(actor, message)
@@ -420,7 +420,9 @@ def message_edit(*, actor: User, message: Message, body: object) -> Message:
 def message_delete(*, actor: User, message: Message) -> Message:
     """Delete one's own message: its text and history go, a placeholder stays."""
     message = (
-        Message.objects.select_for_update(of=("self",)).select_related("group").get(pk=message.pk)
+        Message.objects.select_for_update(of=("self",))
+        .select_related("group", "author__institution")
+        .get(pk=message.pk)
     )
     _editable(actor, message)
     message.deleted_at = timezone.now()
@@ -451,7 +453,7 @@ def reaction_toggle(*, actor: User, message: Message, emoji: object) -> Message:
         raise ServiceError(_("This reaction is not available."), code="invalid")
     message = (
         Message.objects.select_for_update(of=("self",))
-        .select_related("group", "thread")
+        .select_related("group", "thread", "author__institution")
         .get(pk=message.pk)
     )
     if message.is_deleted or message.is_hidden or message.is_held:

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from django.core import signing
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from groups import events, tasks
 from groups.models import Group, Membership, Notification, User
 from groups.notices import UNSUBSCRIBE_SALT
+from groups.payloads import notification_frame
 from gwd.commit import after_commit
 
 __all__ = [
@@ -125,16 +126,22 @@ def notify_many(
 
 
 def _push(user_ids: list[int]) -> None:
-    """The new bell count to every open socket of these people."""
-    counts = User.objects.filter(pk__in=user_ids).values_list("pk", "unread_notifications")
-    events.send_to_users(
-        {user_id: {"type": "notification", "unread": unread} for user_id, unread in counts}
+    """The new bell count to every open socket of these people, worded in each one's
+    language: one query however many they are."""
+    rows = User.objects.filter(pk__in=user_ids).values_list(
+        "pk", "unread_notifications", "language"
     )
+    frames = {}
+    for user_id, unread, language in rows:
+        with translation.override(language):
+            frames[user_id] = notification_frame(unread)
+    events.send_to_users(frames)
 
 
 @transaction.atomic
 def notifications_read(*, actor: User, ids: list[int] | None = None) -> int:
-    """Mark some (or all) of the actor's notifications read; returns how many."""
+    """Mark some (or all) of the actor's notifications read; returns how many. Every
+    socket the actor has open hears the new count after commit."""
     unread = Notification.objects.filter(user=actor, read_at=None)
     if ids is not None:
         unread = unread.filter(pk__in=ids)
@@ -142,6 +149,8 @@ def notifications_read(*, actor: User, ids: list[int] | None = None) -> int:
     remaining = Notification.objects.filter(user=actor, read_at=None).count()
     User.objects.filter(pk=actor.pk).update(unread_notifications=remaining)
     actor.unread_notifications = remaining
+    # The bells of the person's other pages and tabs go quiet too.
+    after_commit(lambda: _push([actor.pk]))
     return changed
 
 

@@ -136,7 +136,9 @@ def thread_detail(
     """
     thread = group_object_get(access, Thread.objects.select_related("author"), thread_id)
     group_seq = events.latest_seq(access.group.pk)
-    messages_qs = Message.objects.filter(thread=thread, held_at=None).select_related("author")
+    messages_qs = Message.objects.filter(thread=thread, held_at=None).select_related(
+        "author__institution"
+    )
     before = parse_id(request.GET.get("before"))
     if before is not None:
         messages_qs = messages_qs.filter(seq__lt=before)
@@ -147,7 +149,7 @@ def thread_detail(
         # The reader's own messages held for review show at the end, marked as waiting.
         messages_page += list(
             Message.objects.filter(thread=thread, author=request.user, held_at__isnull=False)
-            .select_related("author")
+            .select_related("author__institution")
             .order_by("held_at")
         )
     reactions: dict[int, dict[str, list[int]]] = {}

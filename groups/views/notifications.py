@@ -18,6 +18,7 @@ from groups.models import Membership, Notification
 from gwd.http import parse_ids, safe_next
 
 NOTIFICATIONS_PER_PAGE = 30
+NOTIFICATIONS_IN_THE_BELL = 5
 
 
 @login_required
@@ -29,11 +30,20 @@ def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+def notification_latest(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The latest few notifications, the fragment the bell opens below itself."""
+    latest = Notification.objects.filter(user=request.user).select_related("group")
+    rows = [(n, notices.notification_text(n)) for n in latest[:NOTIFICATIONS_IN_THE_BELL]]
+    return render(request, "groups/_bell_panel.html", {"rows": rows})
+
+
+@login_required
 @require_POST
 def notifications_mark_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     ids = parse_ids(request.POST.getlist("notification"))
     services.notifications_read(actor=request.user, ids=ids or None)
-    return redirect("groups:notifications")
+    # The bell's own form asks for its fragment back (`next`), so one request does both.
+    return redirect(safe_next(request, reverse("groups:notifications")))
 
 
 @login_required

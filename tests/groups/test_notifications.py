@@ -75,7 +75,7 @@ def test_the_bell_counts_and_mark_read_resets(client, login, member, facilitator
     post(member, thread, "druga", "y")
     login(facilitator)
     page = client.get(reverse("home")).content.decode()
-    assert 'id="bell-count">2<' in page
+    assert 'id="bell-count"><span aria-hidden="true" data-bell-number>2<' in page
     client.post(reverse("groups:notifications-read"))
     facilitator.refresh_from_db()
     assert facilitator.unread_notifications == 0
@@ -98,7 +98,9 @@ def test_a_live_bell_frame_goes_to_the_person(
         for uid, frame in c.args[0].items()
         if frame["type"] == "notification"
     ]
-    assert frames == [(facilitator.pk, {"type": "notification", "unread": 1})]
+    assert frames == [
+        (facilitator.pk, {"type": "notification", "unread": 1, "text": "1 nieprzeczytana"})
+    ]
 
 
 # --- Digests ----------------------------------------------------------------------------

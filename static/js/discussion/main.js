@@ -20,12 +20,9 @@ import { connect, setConnection, setHooks } from "./socket.js";
 import { config, form, messagesEl, state, textarea, threadId, threadListPage } from "./state.js";
 import { LIST_EVENTS } from "./threads.js";
 
-/** The bell in the header follows the unread count the server sends. */
+/** The bell in the header (static/js/bell.js) shows the count this socket hears. */
 function onNotification(frame) {
-  const bell = document.getElementById("bell-count");
-  if (!bell || typeof frame.unread !== "number") return;
-  bell.hidden = frame.unread === 0;
-  if (bell.firstChild) bell.firstChild.textContent = String(frame.unread);
+  document.dispatchEvent(new CustomEvent("gwd:notification", { detail: frame }));
 }
 
 function onError(frame) {

@@ -4,7 +4,7 @@ import { closeEditor } from "./actions.js";
 import { $, $$, announce, el, formatDate, isGone, isHeld, isOwn, keepFocus, placeholder, withReason } from "./dom.js";
 import { gettext, interpolate, ngettext } from "./i18n.js";
 import { adoptServerMenu, refreshMenu } from "./menu.js";
-import { scheduleRead } from "./presence.js";
+import { scheduleRead, typingDone } from "./presence.js";
 import { config, me, messagesEl, state, threadId, urlFor, urls } from "./state.js";
 
 /** "visible" | "hidden" | "deleted" | "held" (waiting for review) of a message payload. */
@@ -31,8 +31,9 @@ function renderMessage(m) {
     "aria-labelledby": `m${m.id}-meta`,
   });
   const time = el("time", { datetime: m.created, text: formatDate(m.created) });
+  const institution = m.author?.institution ? el("span", { class: "message__institution", text: m.author.institution }) : "";
   const header = el("header", { class: "message__meta", id: `m${m.id}-meta` },
-    el("span", { class: "message__author", text: m.author?.name ?? gettext("Former member") }), " ", time);
+    el("span", { class: "message__author", text: m.author?.name ?? gettext("Former member") }), " ", institution, " ", time);
   article.append(header, el("div", { class: "message__body" }));
   fillMessage(article, m);
   return article;
@@ -189,6 +190,7 @@ export function seedFromPage() {
 export const MESSAGE_EVENTS = new Map([
   ["message.new", ({ message: m }) => {
     if (m.thread !== threadId) return;
+    if (m.author) typingDone(m.author.id);
     const existing = document.getElementById(`m${m.id}`) || claimPending(m);
     if (existing && !existing.classList.contains("message--pending") && !isHeld(existing)) return;
     const article = renderMessage(m);

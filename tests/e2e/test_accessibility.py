@@ -42,6 +42,8 @@ def serious_violations(page, axe_source: str) -> list[str]:
 
 def set_language(page, code: str) -> None:
     page.goto("/profile/")
+    if page.locator(".menu-toggle").is_visible():  # a phone: the switcher is in the menu
+        page.locator(".menu-toggle").click()
     page.select_option("#language-select", code)
     page.locator("form.language-switcher button[type=submit]").click()
     page.wait_for_load_state()

@@ -1,6 +1,6 @@
 /** The reply form: optimistic sending with a client_id, acks, failures and retries. */
 
-import { $, announce, el, errorText, getDateFormat, uuid } from "./dom.js";
+import { $, announce, el, errorText, formatDate, uuid } from "./dom.js";
 import { gettext } from "./i18n.js";
 import { closeAutocomplete, pickMention, setActive, updateAutocomplete } from "./mentions.js";
 import { markHeld } from "./messages.js";
@@ -38,7 +38,7 @@ function renderPending(clientId, body) {
   article.append(
     el("header", { class: "message__meta", id: `p-${clientId}-meta` },
       el("span", { class: "message__author", text: config.user.name }), " ",
-      el("time", { datetime: now.toISOString(), text: getDateFormat().format(now) }), " ",
+      el("time", { datetime: now.toISOString(), text: formatDate(now.toISOString()) }), " ",
       el("span", { class: "message__status", text: gettext("Sending…") })),
     el("div", { class: "message__body message__body--plain" }, el("p", { text: body })));
   return article;

@@ -20,17 +20,25 @@ export function el(tag, attrs = {}, ...children) {
 }
 
 // Times are shown in the person's own time zone (from the profile), as the server does.
-export function getDateFormat() {
-  state.dateFormat ??= new Intl.DateTimeFormat(document.documentElement.lang || LANG, {
-    day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit",
+function getDateFormat() {
+  state.dateFormat ??= new Intl.DateTimeFormat(LANG, {
+    day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
     ...(config?.timeZone ? { timeZone: config.timeZone } : {}),
   });
   return state.dateFormat;
 }
 
+/**
+ * A date as the server writes it with Django's "j E Y H:i" (templates/groups/_message.html
+ * and thread_list.html): day, the month's name as it stands in a date ("marca", "березня"),
+ * year, 24-hour time. Only Intl's parts are taken, not its own order and words ("р. о",
+ * "at"), so that a live message reads as it does after a reload.
+ */
 export function formatDate(iso) {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? "" : getDateFormat().format(date);
+  if (Number.isNaN(date.getTime())) return "";
+  const part = Object.fromEntries(getDateFormat().formatToParts(date).map(({ type, value }) => [type, value]));
+  return `${part.day} ${part.month} ${part.year} ${part.hour}:${part.minute}`;
 }
 
 /** crypto.randomUUID needs a secure context; fall back to random bytes elsewhere. */

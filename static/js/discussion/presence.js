@@ -27,6 +27,15 @@ export function onTyping({ thread, user }) {
   renderTypists();
 }
 
+/** A message of theirs arrived in this thread: what they were typing is sent. */
+export function typingDone(userId) {
+  const typist = state.typists.get(userId);
+  if (!typist) return;
+  clearTimeout(typist.timer);
+  state.typists.delete(userId);
+  renderTypists();
+}
+
 export function clearTypists() {
   for (const { timer } of state.typists.values()) clearTimeout(timer);
   state.typists.clear();

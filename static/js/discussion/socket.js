@@ -154,6 +154,9 @@ function handleFrame(frame) {
 
 function onHeartbeat({ seq }) {
   if (!Number.isInteger(seq)) return;
+  // The page knows where the group's events stand and applies them from now on (a list
+  // page learns it here); a mark for tests to wait for, too.
+  $("#discussion-client")?.setAttribute("data-synced", "");
   if (state.lastSeq === null) state.lastSeq = seq;
   else if (seq > state.lastSeq) requestResume(seq);
   // The server is behind what this page has seen: its database was restored from a

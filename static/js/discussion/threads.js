@@ -17,6 +17,8 @@ export const LIST_EVENTS = new Map([
     if (!row) return;
     const time = $("time", row);
     if (time && m.created) { time.dateTime = m.created; time.textContent = formatDate(m.created); }
+    const count = $("[data-count]", row);
+    if (count) setCount(count, (parseInt(count.dataset.count, 10) || 0) + 1);
     if (m.author?.id !== me) {
       const badge = $(".unread", row);
       if (badge) {
@@ -57,12 +59,20 @@ function threadList() {
   return list;
 }
 
+/** How many messages a row's thread has, worded as templates/groups/thread_list.html does. */
+function setCount(node, count) {
+  node.dataset.count = count;
+  node.textContent = interpolate(ngettext("%(count)s message", "%(count)s messages", count), { count }, true);
+}
+
 function renderRow(thread) {
   const tags = [thread.pinned && PINNED].filter(Boolean)
     .map((text) => el("span", { class: "tag", text }));
+  const count = el("span", { class: "thread-row__count" });
+  setCount(count, thread.messages || 0);
   return el("li", { class: "thread-row", "data-thread": thread.id, "data-pinned": String(thread.pinned) },
     el("a", { class: "thread-row__title", href: urlFor(urls.thread, thread.id), text: thread.title }), " ",
-    el("span", { class: "meta" }, ...tags, " ",
+    el("span", { class: "meta" }, ...tags, " ", count, " · ",
       el("time", { datetime: thread.last_activity, text: formatDate(thread.last_activity) })), " ",
     el("span", { class: "unread", "data-unread": "0", hidden: true }));
 }

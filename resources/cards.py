@@ -7,6 +7,7 @@ import re
 from django.utils.html import format_html
 
 from groups.models import Group
+from gwd.templatetags.icons import icon_svg
 from resources.models import Document
 
 DOCUMENT_LINK = re.compile(r"/groups/(?P<slug>[\w-]+)/library/(?P<id>\d+)/")
@@ -29,9 +30,9 @@ def document_cards(body: str, group: Group) -> str:
         version = document.current_version
         cards.append(
             format_html(
-                '<a class="doc-card" href="{}"><span aria-hidden="true">📄</span> '
-                "<strong>{}</strong>{}</a>",
+                '<a class="doc-card" href="{}">{} <strong>{}</strong>{}</a>',
                 document.get_absolute_url(),
+                icon_svg("file-text"),
                 document.title,
                 f" · v{version.number} · {version.original_name}" if version else "",
             )

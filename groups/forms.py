@@ -112,6 +112,14 @@ class GroupSettingsForm(forms.Form):
         label=_("Officials who are not members may ask to join"), required=False
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Each version is typed in its own language: spell-checkers and screen readers
+        # follow the field, not the page.
+        for code in GROUP_LANGUAGES:
+            self.fields[f"name_{code}"].widget.attrs["lang"] = code
+            self.fields[f"description_{code}"].widget.attrs["lang"] = code
+
     @staticmethod
     def initial_for(group: Group) -> dict[str, Any]:
         initial: dict[str, Any] = {

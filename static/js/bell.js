@@ -76,6 +76,8 @@ async function loadPanel() {
 
 async function open() {
   bell.setAttribute("aria-expanded", "true");
+  // Where a phone's layout puts the list (static/css/bell.css); a desktop ignores it.
+  panel.style.setProperty("--bell-top", `${Math.round(bell.getBoundingClientRect().bottom + 4)}px`);
   try {
     await loadPanel();
   } catch {

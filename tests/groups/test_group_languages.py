@@ -108,6 +108,19 @@ def test_the_settings_form_edits_every_version_and_keeps_the_address(
     assert (partners.name_pl, partners.name_en) == ("Efektywność energetyczna 2027", NAMES["en"])
 
 
+def test_settings_that_empty_the_main_name_write_nothing(client, login, partners, member_factory):
+    facilitator = member_factory(partners, Role.FACILITATOR, email="olena@zhytomyr.gwd.test")
+    login(facilitator)
+    response = client.post(
+        reverse("groups:group-settings", kwargs={"slug": partners.slug}),
+        create_data(name_uk="  ", name_pl="Inna nazwa", name_en="x" * 201),
+    )
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"name_uk", "name_en"}
+    partners.refresh_from_db()
+    assert (partners.name_uk, partners.name_pl) == (NAMES["uk"], NAMES["pl"])
+
+
 def test_the_directory_and_my_groups_speak_the_reader_language(
     client, login, partners, user_factory
 ):

@@ -14,7 +14,7 @@ from groups.models import (
     User,
 )
 from gwd.text import PlainTextField
-from gwd.zones import time_zone_choices
+from gwd.zones import TimeZoneField
 
 
 class SignupProfileForm(forms.Form):
@@ -48,7 +48,7 @@ class ProfileForm(forms.Form):
         help_text=_("Optional: the TERYT code of a Polish unit or the KATOTTH code of a hromada."),
     )
     language = forms.ChoiceField(label=_("Language"), choices=User.Language.choices)
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+    time_zone = TimeZoneField(label=_("Time zone"))
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -4,11 +4,11 @@ from typing import Any
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from gwd.errors import ServiceError
-from gwd.http import parse_int
-from gwd.text import PlainTextField, clean_text
-from gwd.zones import time_zone_choices
+from gwd.text import PlainTextField
+from gwd.zones import TimeZoneField
 from meetings import services
 from meetings.models import MeetingSeries, Registration
 
@@ -17,6 +17,20 @@ from meetings.models import MeetingSeries, Registration
 EARLIEST_DATE = dt.date(2000, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
 MAX_CAPACITY = 100_000
+MAX_AGENDA_ITEMS = 50
+REMINDER_CHOICES = (15, 60, 1440)  # minutes before: a quarter, an hour, a day
+
+
+def reminder_label(minutes: int) -> str:
+    if minutes % 1440 == 0:
+        days = minutes // 1440
+        return ngettext("%(count)d day before", "%(count)d days before", days) % {"count": days}
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return ngettext("%(count)d hour before", "%(count)d hours before", hours) % {"count": hours}
+    return ngettext("%(count)d minute before", "%(count)d minutes before", minutes) % {
+        "count": minutes
+    }
 
 
 class PlanDateField(forms.DateField):
@@ -43,7 +57,7 @@ class MeetingForm(forms.Form):
 
     title = PlainTextField(label=_("Title"), max_length=200)
     description = PlainTextField(label=_("Description"), multiline=True, required=False)
-    time_zone = forms.ChoiceField(label=_("Time zone of the meeting"), choices=time_zone_choices)
+    time_zone = TimeZoneField(label=_("Time zone of the meeting"))
     start_date = PlanDateField(label=_("Date"))
     start_time = forms.TimeField(label=_("Starts at"), widget=time_input())
     end_date = PlanDateField(
@@ -65,41 +79,24 @@ class MeetingForm(forms.Form):
     )
     deadline_date = PlanDateField(label=_("Registration closes on"), required=False)
     deadline_time = forms.TimeField(label=_("at"), widget=time_input(), required=False)
-    agenda = PlainTextField(
-        label=_("Agenda"),
-        multiline=True,
+    reminders = forms.TypedMultipleChoiceField(
+        label=_("E-mail a reminder to those registered"),
+        coerce=int,
+        choices=(),  # in __init__, named in the language of the request
+        widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text=_(
-            "One item per line: title | presenter | minutes (presenter and minutes optional)."
-        ),
+        help_text=_("Each person can turn reminders off for themselves."),
     )
 
-    def clean_agenda(self) -> list[dict]:
-        items = []
-        for number, line in enumerate(self.cleaned_data.get("agenda", "").splitlines(), 1):
-            if not line.strip():
-                continue
-            parts = [clean_text(p) for p in line.split("|")]
-            item: dict[str, str | int | None] = {
-                "title": parts[0][:200],
-                "presenter": "",
-                "duration_minutes": None,
-            }
-            if len(parts) > 1:
-                item["presenter"] = parts[1][:200]
-            if len(parts) > 2 and parts[2]:
-                item["duration_minutes"] = parse_int(parts[2], minimum=1, maximum=600)
-                if item["duration_minutes"] is None:
-                    raise forms.ValidationError(
-                        _("Line %(number)d: minutes must be a number from 1 to 600."),
-                        params={"number": number},
-                    )
-            if not item["title"]:
-                raise forms.ValidationError(
-                    _("Line %(number)d has no title."), params={"number": number}
-                )
-            items.append(item)
-        return items
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A lead time set before these choices (the group's, in whole hours) stays on.
+        field = self.fields["reminders"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)  # declared above
+        stored = [m for m in self.initial.get("reminders") or [] if m not in REMINDER_CHOICES]
+        field.choices = [
+            (minutes, reminder_label(minutes)) for minutes in sorted({*REMINDER_CHOICES, *stored})
+        ]
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -131,6 +128,70 @@ class MeetingForm(forms.Form):
             deadline,
         )
         return data
+
+
+class AgendaItemForm(forms.Form):
+    """One row of the agenda; a row left empty is no item. `item` is the row's
+    AgendaItem, kept (with its document) when the agenda is saved again."""
+
+    item = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    title = PlainTextField(label=_("Item"), max_length=200, required=False)
+    presenter = PlainTextField(label=_("Presenter"), max_length=200, required=False)
+    duration_minutes = forms.IntegerField(
+        label=_("Minutes"), min_value=1, max_value=600, required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if not data.get("title") and (data.get("presenter") or data.get("duration_minutes")):
+            self.add_error("title", _("Give the item a title, or clear the row."))
+        return data
+
+
+class BaseAgendaFormSet(forms.BaseFormSet):
+    def items(self) -> list[dict]:
+        """The agenda in the order of the rows, without empty and removed rows."""
+        return [
+            {
+                "item": form.cleaned_data.get("item"),
+                "title": form.cleaned_data["title"],
+                "presenter": form.cleaned_data.get("presenter") or "",
+                "duration_minutes": form.cleaned_data.get("duration_minutes"),
+            }
+            for form in self.forms
+            if form.cleaned_data.get("title") and not form.cleaned_data.get("DELETE")
+        ]
+
+
+AgendaFormSet = forms.formset_factory(
+    AgendaItemForm,
+    formset=BaseAgendaFormSet,
+    extra=3,
+    can_delete=True,
+    max_num=MAX_AGENDA_ITEMS,
+    absolute_max=MAX_AGENDA_ITEMS,
+    validate_max=True,
+)
+
+
+def agenda_formset(data=None, *, items=()) -> BaseAgendaFormSet:
+    """The agenda's rows: the meeting's items, then empty rows to add more."""
+    formset = AgendaFormSet(
+        data,
+        prefix="agenda",
+        initial=[
+            {
+                "item": item.pk,
+                "title": item.title,
+                "presenter": item.presenter,
+                "duration_minutes": item.duration_minutes,
+            }
+            for item in items
+        ],
+    )
+    assert isinstance(formset, BaseAgendaFormSet)  # formset_factory(formset=...) above
+    return formset
 
 
 class MeetingCreateForm(MeetingForm):

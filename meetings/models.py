@@ -35,6 +35,8 @@ class MeetingSeries(models.Model):
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="meeting_series")
     frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    # iCalendar: the series is one event with a rule; its UID never changes.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
@@ -65,6 +67,8 @@ class Meeting(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED
     )
+    # Minutes before the start at which registered people are e-mailed, e.g. [1440, 60].
+    reminders = models.JSONField(_("reminders"), default=list, blank=True)
     # iCalendar: the UID never changes; SEQUENCE goes up with every change people see.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0)
@@ -145,6 +149,8 @@ class Registration(models.Model):
         Institution, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # False: this person wants no reminder of this meeting.
+    reminders = models.BooleanField(_("e-mail reminders"), default=True)
     # The waiting list is served in the order people joined it.
     waitlisted_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -271,18 +277,20 @@ class CalendarFeed(models.Model):
 
 
 class ReminderSent(models.Model):
-    """One reminder per person and meeting start: the unique row makes a second send
-    impossible even when the task runs twice."""
+    """One reminder per person, meeting start and lead time: the unique row makes a
+    second send impossible even when the task runs twice."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reminders")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reminders_sent")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     starts_at = models.DateTimeField()
+    minutes_before = models.PositiveIntegerField(default=0)
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["meeting", "user", "starts_at"], name="reminder_once_per_start"
+                fields=["meeting", "user", "starts_at", "minutes_before"],
+                name="reminder_once_per_start_and_lead",
             ),
         ]
 

@@ -66,9 +66,22 @@ def _check_times(starts_at: dt.datetime, ends_at: dt.datetime, deadline: dt.date
         )
 
 
+MAX_REMINDER_MINUTES = 14 * 24 * 60
+
+
+def _check_reminders(reminders: list[int]) -> list[int]:
+    """Lead times in minutes, latest first, each once; at most three, two weeks ahead."""
+    if len(set(reminders)) > 3 or any(
+        not isinstance(m, int) or not 1 <= m <= MAX_REMINDER_MINUTES for m in reminders
+    ):
+        raise ServiceError(_("Choose up to three reminders."), code="invalid")
+    return sorted(set(reminders), reverse=True)
+
+
 # --- Scheduling ---------------------------------------------------------------------
 
 
+AGENDA_FIELDS = ("title", "presenter", "duration_minutes")
 MEETING_FIELDS = (
     "title",
     "description",
@@ -96,8 +109,12 @@ def meeting_schedule(
     repeat: str = "",
     repeat_count: int = 1,
     agenda: list[dict] | None = None,
+    reminders: list[int] | None = None,
 ) -> Meeting:
     """Schedule a meeting (or a draft), optionally repeating weekly or monthly.
+
+    `reminders` are minutes before the start at which those registered are reminded;
+    None takes the group's lead time.
 
     Members are e-mailed about a scheduled meeting (not about a draft). A repeating
     meeting creates its occurrences now, at the same local time in the organiser's zone
@@ -106,6 +123,10 @@ def meeting_schedule(
     _check_times(starts_at, ends_at, registration_deadline)
     if capacity is not None and capacity < 1:
         raise ServiceError(_("Capacity must be at least 1."), code="invalid")
+    if reminders is None:
+        hours = group.meeting_reminder_hours
+        reminders = [hours * 60] if hours else []
+    reminders = _check_reminders(reminders)
     series = None
     starts = [starts_at]
     if repeat:
@@ -142,10 +163,12 @@ def meeting_schedule(
             capacity=capacity,
             registration_deadline=start - deadline_before if deadline_before else None,
             status=Meeting.Status.DRAFT if draft else Meeting.Status.SCHEDULED,
+            reminders=reminders,
             created_by=actor,
         )
         for order, item in enumerate(agenda or []):
-            AgendaItem.objects.create(meeting=meeting, order=order, **item)
+            fields = {field: item[field] for field in AGENDA_FIELDS if field in item}
+            AgendaItem.objects.create(meeting=meeting, order=order, **fields)
         created.append(meeting)
     if not draft:
         _after_change(created, "scheduled", actor)
@@ -193,8 +216,10 @@ def meeting_update(
 ) -> Meeting:
     """Change a meeting — or it and every later meeting of its series.
 
-    Times change by the same amount in every meeting changed; other fields take the new
-    value. SEQUENCE goes up so calendar apps replace their copy; people are e-mailed.
+    The later meetings take only what changed in this one: a field left as it was
+    keeps each meeting's own value. Their times move by the same wall-clock amount in
+    the meeting's zone (10:00 moved to 11:00 is 11:00 in winter and in summer alike).
+    SEQUENCE goes up so calendar apps replace their copy; people are e-mailed.
     """
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status == Meeting.Status.CANCELLED:
@@ -205,8 +230,19 @@ def meeting_update(
     _check_times(starts_at, ends_at, deadline)
     if changes.get("capacity") is not None and changes["capacity"] < 1:
         raise ServiceError(_("Capacity must be at least 1."), code="invalid")
-    shift = starts_at - meeting.starts_at
+    if "reminders" in changes:
+        changes["reminders"] = _check_reminders(changes["reminders"])
+    changes = {
+        field: value.strip() if isinstance(value, str) else value
+        for field, value in changes.items()
+    }
+    changed = {field: value for field, value in changes.items() if getattr(meeting, field) != value}
+    new_zone = zoneinfo.ZoneInfo(changes.get("time_zone", meeting.time_zone))
+    shift = _wall_clock(starts_at, new_zone) - _wall_clock(meeting.starts_at, meeting.zone)
     duration = ends_at - starts_at
+    deadline_before = starts_at - deadline if deadline is not None else None
+    times_changed = (starts_at, ends_at) != (meeting.starts_at, meeting.ends_at)
+    deadline_changed = deadline != meeting.registration_deadline
     targets = [meeting]
     if apply_to_series and meeting.series_id:
         targets += list(
@@ -215,16 +251,27 @@ def meeting_update(
             .exclude(status=Meeting.Status.CANCELLED)
         )
     for target in targets:
-        for field, value in changes.items():
-            setattr(target, field, value.strip() if isinstance(value, str) else value)
         if target.pk == meeting.pk:
+            for field, value in changes.items():
+                setattr(target, field, value)
             target.starts_at, target.ends_at = starts_at, ends_at
             target.registration_deadline = deadline
         else:
-            target.starts_at = target.starts_at + shift
-            target.ends_at = target.starts_at + duration
-            if deadline is not None:
-                target.registration_deadline = target.starts_at - (starts_at - deadline)
+            local = _wall_clock(target.starts_at, target.zone) + shift
+            for field, value in changed.items():
+                setattr(target, field, value)
+            moved = local.replace(tzinfo=target.zone).astimezone(dt.UTC) - target.starts_at
+            target.starts_at += moved
+            if times_changed:
+                target.ends_at = target.starts_at + duration
+            else:
+                target.ends_at += moved  # a change of zone alone
+            if deadline_changed:
+                target.registration_deadline = (
+                    None if deadline_before is None else target.starts_at - deadline_before
+                )
+            elif target.registration_deadline is not None:
+                target.registration_deadline += moved
         target.sequence = F("sequence") + 1
         target.save()
         target.refresh_from_db(fields=["sequence"])
@@ -236,6 +283,10 @@ def meeting_update(
     if meeting.capacity:
         _promote_waitlist(meeting)
     return meeting
+
+
+def _wall_clock(instant: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
+    return instant.astimezone(zone).replace(tzinfo=None)
 
 
 @transaction.atomic
@@ -312,6 +363,29 @@ def registration_set(*, actor: User, meeting: Meeting, status: str) -> Registrat
     if was_going and status != Registration.Status.GOING:
         _promote_waitlist(meeting)
     return registration
+
+
+@transaction.atomic
+def registration_reminders_set(*, actor: User, meeting: Meeting, on: bool) -> Registration:
+    """Whether the actor is reminded of this meeting; only a registered person has
+    reminders to turn off."""
+    registration = Registration.objects.filter(meeting=meeting, user=actor).first()
+    if registration is None or registration.status == Registration.Status.NOT_GOING:
+        raise ServiceError(_("Register for the meeting first."), code="invalid")
+    registration.reminders = on
+    registration.save(update_fields=["reminders", "updated_at"])
+    return registration
+
+
+@transaction.atomic
+def membership_reminders_set(*, actor: User, group: Group, on: bool) -> Membership:
+    """Whether the actor is reminded of the meetings of a group they are a member of."""
+    membership = Membership.objects.active().filter(group=group, user=actor).first()
+    if membership is None:
+        raise ServiceError(_("You are not a member of this group."), code="invalid")
+    membership.meeting_reminders = on
+    membership.save(update_fields=["meeting_reminders"])
+    return membership
 
 
 def _promote_waitlist(meeting: Meeting) -> None:
@@ -433,11 +507,25 @@ def calendar_feed_rotate(*, actor: User, group: Group | None = None) -> Calendar
 
 @transaction.atomic
 def agenda_replace(*, actor: User, meeting: Meeting, items: list[dict]) -> None:
-    """The agenda becomes `items`, in that order."""
-    AgendaItem.objects.filter(meeting=meeting).delete()
-    AgendaItem.objects.bulk_create(
-        [AgendaItem(meeting=meeting, order=order, **item) for order, item in enumerate(items)]
-    )
+    """The agenda becomes `items`, in that order. An item naming ("item") one of the
+    meeting's agenda items changes that row, so its document stays linked; items of the
+    meeting left out are deleted; an "item" of another meeting is ignored."""
+    existing = {item.pk: item for item in AgendaItem.objects.filter(meeting=meeting)}
+    kept, new = [], []
+    for order, fields in enumerate(items):
+        row = existing.pop(fields.get("item") or 0, None)
+        if row is None:
+            row = AgendaItem(meeting=meeting)
+            new.append(row)
+        else:
+            kept.append(row)
+        row.order = order
+        row.title = fields["title"]
+        row.presenter = fields.get("presenter") or ""
+        row.duration_minutes = fields.get("duration_minutes")
+    AgendaItem.objects.filter(pk__in=existing).delete()
+    AgendaItem.objects.bulk_update(kept, ["order", *AGENDA_FIELDS])
+    AgendaItem.objects.bulk_create(new)
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 """E-mail about meetings, sent as background tasks after the writing transaction commits.
 
 Reminders go through the "reminders" task backend, which is always the database backend:
-each is enqueued to run N hours before the meeting and its worker sends it then.
+each is enqueued to run its lead time before the meeting and its worker sends it then.
 """
 
 import datetime as dt
@@ -65,35 +65,42 @@ def waitlist_promoted_email(*, registration_id: int) -> None:
 
 
 def reminder_plan(*, meeting_id: int) -> None:
-    """Enqueue the reminder of a meeting to run `meeting_reminder_hours` before it.
+    """Enqueue each reminder of a meeting to run its lead time (`Meeting.reminders`,
+    minutes) before the start.
 
     Called after every change of the meeting: a reminder planned for an old start time
-    finds the start moved and does nothing, so only the newest one sends.
+    or a lead time since dropped finds it so and does nothing, so only the newest plan
+    sends. A reminder whose time has passed goes at once, unless a later one is due
+    before it could matter (a meeting planned an hour ahead gets no "1 day" reminder
+    besides its "1 hour" one).
     """
-    meeting = Meeting.objects.select_related("group").filter(pk=meeting_id).first()
+    meeting = Meeting.objects.filter(pk=meeting_id).first()
     if meeting is None or meeting.status != Meeting.Status.SCHEDULED:
         return
-    hours = meeting.group.meeting_reminder_hours
-    if not hours:
+    now = timezone.now()
+    if meeting.starts_at <= now:
         return
-    run_after = meeting.starts_at - dt.timedelta(hours=hours)
-    if meeting.starts_at <= timezone.now():
-        return
-    if run_after < timezone.now():
-        run_after = timezone.now()
-    meeting_reminder.using(run_after=run_after).enqueue(
-        meeting_id=meeting.pk, starts_at=meeting.starts_at.isoformat()
-    )
+    leads = sorted(meeting.reminders, reverse=True)
+    for index, minutes in enumerate(leads):
+        run_after = meeting.starts_at - dt.timedelta(minutes=minutes)
+        if run_after < now and any(
+            meeting.starts_at - dt.timedelta(minutes=later) <= now for later in leads[index + 1 :]
+        ):
+            continue  # a nearer reminder is due already: one e-mail, not two
+        meeting_reminder.using(run_after=max(run_after, now)).enqueue(
+            meeting_id=meeting.pk, starts_at=meeting.starts_at.isoformat(), minutes_before=minutes
+        )
 
 
 @task(backend="reminders")
-def meeting_reminder(*, meeting_id: int, starts_at: str) -> int:
-    """Remind the people registered (going or maybe) who have not opted out, of these
-    reminders or of all e-mail.
+def meeting_reminder(*, meeting_id: int, starts_at: str, minutes_before: int | None = None) -> int:
+    """Remind the people registered (going or maybe) who have not opted out, of this
+    meeting's reminders, of the group's or of all e-mail.
 
-    Never for a cancelled or moved meeting, never twice: a ReminderSent row per person
-    and start time is written before the e-mail goes, and its unique constraint stops a
-    second run.
+    Never for a cancelled or moved meeting or a lead time no longer set, never twice: a
+    ReminderSent row per person, start time and lead time is written before the e-mail
+    goes, and its unique constraint stops a second run. (A task enqueued before lead
+    times were per meeting has no `minutes_before`: it stands for the longest.)
     """
     meeting = Meeting.objects.select_related("group").filter(pk=meeting_id).first()
     if (
@@ -101,7 +108,12 @@ def meeting_reminder(*, meeting_id: int, starts_at: str) -> int:
         or meeting.status != Meeting.Status.SCHEDULED
         or meeting.starts_at.isoformat() != starts_at
         or meeting.starts_at <= timezone.now()
+        or not meeting.reminders
     ):
+        return 0
+    if minutes_before is None:
+        minutes_before = max(meeting.reminders)
+    if minutes_before not in meeting.reminders:
         return 0
     opted_out = set(
         Membership.objects.filter(group_id=meeting.group_id, meeting_reminders=False).values_list(
@@ -116,6 +128,7 @@ def meeting_reminder(*, meeting_id: int, starts_at: str) -> int:
     registrations = Registration.objects.filter(
         meeting=meeting,
         status__in=[Registration.Status.GOING, Registration.Status.MAYBE],
+        reminders=True,
     ).select_related("user")
     sent = 0
     for registration in registrations:
@@ -124,7 +137,12 @@ def meeting_reminder(*, meeting_id: int, starts_at: str) -> int:
             continue
         try:
             with transaction.atomic():
-                ReminderSent.objects.create(meeting=meeting, user=user, starts_at=meeting.starts_at)
+                ReminderSent.objects.create(
+                    meeting=meeting,
+                    user=user,
+                    starts_at=meeting.starts_at,
+                    minutes_before=minutes_before,
+                )
         except IntegrityError:
             continue  # already reminded for this start time
         _send(user, "meetings/email/meeting_reminder", _context(meeting))

@@ -37,6 +37,11 @@ urlpatterns = [
         name="meeting-register",
     ),
     path(
+        "groups/<slug:slug>/meetings/<int:meeting_id>/reminders/",
+        views.meeting_reminders,
+        name="meeting-reminders",
+    ),
+    path(
         "groups/<slug:slug>/meetings/<int:meeting_id>/attendance/",
         views.meeting_attendance,
         name="meeting-attendance",

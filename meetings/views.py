@@ -34,6 +34,7 @@ from meetings.forms import (
     MeetingEditForm,
     MinutesForm,
     RegistrationForm,
+    agenda_formset,
 )
 from meetings.models import (
     ActionItem,
@@ -134,8 +135,13 @@ def _month(value: str) -> dt.date | None:
 
 @group_view(Capability.MANAGE)
 def meeting_create(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
-    form = MeetingCreateForm(request.POST or None, initial={"time_zone": request.user.time_zone})
-    if request.method == "POST" and form.is_valid():
+    hours = access.group.meeting_reminder_hours
+    form = MeetingCreateForm(
+        request.POST or None,
+        initial={"time_zone": request.user.time_zone, "reminders": [hours * 60] if hours else []},
+    )
+    agenda = agenda_formset(request.POST or None)
+    if request.method == "POST" and form.is_valid() and agenda.is_valid():
         data = form.cleaned_data
         try:
             meeting = services.meeting_schedule(
@@ -153,7 +159,8 @@ def meeting_create(request: AuthenticatedHttpRequest, access: GroupAccess) -> Ht
                 draft=data["draft"],
                 repeat=data["repeat"],
                 repeat_count=data["repeat_count"] or 1,
-                agenda=data["agenda"],
+                agenda=agenda.items(),
+                reminders=data["reminders"],
             )
         except ServiceError as error:
             form.add_error(None, error.message)
@@ -163,7 +170,13 @@ def meeting_create(request: AuthenticatedHttpRequest, access: GroupAccess) -> Ht
     return render(
         request,
         "meetings/meeting_form.html",
-        {"access": access, "group": access.group, "form": form, "creating": True},
+        {
+            "access": access,
+            "group": access.group,
+            "form": form,
+            "agenda": agenda,
+            "creating": True,
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -191,15 +204,11 @@ def meeting_edit(
         "capacity": meeting.capacity,
         "deadline_date": deadline.date() if deadline else None,
         "deadline_time": deadline.time().replace(second=0) if deadline else None,
-        "agenda": "\n".join(
-            " | ".join(
-                str(part) for part in (item.title, item.presenter, item.duration_minutes or "")
-            ).rstrip(" |")
-            for item in meeting.agenda.all()
-        ),
+        "reminders": meeting.reminders,
     }
     form = MeetingEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    agenda = agenda_formset(request.POST or None, items=meeting.agenda.all())
+    if request.method == "POST" and form.is_valid() and agenda.is_valid():
         data = form.cleaned_data
         try:
             services.meeting_update(
@@ -215,8 +224,9 @@ def meeting_edit(
                 online_url=data["online_url"],
                 capacity=data["capacity"],
                 registration_deadline=data["registration_deadline"],
+                reminders=data["reminders"],
             )
-            services.agenda_replace(actor=request.user, meeting=meeting, items=data["agenda"])
+            services.agenda_replace(actor=request.user, meeting=meeting, items=agenda.items())
         except ServiceError as error:
             form.add_error(None, error.message)
         else:
@@ -225,7 +235,13 @@ def meeting_edit(
     return render(
         request,
         "meetings/meeting_form.html",
-        {"access": access, "group": access.group, "form": form, "meeting": meeting},
+        {
+            "access": access,
+            "group": access.group,
+            "form": form,
+            "agenda": agenda,
+            "meeting": meeting,
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -244,6 +260,9 @@ def meeting_detail(
     mine = next((r for r in registrations if r.user_id == request.user.pk), None)
     if mine is None:
         mine = Registration.objects.filter(meeting=meeting, user=request.user).first()
+    own_membership = (
+        Membership.objects.active().filter(group=access.group, user=request.user).first()
+    )
     minutes = Minutes.objects.filter(meeting=meeting).first()
     if minutes and minutes.status != Minutes.Status.PUBLISHED and not access.can_manage:
         minutes = None
@@ -290,6 +309,7 @@ def meeting_detail(
             "maybe": [r for r in registrations if r.status == Registration.Status.MAYBE],
             "waiting": [r for r in registrations if r.status == Registration.Status.WAITLISTED],
             "mine": mine,
+            "group_reminders": own_membership is None or own_membership.meeting_reminders,
             "minutes": minutes,
             "action_items": action_items,
             "earlier_open": earlier_open,
@@ -329,6 +349,30 @@ def meeting_register(
         else:
             messages.success(request, _("Your answer has been saved."))
     return redirect(meeting)
+
+
+@group_view(Capability.POST)
+@require_POST
+def meeting_reminders(
+    request: AuthenticatedHttpRequest, access: GroupAccess, meeting_id: int
+) -> HttpResponse:
+    """Turn one's reminders of this meeting (scope=meeting) or of all the group's
+    meetings (scope=group) on (on=1) or off (on=0)."""
+    meeting = _get_meeting(access, meeting_id)
+    scope, on = request.POST.get("scope", ""), request.POST.get("on", "")
+    if scope not in ("meeting", "group") or on not in ("0", "1"):
+        messages.error(request, _("Choose whether to be reminded."))
+        return redirect(f"{meeting.get_absolute_url()}#rsvp-heading")
+    try:
+        if scope == "meeting":
+            services.registration_reminders_set(actor=request.user, meeting=meeting, on=on == "1")
+        else:
+            services.membership_reminders_set(actor=request.user, group=access.group, on=on == "1")
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your reminder settings have been saved."))
+    return redirect(f"{meeting.get_absolute_url()}#rsvp-heading")
 
 
 @group_view(Capability.MANAGE)
@@ -455,8 +499,17 @@ def action_item_toggle(
 def meeting_ics(
     request: AuthenticatedHttpRequest, access: GroupAccess, meeting_id: int
 ) -> HttpResponse:
+    """The meeting, or the whole series it belongs to (as one event with its rule):
+    what this person may see of it, the rest excluded."""
     meeting = _get_meeting(access, meeting_id)
-    body = calendar.calendar_bytes([meeting], name=meeting.title)
+    shown: list[Meeting] = [meeting]
+    occurrences: list[Meeting] = []
+    if meeting.series_id:
+        occurrences = list(
+            Meeting.objects.filter(series_id=meeting.series_id).select_related("group", "series")
+        )
+        shown = list(_meetings(access).filter(series_id=meeting.series_id))
+    body = calendar.calendar_bytes(shown, name=meeting.title, series=occurrences)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="gwd-meeting-{meeting.pk}.ics"'
     return response
@@ -528,8 +581,17 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
             raise Http404
         name = f"GWD · {feed.group.name_in(feed.user.language)}"
     # A calendar app sends no cookie: group names come in the feed owner's language.
+    shown = list(meetings[:1000])
+    series = list(
+        Meeting.objects.filter(
+            series_id__in={meeting.series_id for meeting in shown if meeting.series_id}
+        ).select_related("group", "series")
+    )
+    # A series is one event: its older meetings stay in it, drafts never.
+    listed = {meeting.pk for meeting in shown}
+    shown += [m for m in series if m.pk not in listed and m.status != Meeting.Status.DRAFT]
     with translation.override(feed.user.language):
-        body = calendar.calendar_bytes(meetings[:1000], name=name)
+        body = calendar.calendar_bytes(shown, name=name, series=series)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response

@@ -1,9 +1,11 @@
-"""How a meeting's time reads: in the viewer's zone, with the meeting's own zone beside
-it when the two differ (Warsaw and Kyiv are an hour apart)."""
+"""How a meeting's time reads: in the viewer's zone, named with its offset, and the
+meeting's own zone beside it when the two differ (Warsaw and Kyiv are an hour apart)."""
 
 from django import template
 from django.utils import formats, timezone
 from django.utils.html import format_html
+
+from gwd.zones import zone_city, zone_label
 
 register = template.Library()
 
@@ -19,18 +21,20 @@ def _span(start, end) -> str:
 def meeting_when(meeting) -> str:
     viewer = timezone.get_current_timezone()
     start, end = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
-    here = _span(start, end)
     own = meeting.zone
-    offset_here = start.utcoffset()
-    offset_there = meeting.starts_at.astimezone(own).utcoffset()
-    if str(viewer) == meeting.time_zone or offset_here == offset_there:
-        return format_html('<time datetime="{}">{}</time>', start.isoformat(), here)
     there_start, there_end = meeting.starts_at.astimezone(own), meeting.ends_at.astimezone(own)
-    return format_html(
-        '<time datetime="{}">{}</time> <span class="other-zone">({} {}–{})</span>',
+    time = format_html(
+        '<time datetime="{}">{}</time> <span class="zone-label">({})</span>',
         start.isoformat(),
-        here,
-        meeting.time_zone.split("/")[-1].replace("_", " "),
+        _span(start, end),
+        zone_label(str(viewer), meeting.starts_at),
+    )
+    if str(viewer) == meeting.time_zone or start.utcoffset() == there_start.utcoffset():
+        return time
+    return format_html(
+        '{} <span class="other-zone">({}: {}–{})</span>',
+        time,
+        zone_city(meeting.time_zone),
         f"{there_start:%H:%M}",
         f"{there_end:%H:%M}",
     )

@@ -20,6 +20,7 @@ from groups.notices import notification_text
 from gwd.errors import ServiceError
 from meetings import services, tasks
 from meetings.models import ActionItem, Meeting, Registration, ReminderSent
+from tests.meetings.formdata import agenda_fields
 
 WARSAW = zoneinfo.ZoneInfo("Europe/Warsaw")
 KYIV = zoneinfo.ZoneInfo("Europe/Kyiv")
@@ -56,7 +57,7 @@ def form_data(**overrides):
         "end_time": "12:00",
         "place": "Urząd Miasta Kielce, sala 12",
         "online_url": "https://meet.example.org/gwd",
-        "agenda": "Powitanie | Marek Kowalski | 10\nStawki 2027 | | 50",
+        **agenda_fields(("Powitanie", "Marek Kowalski", "10"), ("Stawki 2027", "", "50")),
     }
     data.update(overrides)
     return data
@@ -89,7 +90,9 @@ def test_a_facilitator_schedules_a_meeting_and_members_are_told(
         ({"time_zone": "Mars/Olympus"}, "time_zone"),
         ({"start_date": "2026-02-30"}, "start_date"),
         ({"online_url": "javascript:alert(1)"}, "online_url"),
-        ({"agenda": "Punkt | ktoś | sto"}, "agenda"),
+        ({"agenda-1-duration_minutes": "sto"}, "agenda-1-duration_minutes"),
+        ({"agenda-1-title": ""}, "agenda-1-title"),
+        ({"reminders": "7"}, "reminders"),
     ],
 )
 def test_bad_meeting_input_gets_a_clear_form_error(
@@ -98,7 +101,13 @@ def test_bad_meeting_input_gets_a_clear_form_error(
     login(facilitator)
     response = client.post(url("meeting-create", group), form_data(**overrides))
     assert response.status_code == 400
-    assert field in response.context["form"].errors
+    agenda = response.context["agenda"]
+    if field.startswith("agenda-"):
+        _prefix, row, name = field.split("-")
+        assert not agenda.is_valid() and name in agenda.forms[int(row)].errors
+        assert f'id="id_{field}_error"' in response.content.decode() or name != "title"
+    else:
+        assert field in response.context["form"].errors
     assert not Meeting.objects.exists()
 
 
@@ -203,10 +212,12 @@ def test_meetings_on_dst_sundays_read_right_in_warsaw_and_kyiv(
     client.force_login(poznan)
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert f"{warsaw}–11:00" in page and "Kyiv" not in page
+    # One's own times carry the zone's name and offset, in the language of the page.
+    assert "(Warszawa (GMT+0" in page and "other-zone" not in page
     client.force_login(kyiv_user)
     page = client.get(meeting.get_absolute_url()).content.decode()
-    assert f"{kyiv}–12:00" in page
-    assert f"(Warsaw {warsaw}–11:00)" in page
+    assert f"{kyiv}–12:00" in page and "(Київ (GMT+0" in page
+    assert f"(Варшава: {warsaw}–11:00)" in page
 
 
 # --- Registration -----------------------------------------------------------------------

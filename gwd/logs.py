@@ -48,7 +48,7 @@ class LoggedFileEmailBackend(FileEmailBackend):
             "E-mail to %s: %s (in %s)",
             ", ".join(message.recipients()),
             message.subject,
-            self._get_filename(),
+            self.file_path,
         )
 
 

@@ -243,6 +243,7 @@ def member_mute(
                 minutes=form.cleaned_data["minutes"],
                 reason=form.cleaned_data["reason"],
             )
+            assert membership.muted_until is not None  # member_mute has just set it
             messages.success(
                 request,
                 _("%(name)s is muted until %(until)s.")

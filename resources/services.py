@@ -303,6 +303,11 @@ def document_adapt(*, actor: User, template: Document, group: Group) -> Document
     except Exception:
         default_storage.delete(key)
         raise
+    if not copy.content_text:
+        # The template's text has not been read yet (it was just uploaded): the copy's
+        # own file is read instead, or the copy would never be found by its words.
+        version_id = version.pk
+        after_commit(lambda: tasks.extract_text.enqueue(version_id=version_id))
     return copy
 
 

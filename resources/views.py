@@ -110,10 +110,12 @@ def library(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpRespo
     documents = filters.apply(documents) if filters.is_bound else documents
     page = Paginator(documents, DOCUMENTS_PER_PAGE).get_page(request.GET.get("page"))
     folders = list(Folder.objects.filter(group=access.group).order_by("name"))
-    may_change_folder = (
-        folder is not None
+    folder_edit_form = (
+        _folder_edit_form(folder, folders)
+        if folder is not None
         and access.can_upload
         and access.may_change("folder", author_id=folder.created_by_id)
+        else None
     )
     return render(
         request,
@@ -122,7 +124,7 @@ def library(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpRespo
             "access": access,
             "group": access.group,
             "folder": folder,
-            "folder_edit_form": _folder_edit_form(folder, folders) if may_change_folder else None,
+            "folder_edit_form": folder_edit_form,
             "subfolders": [f for f in folders if f.parent_id == (folder.pk if folder else None)],
             "breadcrumbs": _breadcrumbs(folder, folders),
             "page": page,
@@ -434,7 +436,7 @@ def folder_update(
     folders = list(Folder.objects.filter(group=access.group))
     form = _folder_edit_form(folder, folders, request.POST)
     if not form.is_valid():
-        problems = [e for errors in form.errors.values() for e in errors]
+        problems = [str(e) for errors in form.errors.values() for e in errors]
         messages.error(request, " ".join(problems) or _("Give the folder a name."))
     else:
         parent_id = form.cleaned_data["parent"]
@@ -824,7 +826,6 @@ def document_delete(
             "access": access,
             "group": access.group,
             "document": document,
-            "versions": document.versions.count(),
         },
     )
 

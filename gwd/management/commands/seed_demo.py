@@ -9,6 +9,7 @@ import datetime as dt
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
@@ -19,6 +20,9 @@ from groups.models import Group, GroupKind, Institution, Membership, Role, User
 from groups.services import institution_get_or_create
 from meetings import services as meeting_services
 from meetings.models import Meeting
+from resources import demo
+from resources import services as library
+from resources.models import Document, Domain, Folder
 
 DEMO_PASSWORD = "gwd-demo-2026"
 
@@ -189,6 +193,8 @@ class Command(BaseCommand):
                 roles.setdefault(user.email, []).append(f"{role.label} · {names['pl']}")
 
         self._content(people)
+        self._library(people)
+        self._history(people)
         self.stdout.write(self.style.SUCCESS(f"Demo data is ready. Password: {DEMO_PASSWORD}"))
         for user in people.values():
             what = "site staff, sets up two-factor authentication" if user.is_staff else ""
@@ -299,3 +305,265 @@ class Command(BaseCommand):
                     {"title": "Powitanie / Привітання", "presenter": "", "duration_minutes": 10}
                 ],
             )
+
+    def _library(self, people: dict[str, User]) -> None:
+        """Model documents in the libraries, written out now as DOCX and PDF: the ESCO
+        contract template (three versions, shared with every group and adapted in
+        Kielce), its Ukrainian counterpart and the local-tax procedure. Created once."""
+        energy = Group.objects.get(slug="efektywnosc-energetyczna-ua")
+        city = Group.objects.get(slug="gwd-miejska")
+
+        def folder(group: Group, name: str, actor: User) -> Folder:
+            found = Folder.objects.filter(group=group, parent=None, name=name).first()
+            return found or library.folder_create(actor=actor, group=group, name=name, parent=None)
+
+        def add(group, actor, title, name, content, **fields) -> Document | None:
+            if Document.objects.filter(group=group, title=title).exists():
+                return None
+            return library.document_upload(
+                actor=actor,
+                group=group,
+                upload=SimpleUploadedFile(name, content),
+                title=title,
+                **fields,
+            )
+
+        contracts = folder(energy, "Wzory umów ESCO / Типові договори", people["plock"])
+        esco = add(
+            energy,
+            people["plock"],
+            demo.ESCO_TITLE_PL,
+            "wzor-umowy-esco.docx",
+            demo.model_docx(demo.ESCO_PL, note="Wersja 1 — projekt do konsultacji w grupie."),
+            description="Wzór umowy o poprawę efektywności energetycznej (ESCO) z płatnością "
+            "z oszczędności, przygotowany w Płocku dla 12 szkół. Obejmuje gwarancję "
+            "oszczędności, pomiar i weryfikację według IPMVP oraz wynagrodzenie z oszczędności.",
+            folder=contracts,
+            domain=Domain.ENERGY,
+            tags=["ESCO", "PPP", "szkoły", "IPMVP"],
+            language="pl",
+        )
+        if esco is not None:
+            for note, change in [
+                ("Wersja 2 — po uwagach regionalnej izby obrachunkowej.", "Uwagi RIO: § 5"),
+                ("", "Wersja końcowa: gwarancja 32% ciepła, raport do 31 marca"),
+            ]:
+                library.version_upload(
+                    actor=people["plock"],
+                    document=esco,
+                    upload=SimpleUploadedFile(
+                        "wzor-umowy-esco.docx", demo.model_docx(demo.ESCO_PL, note=note)
+                    ),
+                    change_note=change,
+                )
+            esco.refresh_from_db()  # the current version is now the third
+            library.document_share(
+                actor=people["plock"],
+                document=esco,
+                is_template=True,
+                share_with_all=True,
+                groups=[],
+            )
+            copy = library.document_adapt(actor=people["kielce"], template=esco, group=city)
+            library.document_update(
+                actor=people["kielce"],
+                document=copy,
+                title="Umowa ESCO dla szkół w Kielcach (adaptacja wzoru z Płocka)",
+                description="Wzór z Płocka dostosowany do 8 szkół podstawowych w Kielcach.",
+                domain=Domain.ENERGY,
+                tags=["ESCO", "szkoły"],
+                language="pl",
+                folder=None,
+            )
+        add(
+            energy,
+            people["zhytomyr"],
+            demo.ESCO_TITLE_UK,
+            "typovyi-enerhoservisnyi-dohovir.pdf",
+            demo.model_pdf(demo.ESCO_UK),
+            description="Типовий енергосервісний договір для шкіл Житомира: гарантована "
+            "економія, вимірювання та верифікація, оплата з економії.",
+            folder=contracts,
+            domain=Domain.ENERGY,
+            tags=["ESCO", "енергосервіс"],
+            language="uk",
+        )
+        taxes = folder(city, "Podatki lokalne", people["kielce"])
+        add(
+            city,
+            people["kielce"],
+            demo.TAX_TITLE_PL,
+            "procedura-podatek-od-nieruchomosci.pdf",
+            demo.model_pdf(demo.TAX_PL),
+            description="Podstawa prawna, kroki postępowania, terminy i formularze (IN-1, "
+            "ZIN-1–ZIN-3) wymiaru podatku od nieruchomości od osób fizycznych.",
+            folder=taxes,
+            domain=Domain.LOCAL_TAXES,
+            tags=["podatek od nieruchomości", "IN-1"],
+            language="pl",
+        )
+        add(
+            energy,
+            people["kielce"],
+            demo.TAX_TITLE_UK,
+            "protsedura-podatok-na-nerukhomist.docx",
+            demo.model_docx(demo.TAX_UK),
+            description="Як у Польщі визначають місцевий податок на нерухомість: правова "
+            "основа, кроки, строки, форми.",
+            domain=Domain.LOCAL_TAXES,
+            tags=["podatek od nieruchomości"],
+            language="uk",
+        )
+
+    def _history(self, people: dict[str, User]) -> None:
+        """Meetings that took place, with attendance, published minutes and action
+        items; and discussions in both languages with mentions and reactions."""
+        today = timezone.localdate()
+        past = [
+            (
+                "gwd-miejska",
+                "kielce",
+                "Spotkanie GWD: stawki podatku od nieruchomości na 2027",
+                today - dt.timedelta(days=30),
+                "Urząd Miasta Kielce, sala 112",
+                ["kielce", "lublin", "poznan", "kutno"],
+                "Omówiliśmy projekty uchwał w sprawie stawek na 2027 r. i doświadczenia z "
+                "e-Doręczeniami decyzji podatkowych. Kielce przedstawiły procedurę wymiaru "
+                "(w bibliotece, folder *Podatki lokalne*).",
+                "- Stawki dla gruntów: każde miasto porówna projekt z obwieszczeniem ministra.\n"
+                "- Procedurę z Kielc przyjmujemy jako wspólny punkt wyjścia.",
+                [
+                    ("lublin", "Zestawić stawki miast grupy w jednej tabeli", 14, True),
+                    ("poznan", "Udostępnić wzór uchwały po uwagach RIO", 21, False),
+                    ("kutno", "Sprawdzić doręczanie decyzji przez e-Doręczenia", 30, False),
+                ],
+            ),
+            (
+                "efektywnosc-energetyczna-ua",
+                "plock",
+                "Warsztat: pomiar i weryfikacja oszczędności ESCO / Семінар: вимірювання "
+                "та верифікація",
+                today - dt.timedelta(days=21),
+                "",
+                ["plock", "zhytomyr", "vinnytsia", "ternopil"],
+                "Płock pokazał, jak liczy oszczędności według IPMVP (opcja C). Житомир "
+                "розповів про базовий рівень споживання у школах і градусо-дні.",
+                "- Wzór umowy ESCO z Płocka jest udostępniony wszystkim grupom.\n"
+                "- Типовий договір Житомира перекладемо польською.",
+                [
+                    ("zhytomyr", "Надіслати дані енергоаудиту трьох шкіл", 10, True),
+                    ("plock", "Przetłumaczyć § 4 wzoru umowy na ukraiński", 20, False),
+                    ("vinnytsia", "Підготувати перелік будівель для пілотного ESCO", 28, False),
+                ],
+            ),
+        ]
+        for slug, organiser, title, day, place, present, text, decisions, items in past:
+            group = Group.objects.get(slug=slug)
+            if Meeting.objects.filter(group=group, title=title).exists():
+                continue
+            starts = meeting_services.local_to_utc(day, dt.time(10), "Europe/Warsaw")
+            meeting = meeting_services.meeting_schedule(
+                actor=people[organiser],
+                group=group,
+                title=title,
+                starts_at=starts,
+                ends_at=starts + dt.timedelta(hours=2),
+                time_zone="Europe/Warsaw",
+                place=place,
+                online_url="" if place else "https://meet.example.org/gwd-esco-mv",
+                reminders=[],
+            )
+            meeting_services.attendance_mark(
+                actor=people[organiser],
+                meeting=meeting,
+                present_user_ids={people[k].pk for k in present},
+            )
+            meeting_services.minutes_save(
+                actor=people[organiser],
+                meeting=meeting,
+                text=text,
+                decisions=decisions,
+                publish=True,
+            )
+            for owner, description, days, done in items:
+                item = meeting_services.action_item_add(
+                    actor=people[organiser],
+                    meeting=meeting,
+                    description=description,
+                    owner=people[owner],
+                    due_date=day + dt.timedelta(days=days),
+                )
+                if done:
+                    meeting_services.action_item_toggle(actor=people[owner], item=item)
+
+        threads = [
+            (
+                "efektywnosc-energetyczna-ua",
+                "Pomiar oszczędności: jak liczycie stopniodni? / Як рахуєте градусо-дні?",
+                [
+                    (
+                        "zhytomyr",
+                        "@**Robert Dąbrowski**, як у Płocku коригуєте базовий рівень на "
+                        "градусо-дні? У нас зима 2024/25 була теплішою.",
+                        [("vinnytsia", "🤔")],
+                    ),
+                    (
+                        "plock",
+                        "@**Олена Коваленко**, korygujemy według IPMVP, opcja C: zużycie "
+                        "z roku bazowego przeliczamy na stopniodni roku rozliczeniowego. "
+                        "Wzór jest w bibliotece, § 4.",
+                        [("zhytomyr", "🙏"), ("vinnytsia", "👍"), ("ternopil", "👍")],
+                    ),
+                    (
+                        "ternopil",
+                        "Дякуємо! @**Ігор Бондаренко**, чи можемо взяти цю методику для "
+                        "вінницьких шкіл?",
+                        [],
+                    ),
+                    ("vinnytsia", "Так, підготую перелік будівель до наступної зустрічі.", []),
+                ],
+            ),
+            (
+                "gwd-miejska",
+                "Decyzje podatkowe przez e-Doręczenia",
+                [
+                    (
+                        "kielce",
+                        "Od stycznia doręczamy decyzje w sprawie podatku od nieruchomości "
+                        "przez e-Doręczenia. @**Anna Nowak**, jak to wygląda w Lublinie?",
+                        [("poznan", "👀")],
+                    ),
+                    (
+                        "lublin",
+                        "U nas na razie 8% decyzji, reszta pocztą. Procedura z Kielc bardzo "
+                        "pomogła — dziękuję, @**Marek Kowalski**!",
+                        [("kielce", "❤️"), ("kutno", "👍")],
+                    ),
+                ],
+            ),
+        ]
+        for slug, title, posts in threads:
+            group = Group.objects.get(slug=slug)
+            if group.threads.filter(title=title).exists():
+                continue
+            (first_author, first_body, first_reactions), *replies = posts
+            thread, message = group_services.thread_create(
+                actor=people[first_author],
+                group=group,
+                title=title,
+                body=first_body,
+                client_id=f"seed-{slug}-history-0",
+            )
+            for key, emoji in first_reactions:
+                group_services.reaction_toggle(actor=people[key], message=message, emoji=emoji)
+            for number, (key, body, reactions) in enumerate(replies, 1):
+                message, _sent = group_services.message_send(
+                    actor=people[key],
+                    thread=thread,
+                    body=body,
+                    client_id=f"seed-{slug}-history-{number}",
+                )
+                for reactor, emoji in reactions:
+                    group_services.reaction_toggle(
+                        actor=people[reactor], message=message, emoji=emoji
+                    )

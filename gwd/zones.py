@@ -67,14 +67,22 @@ def zone_city(zone: str, locale: Locale | None = None) -> str:
     return get_timezone_location(zoneinfo.ZoneInfo(zone), locale=locale, return_city=True)
 
 
-def zone_label(zone: str, at: dt.datetime | None = None, locale: Locale | None = None) -> str:
+def zone_label(
+    zone: str,
+    at: dt.datetime | None = None,
+    locale: Locale | None = None,
+    *,
+    pattern: str = "{city} ({offset})",
+) -> str:
     """The zone's city with its offset from UTC at the instant (now by default):
-    "Warszawa (GMT+01:00)"."""
+    "Warszawa (GMT+01:00)", or in another `pattern` ("{city}, {offset}")."""
     locale = locale or _locale()
     if zone == "UTC":
         return "UTC"
     moment = (at or timezone.now()).astimezone(zoneinfo.ZoneInfo(zone))
-    return f"{zone_city(zone, locale)} ({get_timezone_gmt(moment, locale=locale)})"
+    return pattern.format(
+        city=zone_city(zone, locale), offset=get_timezone_gmt(moment, locale=locale)
+    )
 
 
 def time_zone_choices(extra: Iterable[str] = ()) -> list[tuple[str, str]]:

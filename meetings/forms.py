@@ -4,7 +4,7 @@ from typing import Any
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from gwd.errors import ServiceError
 from gwd.text import PlainTextField
@@ -138,7 +138,7 @@ class AgendaItemForm(forms.Form):
     title = PlainTextField(label=_("Item"), max_length=200, required=False)
     presenter = PlainTextField(label=_("Presenter"), max_length=200, required=False)
     duration_minutes = forms.IntegerField(
-        label=_("Minutes"), min_value=1, max_value=600, required=False
+        label=pgettext_lazy("duration", "Minutes"), min_value=1, max_value=600, required=False
     )
 
     def clean(self) -> dict[str, Any]:

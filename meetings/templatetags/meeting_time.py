@@ -27,7 +27,7 @@ def meeting_when(meeting) -> str:
         '<time datetime="{}">{}</time> <span class="zone-label">({})</span>',
         start.isoformat(),
         _span(start, end),
-        zone_label(str(viewer), meeting.starts_at),
+        zone_label(str(viewer), meeting.starts_at, pattern="{city}, {offset}"),
     )
     if str(viewer) == meeting.time_zone or start.utcoffset() == there_start.utcoffset():
         return time
@@ -38,3 +38,9 @@ def meeting_when(meeting) -> str:
         f"{there_start:%H:%M}",
         f"{there_end:%H:%M}",
     )
+
+
+@register.simple_tag
+def viewer_zone(at=None) -> str:
+    """The viewer's zone, named, with its offset at the instant (now by default)."""
+    return zone_label(str(timezone.get_current_timezone()), at, pattern="{city}, {offset}")

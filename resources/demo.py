@@ -4,11 +4,16 @@ template in Polish and Ukrainian and a local-tax procedure. The texts are plausi
 models, not legal advice; the statutes they cite are the real ones."""
 
 import io
+import logging
 from dataclasses import dataclass
 
 import docx
 import weasyprint
 from django.utils.html import escape
+
+# WeasyPrint reports each step of each document at INFO: the demo data's log would be
+# mostly that.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)

@@ -217,11 +217,7 @@ def _document_upload(request: AuthenticatedHttpRequest, access: GroupAccess) -> 
             _("Open the document"),
         ),
     )
-    if _from_script(request):
-        # The library page's script opens the library again, ready for the next file,
-        # the confirmation on top; a plain form post opens the document.
-        return _go(request, _library_url(access) + (f"?folder={folder.pk}" if folder else ""))
-    return redirect(document)
+    return _go(request, document.get_absolute_url())
 
 
 def _duplicates(access: GroupAccess, upload: UploadedFile) -> list[Document]:

@@ -235,11 +235,12 @@ def test_the_page_script_is_told_where_to_go_so_the_confirmation_waits_for_that_
         {"file": upload_file("umowa.pdf", make_pdf("Umowa")), "title": "Umowa", "language": "pl"},
         **SCRIPT,
     )
+    document = Document.objects.get()
     assert response.status_code == 200
-    assert response.json() == {"location": url("library", group)}
+    assert response.json() == {"location": document.get_absolute_url()}
     # The confirmation is still waiting: it shows on the page the script opens.
     page = client.get(response.json()["location"])
-    assert Document.objects.get().get_absolute_url() in page.content.decode()
+    assert [m.level_tag for m in page.context["messages"]] == ["success"]
 
 
 def test_the_same_file_again_warns_and_stores_nothing(

@@ -118,6 +118,22 @@ def test_the_phone_menu_opens_and_shows_the_navigation(open_browser, language):
     set_language(page, "pl")
 
 
+def test_the_account_pages_fold_into_one_menu_on_a_desktop(open_browser):
+    page = open_browser("pl-PL", viewport=DESKTOP)
+    sign_in(page, MAREK)
+    account = page.locator(".account-menu summary")
+    profile = page.locator(".account-menu a[href='/profile/']")
+    expect(profile).to_be_hidden()
+    account.click()
+    expect(profile).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(profile).to_be_hidden()
+    expect(account).to_be_focused()
+    account.click()
+    page.locator("main").click()  # a click elsewhere closes it
+    expect(profile).to_be_hidden()
+
+
 def test_the_phone_menu_works_without_javascript(open_browser):
     page = open_browser("pl-PL", viewport=PHONE, java_script_enabled=False)
     page.goto("/accounts/login/")

@@ -19,12 +19,16 @@ const RETRY = { base: 1_000, max: 60_000 };
 const state = { socket: null, attempt: 0, timer: 0, loading: null };
 
 /** `{unread, text}` of a notification frame: the badge shows it, and hides at zero. */
-function showCount({ unread, text }) {
-  if (!Number.isInteger(unread)) return;
+function setBadge({ unread, text }) {
   badge.hidden = unread <= 0;
   badge.querySelector("[data-bell-number]").textContent = String(unread);
   if (typeof text === "string") badge.querySelector("[data-bell-text]").textContent = ` ${text}`;
-  if (isOpen()) loadPanel();
+}
+
+function showCount(frame) {
+  if (!Number.isInteger(frame?.unread)) return;
+  setBadge(frame);
+  if (isOpen()) loadPanel().catch(() => {}); // an open list shows what is new; else it waits
 }
 
 // --- The bell's own socket ------------------------------------------------------------
@@ -115,7 +119,7 @@ async function onSubmit(event) {
     form.submit();
     return;
   }
-  showCount({ unread: 0 });
+  setBadge({ unread: 0 });
   panel.querySelector("a")?.focus(); // the button is gone with the unread ones
 }
 

@@ -130,8 +130,10 @@ function renderReactions(id) {
   }
   const bar = el("div", { class: "reactions", role: "group", "aria-label": gettext("Reactions") });
   for (const [emoji, r] of reactions) {
+    // The name begins with what the button shows (WCAG 2.5.3), then says what it does.
     bar.append(el("button", { type: "button", class: "reaction", "data-action": "react", "data-emoji": emoji,
-      "aria-pressed": String(r.mine), "aria-label": `${reactWith(emoji)} (${r.count})`, text: `${emoji} ${r.count}` }));
+      "aria-pressed": String(r.mine) }, `${emoji} ${r.count}`,
+    el("span", { class: "visually-hidden", text: ` — ${reactWith(emoji)}` })));
   }
   const popoverId = `m${id}-emoji`;
   const addReaction = gettext("Add reaction");

@@ -15,8 +15,8 @@ UNITS = [
 
 
 def _locale() -> str:
-    language = translation.get_language() or "en"
-    return language.split("-")[0].replace("-", "_")
+    """Babel's name for the page's language: "pl", "uk", "en" (Django's "en-us" too)."""
+    return (translation.get_language() or "en").split("-")[0]
 
 
 def file_size(size: int | None) -> str:

@@ -179,3 +179,28 @@ def test_sizes_read_in_one_form_in_ukrainian(open_browser, viewport):
     sizes = page.locator(".doc-row .meta").all_inner_texts()
     assert sizes and all("Кб" not in s and "KB" not in s for s in sizes)
     assert any(re.search(r"\d(,\d)?\s(кБ|Б|МБ)", s) for s in sizes), sizes
+
+
+@EVERY_WAY
+def test_without_a_script_the_same_file_is_noticed_too(open_browser, language, viewport):
+    page, library = person(open_browser, language, viewport, "member", java_script_enabled=False)
+    mark = f"{language}-{viewport}-plain"
+    content = f"Procedura IN-1 {mark}"
+    upload(page, library, f"in-1-{mark}.txt", content, title=f"Procedura {mark}")
+    page.wait_for_url(DOCUMENT_PAGE)
+    first = page.url
+    expect(page.locator(".message--success a")).to_have_attribute("href", re.compile(r"/\d+/$"))
+    upload(page, library, f"in-1-{mark}.txt", content, title=f"Kopia {mark}")
+    warning = page.locator(".upload-duplicate")
+    expect(warning).to_be_visible()
+    assert first.endswith(warning.locator(".upload-duplicate__open").get_attribute("href"))
+    # The form comes back filled in; the file is chosen again to upload it anyway.
+    form = page.locator("form[enctype='multipart/form-data']")
+    expect(form.locator("input[name=title]")).to_have_value(f"Kopia {mark}")
+    form.locator("input[type=file]").set_input_files(
+        {"name": f"in-1-{mark}.txt", "mimeType": "text/plain", "buffer": content.encode()}
+    )
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(DOCUMENT_PAGE)
+    assert page.url != first
+    expect(page.locator("h2#doc-title")).to_contain_text(f"Kopia {mark}")

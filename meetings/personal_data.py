@@ -36,7 +36,12 @@ def register_sections() -> None:
         "registrations",
         covers=["meetings.Registration.user"],
         export=lambda user: [
-            {**_meeting(r.meeting), "status": r.status, "registered": when(r.created_at)}
+            {
+                **_meeting(r.meeting),
+                "status": r.status,
+                "registered": when(r.created_at),
+                "reminders": r.reminders,
+            }
             for r in Registration.objects.filter(user=user)
             .select_related("meeting__group")
             .order_by("meeting__starts_at")

@@ -29,6 +29,7 @@ from groups.models import (
 from groups.payloads import message_payload, thread_payload
 from groups.services.discussions import publish_held
 from groups.services.notifications import notify
+from groups.services.reports import message_label, reports_resolve
 from gwd import ratelimit
 from gwd.commit import after_commit
 from gwd.errors import ServiceError
@@ -54,11 +55,6 @@ REPORT_RATE = "10/hour"
 MUTE_MAX_MINUTES = 60 * 24 * 30
 REASON_MAX = 500
 Kind = ModerationAction.Kind
-
-
-def _message_label(message: Message) -> str:
-    author = message.author.full_name if message.author else _("Former member")
-    return f"{author}: {message.body[:120]}" if message.body else author
 
 
 def _clean_reason(reason: object, *, required: bool = False) -> str:
@@ -118,7 +114,7 @@ def report_create(*, actor: User, message: Message, reason: str, text: str = "")
         group=message.group,
         kind=Kind.REPORT,
         target=message,
-        label=_message_label(message),
+        label=message_label(message),
         reason=f"{Report.Reason(reason).label}{': ' + text if text else ''}",
     )
     return report
@@ -155,42 +151,10 @@ def reports_decide(
             group=group,
             kind=Kind.RESOLVE if resolve else Kind.DISMISS,
             target=report,
-            label=_message_label(report.message),
+            label=message_label(report.message),
             reason=note,
         )
     return len(reports)
-
-
-def _reports_resolve(*, actor: User, message: Message, reason: str) -> None:
-    """A message that is out of sight has been dealt with: its open reports are resolved,
-    each logged, and their reporters told, whichever road hid or removed it."""
-    reports = list(
-        Report.objects.select_for_update(of=("self",)).filter(
-            message=message, status=Report.Status.OPEN
-        )
-    )
-    if not reports:
-        return
-    notify(
-        kind="report_decided",
-        group=message.group,
-        users={report.reporter_id for report in reports},
-        actor=actor,
-        params={"resolved": True},
-    )
-    now = timezone.now()
-    label = _message_label(message)
-    for report in reports:
-        report.status, report.decided_by, report.decided_at = Report.Status.RESOLVED, actor, now
-        report.save(update_fields=["status", "decided_by", "decided_at"])
-        moderation_log(
-            actor=actor,
-            group=message.group,
-            kind=Kind.RESOLVE,
-            target=report,
-            label=label,
-            reason=reason,
-        )
 
 
 # --- Messages ---------------------------------------------------------------------
@@ -232,10 +196,10 @@ def message_hide(*, actor: User, message: Message, reason: object) -> Message:
         group=message.group,
         kind=Kind.HIDE,
         target=message,
-        label=_message_label(message),
+        label=message_label(message),
         reason=reason,
     )
-    _reports_resolve(actor=actor, message=message, reason=reason)
+    reports_resolve(actor=actor, message=message, reason=reason)
     _tell(
         message.author_id,
         {
@@ -266,7 +230,7 @@ def message_unhide(*, actor: User, message: Message) -> Message:
         group=message.group,
         kind=Kind.UNHIDE,
         target=message,
-        label=_message_label(message),
+        label=message_label(message),
     )
     return message
 
@@ -282,8 +246,8 @@ def message_remove(*, actor: User, message: Message, reason: object) -> None:
         .select_related("group", "author")
         .get(pk=message.pk)
     )
-    label = _message_label(message)
-    _reports_resolve(actor=actor, message=message, reason=reason)
+    label = message_label(message)
+    reports_resolve(actor=actor, message=message, reason=reason)
     moderation_log(
         actor=actor,
         group=message.group,
@@ -329,7 +293,7 @@ def message_release(*, actor: User, message: Message) -> Message:
         group=message.group,
         kind=Kind.RELEASE,
         target=message,
-        label=_message_label(message),
+        label=message_label(message),
     )
     return message
 
@@ -348,7 +312,7 @@ def message_reject(*, actor: User, message: Message, reason: object = "") -> Non
         group=message.group,
         kind=Kind.REJECT,
         target=message,
-        label=_message_label(message),
+        label=message_label(message),
         reason=reason,
     )
     _tell(

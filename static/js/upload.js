@@ -17,22 +17,15 @@
  * Sizes are written by Intl.NumberFormat, from the same CLDR data as the server's.
  */
 
-const MESSAGES = {
-  pl: {
-    done: "Wysłano. Otwieranie…", failed: "Nie udało się wysłać pliku.", tooLarge: "Plik jest za duży.",
-    resuming: "Połączenie przerwane. Wznawianie…", checking: "Sprawdzanie pliku…",
-  },
-  uk: {
-    done: "Надіслано. Відкриття…", failed: "Не вдалося надіслати файл.", tooLarge: "Файл завеликий.",
-    resuming: "З’єднання перервано. Відновлення…", checking: "Перевірка файлу…",
-  },
-  en: {
-    done: "Uploaded. Opening…", failed: "The file could not be uploaded.", tooLarge: "The file is too large.",
-    resuming: "Connection lost. Resuming…", checking: "Checking the file…",
-  },
+// Texts from Django's JavaScript catalogue (the jsi18n script the page loads first),
+// so `make messages` extracts them into djangojs.po.
+const T = {
+  done: gettext("Uploaded. Opening…"),
+  failed: gettext("The file could not be uploaded."),
+  tooLarge: gettext("The file is too large."),
+  resuming: gettext("Connection lost. Resuming…"),
+  checking: gettext("Checking the file…"),
 };
-const LANG = ["pl", "uk"].includes(document.documentElement.lang) ? document.documentElement.lang : "en";
-const T = MESSAGES[LANG];
 
 /** Waits between attempts after a network error: about two minutes in all. */
 const RETRY_DELAYS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000, 30_000, 30_000];

@@ -20,7 +20,7 @@ ANONYMOUS_PAGES = {
 SIGNED_IN_PAGES = {
     "home": {"pl": "Moje grupy", "uk": "Мої групи", "en": "My groups"},
     "groups:profile": {"pl": "Profil", "uk": "Профіль", "en": "Profile"},
-    "mfa_index": {"pl": "dwuskładnikowa", "uk": "Двофакторна", "en": "Two-Factor"},
+    "mfa_index": {"pl": "dwuskładnikowe", "uk": "Двофакторна", "en": "Two-Factor"},
     "account_email": {"pl": "Adresy e-mail", "uk": "Адреси електронної пошти", "en": "Email"},
     "account_change_password": {"pl": "Zmień hasło", "uk": "Змінити", "en": "Change Password"},
 }

@@ -113,6 +113,7 @@ def server(tmp_path_factory):
         "EMAIL_URL": f"file://{mail_dir}",
         "SITE_URL": f"http://127.0.0.1:{port}",
         "MESSAGE_RATE": "100/10seconds",
+        "LOGIN_RATE": "600/m/ip",  # every test signs in from 127.0.0.1
         "TASKS_BACKEND": "immediate",
     }
     manage = [sys.executable, str(ROOT / "manage.py")]

@@ -75,6 +75,7 @@ GOOD_KEY = "k" * 60
         ({"SECRET_KEY": GOOD_KEY, "EMAIL_URL": "ftp://mail"}, "EMAIL_URL must start"),
         ({"SECRET_KEY": GOOD_KEY, "CSRF_TRUSTED_ORIGINS": "gwd.pl"}, "origin with a scheme"),
         ({"SECRET_KEY": GOOD_KEY, "MESSAGE_RATE": "fast"}, "MESSAGE_RATE='fast' is not a rate"),
+        ({"SECRET_KEY": GOOD_KEY, "LOGIN_RATE": "30/minute"}, "LOGIN_RATE='30/minute' is not"),
     ],
 )
 def test_bad_settings_stop_start_up_with_a_clear_message(env, message):

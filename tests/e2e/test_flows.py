@@ -182,7 +182,8 @@ def test_a_ukrainian_user_sees_ukrainian_and_kyiv_time(open_browser):
     )
     kyiv_hour = warsaw_ten.astimezone(zoneinfo.ZoneInfo("Europe/Kyiv")).hour
     assert f"{kyiv_hour}:00–{kyiv_hour + 1}:00" in when
-    assert "(Warsaw 10:00–11:00)" in when
+    # The meeting's own zone beside the reader's, both named in the reader's language.
+    assert "(Варшава: 10:00–11:00)" in when and "Київ" in when
 
 
 def test_an_invitation_link_leads_through_sign_up_to_the_group(open_browser, server):

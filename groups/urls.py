@@ -1,6 +1,6 @@
 from django.urls import path
 
-from groups.views import discussions, invitations, moderation, notifications, people
+from groups.views import discussions, exports, invitations, moderation, notifications, people
 
 app_name = "groups"
 
@@ -55,6 +55,11 @@ urlpatterns = [
         "groups/<slug:slug>/threads/<int:thread_id>/",
         discussions.thread_detail,
         name="thread-detail",
+    ),
+    path(
+        "groups/<slug:slug>/threads/<int:thread_id>/export.<str:file_format>",
+        exports.thread_export,
+        name="thread-export",
     ),
     path(
         "groups/<slug:slug>/threads/<int:thread_id>/messages/",

@@ -113,6 +113,8 @@ def scene(group, other_group, facilitator, member, observer, outsider, site_staf
             "item_id": item.pk,
             "phrase_id": phrase.pk,
             "thread_id": thread.pk,
+            # The exports are walked as PDF; DOCX and unknown formats in test_exports.
+            "file_format": "pdf",
             "message_id": message.pk,
             "membership_id": Membership.objects.get(group=g, user=member_user).pk,
             "invitation_id": Invitation.objects.create(

@@ -341,13 +341,21 @@ class GroupConsumer(AsyncWebsocketConsumer):
         thread_id = _field(frame, "thread", int)
         body = _field(frame, "body", str)
         client_id = _field(frame, "client_id", str)
+        # An answer names the message it answers, and may quote a part of it.
+        reply_to = _field(frame, "reply_to", int) if frame.get("reply_to") is not None else None
+        quote = _field(frame, "quote", str) if frame.get("quote") is not None else None
 
         def send(access):
             thread = group_object_get(
                 access=access, queryset=Thread.objects.select_related("group"), pk=thread_id
             )
             return services.message_send(
-                actor=self.user, thread=thread, body=body, client_id=client_id
+                actor=self.user,
+                thread=thread,
+                body=body,
+                client_id=client_id,
+                reply_to=reply_to,
+                quote=quote,
             )
 
         message, _created = await self._act(Capability.POST, send)

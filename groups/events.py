@@ -114,7 +114,7 @@ def events_replay(group_id: int, after: int, limit: int) -> list[tuple[int, str]
     messages = {
         m.pk: m
         for m in Message.objects.filter(group_id=group_id, pk__in=message_ids).select_related(
-            "author__institution"
+            "author__institution", "reply_to__author"
         )
     }
     reactions = reactions_by_message(messages) if messages else {}

@@ -272,6 +272,11 @@ class MessageForm(forms.Form):
         label=_("Your message"), multiline=True, widget=forms.Textarea(attrs={"rows": 3})
     )
     client_id = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
+    # The message this one answers, and the part of it quoted (the service checks both).
+    reply_to = forms.IntegerField(
+        required=False, widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1
+    )
+    quote = forms.CharField(required=False, widget=forms.HiddenInput, max_length=500)
 
 
 class ReportForm(forms.Form):

@@ -5,9 +5,12 @@ A payload never holds more than the thread page shows every member now: a delete
 hidden message has no text, a deleted account no name.
 """
 
+import html
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
 from groups.models import REACTIONS, Message, Reaction, Thread, User
@@ -34,7 +37,47 @@ def message_payload(message: Message, reactions: dict[str, list[int]] | None = N
         "hidden": message.is_hidden,
         "held": message.is_held,
         "reactions": reactions if reactions is not None else reactions_of(message),
+        "reply_to": reply_payload(message),
     }
+
+
+EXCERPT_WORDS = 30
+
+
+def reply_payload(message: Message) -> dict | None:
+    """What a reply shows of the message it answers: who wrote it, an excerpt and the
+    link to it, or only that it is gone. The original comes with the reply's row
+    (select_related("reply_to__author")), never by a query of its own.
+
+    The excerpt is the quote the author chose or the start of the original's text, and
+    only while the original is visible to every member: a deleted, hidden or held
+    original shows as such, never its text (nor the quote taken from it). The link is
+    the page's to make (groups:message-link), from the id."""
+    if not message.is_reply:
+        return None
+    original = message.reply_to
+    if original is None or original.is_deleted:
+        return {"id": original.pk if original else None, "state": "deleted"}
+    if original.is_hidden or original.is_held:
+        return {"id": original.pk, "state": "hidden"}
+    author = original.author
+    return {
+        "id": original.pk,
+        "state": "visible",
+        "author": author.full_name if author else None,
+        "quote": bool(message.reply_quote),
+        "excerpt": message.reply_quote or message_excerpt(original),
+    }
+
+
+def message_text(message: Message) -> str:
+    """A message's text as the page shows it, as plain text on one line."""
+    return " ".join(html.unescape(strip_tags(message.html)).split())
+
+
+def message_excerpt(message: Message) -> str:
+    """The start of a message's visible text."""
+    return Truncator(message_text(message)).words(EXCERPT_WORDS, truncate="…")
 
 
 def author_payload(author: User) -> dict:
@@ -65,6 +108,7 @@ def message_tombstone(message_id: int, thread_id: int | None) -> dict:
         "held": False,
         "removed": True,
         "reactions": {},
+        "reply_to": None,
     }
 
 

@@ -67,6 +67,11 @@ urlpatterns = [
         name="message-post",
     ),
     path(
+        "groups/<slug:slug>/messages/<int:message_id>/",
+        discussions.message_link,
+        name="message-link",
+    ),
+    path(
         "groups/<slug:slug>/messages/<int:message_id>/history/",
         discussions.message_history,
         name="message-history",

@@ -118,6 +118,15 @@ class Message(models.Model):
     hidden_reason = models.CharField(max_length=500, blank=True)
     # A message with a blocked phrase waits here, unpublished (seq 0), for a facilitator.
     held_at = models.DateTimeField(null=True, blank=True)
+    # The message this one answers. An original removed for good leaves the reply
+    # standing: `is_reply` still says it answered something, now gone.
+    reply_to = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replies"
+    )
+    is_reply = models.BooleanField(default=False)
+    # The part of the original the author chose to quote, as plain text; shown only
+    # while the original itself is visible.
+    reply_quote = models.CharField(max_length=500, blank=True)
 
     objects = MessageQuerySet.as_manager()
 

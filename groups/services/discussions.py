@@ -28,7 +28,7 @@ from groups.models import (
     Thread,
     User,
 )
-from groups.payloads import message_payload, thread_payload
+from groups.payloads import message_payload, message_text, thread_payload
 from groups.services.notifications import Notice, notify, notify_many
 from groups.services.reports import reports_resolve
 from gwd import markdown, ratelimit
@@ -49,6 +49,7 @@ __all__ = [
 ]
 
 CLIENT_ID_MAX = 64
+QUOTE_MAX = 500
 TITLE_MAX = 200
 
 
@@ -236,29 +237,92 @@ def thread_create(
 
 
 def message_send(
-    *, actor: User, thread: Thread, body: object, client_id: object
+    *,
+    actor: User,
+    thread: Thread,
+    body: object,
+    client_id: object,
+    reply_to: object = None,
+    quote: object = None,
 ) -> tuple[Message, bool]:
     """Post a message, or return the one already stored for this client_id.
 
     Returns (message, created). Sending is idempotent: a client that retries after a
     lost acknowledgement gets the stored message back and nothing is posted twice.
 
+    `reply_to` is the id of the message this one answers: a message of the same thread
+    that every member can read (not deleted, hidden or held). `quote` is the part of
+    its text the author chose to show above the answer, as plain text.
+
     The path of every message, so it counts its statements: the thread locked with
     what the checks need, the number, the row, the thread's counters, the event, who
-    hears, their notifications and bells, the author's read position (ten for a reply).
+    hears, their notifications and bells, the author's read position (ten for a
+    message after others; an answer adds one, reading the original).
     """
     client_id = _clean_client_id(client_id)
+    reply_to = _clean_reply_to(reply_to)
+    quote = _clean_quote(quote, reply_to)
     try:
         with transaction.atomic():
-            return _message_store(actor, thread, body, client_id)
+            return _message_store(actor, thread, body, client_id, reply_to, quote)
     except IntegrityError:
         # The same client_id raced in from another socket (the lock of another thread):
         # that one won.
         return Message.objects.get(author=actor, client_id=client_id), False
 
 
+def _clean_reply_to(reply_to: object) -> int | None:
+    if reply_to is None:
+        return None
+    if isinstance(reply_to, bool) or not isinstance(reply_to, int) or not 0 < reply_to < 2**63:
+        raise ServiceError(_("The message you answer is not valid."), code="invalid")
+    return reply_to
+
+
+def _clean_quote(quote: object, reply_to: int | None) -> str:
+    if quote is None or quote == "":
+        return ""
+    if not isinstance(quote, str):
+        raise ServiceError(_("The quote must be text."), code="invalid")
+    if reply_to is None:
+        raise ServiceError(_("A quote needs the message it comes from."), code="invalid")
+    quote = " ".join(strip_bidi(quote).split())
+    if len(quote) > QUOTE_MAX:
+        raise ServiceError(
+            _("The quote is too long: at most %(limit)d characters.") % {"limit": QUOTE_MAX},
+            code="too_long",
+        )
+    return quote
+
+
+def _original(thread: Thread, reply_to: int, quote: str) -> Message:
+    """The message answered: of this thread and visible to every member. A quote must
+    be a part of its text as the page shows it (or of what its author typed)."""
+    original = (
+        Message.objects.select_related("author")
+        .filter(
+            pk=reply_to, thread=thread, deleted_at=None, hidden_at=None, held_at=None, seq__gt=0
+        )
+        .first()
+    )
+    if original is None:
+        raise ServiceError(
+            _("The message you answer is not in this thread, or is no longer shown."),
+            code="not_found",
+        )
+    shown, typed = message_text(original), " ".join(original.body.split())
+    if quote and not any(quote.casefold() in text.casefold() for text in (shown, typed)):
+        raise ServiceError(_("The quote is not a part of the message you answer."), code="invalid")
+    return original
+
+
 def _message_store(
-    actor: User, thread: Thread, body: object, client_id: str
+    actor: User,
+    thread: Thread,
+    body: object,
+    client_id: str,
+    reply_to: int | None = None,
+    quote: str = "",
 ) -> tuple[Message, bool]:
     # The thread's row is locked; its group comes along (unlocked) for what follows,
     # with whether this client_id is stored already and whether the group blocks words.
@@ -277,6 +341,7 @@ def _message_store(
         return Message.objects.get(pk=thread.stored), False
     body = _clean_body(body)
     _require_can_write(actor, thread)
+    original = _original(thread, reply_to, quote) if reply_to is not None else None
     _require_pace(actor, thread)
     html, mentioned = _render(body, thread.group)
     blocked = _blocked_phrase(body, thread.group_id) if thread.blocks_phrases else None
@@ -289,6 +354,9 @@ def _message_store(
         "html": html,
         "client_id": client_id,
         "created_at": now,
+        "reply_to": original,
+        "is_reply": original is not None,
+        "reply_quote": quote,
     }
     if blocked:
         # Held for a facilitator: no number, no event, nobody else sees it until it is

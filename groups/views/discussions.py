@@ -21,9 +21,11 @@ from groups.access import (
     GroupAccess,
     group_object_get,
     group_view,
+    message_get,
 )
 from groups.forms import MessageForm, ThreadForm
 from groups.models import REACTIONS, Membership, Message, Reaction, ReadPosition, Thread
+from groups.payloads import message_excerpt
 from gwd.errors import ServiceError
 from gwd.http import parse_id, parse_ids
 from gwd.text import clean_text
@@ -52,10 +54,17 @@ def thread_list(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpR
     read_seq = ReadPosition.objects.filter(thread=OuterRef("pk"), user=user).values(
         "last_read_seq"
     )[:1]
+    # Who wrote last, in the same query: the newest published message of each thread.
+    last_author = (
+        Message.objects.filter(thread=OuterRef("pk"), held_at=None, seq__gt=0)
+        .order_by("-seq")
+        .values("author__full_name")[:1]
+    )
     threads = (
         Thread.objects.filter(group=access.group)
         .select_related("author", "group")
         .annotate(read_seq=Coalesce(Subquery(read_seq), Value(0)))
+        .annotate(last_author_name=Subquery(last_author))
         .annotate(
             unread=Count(
                 "messages",
@@ -129,15 +138,54 @@ def _socket_config(request: AuthenticatedHttpRequest, access: GroupAccess, **ext
 def thread_detail(
     request: AuthenticatedHttpRequest, access: GroupAccess, thread_id: int
 ) -> HttpResponse:
-    """A thread: its latest messages (or those before ?before=seq) and the reply form.
-
-    The page records the group's event number before it reads the messages, so the
-    socket's resume from that number cannot miss anything written in between.
-    """
+    """A thread: its latest messages (or those before ?before=seq) and the reply form,
+    answering the message ?reply_to=id when it is given."""
     thread = group_object_get(access, Thread.objects.select_related("author"), thread_id)
+    if "reply_to" not in request.GET:
+        return _thread_page(request, access, thread, form=MessageForm())
+    reply_to = parse_id(request.GET["reply_to"])
+    if reply_to is None or _answered(thread, reply_to) is None:
+        return _thread_page(
+            request, access, thread, form=MessageForm(), status=400, error=_NOT_ANSWERABLE
+        )
+    return _thread_page(request, access, thread, form=MessageForm(initial={"reply_to": reply_to}))
+
+
+_NOT_ANSWERABLE = gettext_lazy(
+    "The message you answer is not in this thread, or is no longer shown."
+)
+
+
+def _answered(thread: Thread, reply_to: int | None) -> Message | None:
+    """The message answered, if it is one of the thread every member can read."""
+    if reply_to is None:
+        return None
+    return (
+        Message.objects.filter(
+            thread=thread, pk=reply_to, deleted_at=None, hidden_at=None, held_at=None, seq__gt=0
+        )
+        .select_related("author")
+        .first()
+    )
+
+
+def _thread_page(
+    request: AuthenticatedHttpRequest,
+    access: GroupAccess,
+    thread: Thread,
+    *,
+    form: MessageForm,
+    status: int = 200,
+    error: str = "",
+) -> HttpResponse:
+    """The thread page.
+
+    It records the group's event number before it reads the messages, so the socket's
+    resume from that number cannot miss anything written in between.
+    """
     group_seq = events.latest_seq(access.group.pk)
     messages_qs = Message.objects.filter(thread=thread, held_at=None).select_related(
-        "author__institution"
+        "author__institution", "reply_to__author"
     )
     before = parse_id(request.GET.get("before"))
     if before is not None:
@@ -149,7 +197,7 @@ def thread_detail(
         # The reader's own messages held for review show at the end, marked as waiting.
         messages_page += list(
             Message.objects.filter(thread=thread, author=request.user, held_at__isnull=False)
-            .select_related("author__institution")
+            .select_related("author__institution", "reply_to__author")
             .order_by("held_at")
         )
     reactions: dict[int, dict[str, list[int]]] = {}
@@ -168,6 +216,7 @@ def thread_detail(
     muted_until = (
         access.membership.muted_until if access.membership and access.membership.is_muted else None
     )
+    answered = None if form.is_bound else _answered(thread, form.initial.get("reply_to"))
     return render(
         request,
         "groups/thread_detail.html",
@@ -178,7 +227,10 @@ def thread_detail(
             "message_rows": list(zip(messages_page, payloads, strict=True)),
             "has_earlier": has_earlier,
             "earliest_seq": messages_page[0].seq if messages_page else 0,
-            "form": MessageForm(),
+            "form": form,
+            "answered": answered,
+            "answered_excerpt": message_excerpt(answered) if answered else "",
+            "reply_error": error,
             "slow_mode_choices": SLOW_MODE_LABELS,
             "socket": _socket_config(
                 request,
@@ -190,7 +242,22 @@ def thread_detail(
                 mutedUntil=muted_until.isoformat() if muted_until else None,
             ),
         },
+        status=status,
     )
+
+
+@group_view(Capability.VIEW)
+def message_link(
+    request: AuthenticatedHttpRequest, access: GroupAccess, message_id: int
+) -> HttpResponse:
+    """A message's lasting address: the thread at the page that holds it."""
+    message = message_get(access, Message.objects.select_related("thread__group"), message_id)
+    thread = message.thread
+    later = Message.objects.filter(thread=thread, held_at=None, seq__gt=message.seq).count()
+    # The thread page shows the newest page without ?before; an older message is the
+    # last one of the page that ends with it.
+    query = "" if message.is_held or later < MESSAGES_PER_PAGE else f"?before={message.seq + 1}"
+    return redirect(f"{thread.get_absolute_url()}{query}#m{message.pk}")
 
 
 def _ordered(reactions: dict[str, list[int]]) -> dict[str, list[int]]:
@@ -207,6 +274,9 @@ def message_post(
     thread = group_object_get(access, Thread.objects.all(), thread_id)
     form = MessageForm(request.POST)
     if not form.is_valid():
+        if "reply_to" in form.errors or "quote" in form.errors:
+            form.add_error(None, _NOT_ANSWERABLE)
+            return _thread_page(request, access, thread, form=form, status=400)
         messages.error(request, _("Write a message first."))
         return redirect(thread)
     try:
@@ -215,8 +285,15 @@ def message_post(
             thread=thread,
             body=form.cleaned_data["body"],
             client_id=form.cleaned_data["client_id"] or uuid.uuid4().hex,
+            reply_to=form.cleaned_data["reply_to"],
+            quote=form.cleaned_data["quote"],
         )
     except ServiceError as error:
+        if form.cleaned_data["reply_to"] is not None and error.code in ("not_found", "invalid"):
+            # The answered message is wrong (or went meanwhile): the page says so above the
+            # text, which is kept.
+            form.add_error(None, error.message)
+            return _thread_page(request, access, thread, form=form, status=400)
         messages.error(request, error.message)
         return redirect(thread)
     return redirect(f"{thread.get_absolute_url()}#m{message.pk}")

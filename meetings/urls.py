@@ -67,6 +67,11 @@ urlpatterns = [
         name="agenda-item-attach",
     ),
     path(
+        "groups/<slug:slug>/meetings/<int:meeting_id>/export.<str:file_format>",
+        views.meeting_export,
+        name="meeting-export",
+    ),
+    path(
         "groups/<slug:slug>/meetings/<int:meeting_id>/meeting.ics",
         views.meeting_ics,
         name="meeting-ics",

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from groups import exports as group_exports
 from groups.access import (
     AuthenticatedHttpRequest,
     Capability,
@@ -25,7 +26,7 @@ from groups.access import (
 from groups.models import Membership
 from gwd.errors import ServiceError
 from gwd.http import parse_id, parse_ids, safe_next
-from meetings import calendar, services
+from meetings import calendar, exports, services
 from meetings.forms import (
     EARLIEST_DATE,
     LATEST_DATE,
@@ -513,6 +514,21 @@ def meeting_ics(
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="gwd-meeting-{meeting.pk}.ics"'
     return response
+
+
+@group_view(Capability.VIEW)
+def meeting_export(
+    request: AuthenticatedHttpRequest, access: GroupAccess, meeting_id: int, file_format: str
+) -> HttpResponse:
+    """The meeting as PDF or DOCX: what its page shows this person."""
+    group_exports.content_type_of(file_format)  # an unknown format is a 404 before any work
+    meeting = _get_meeting(access, meeting_id)
+    write = exports.meeting_pdf if file_format == "pdf" else exports.meeting_docx
+    return group_exports.export_response(
+        write(meeting=meeting, access=access),
+        file_format=file_format,
+        name=group_exports.file_name(meeting.title, meeting.pk, "meeting"),
+    )
 
 
 # --- Calendar subscriptions ---------------------------------------------------------

@@ -5,6 +5,7 @@ import { gettext } from "./i18n.js";
 import { closeAutocomplete, pickMention, setActive, updateAutocomplete } from "./mentions.js";
 import { markHeld } from "./messages.js";
 import { sendTyping } from "./presence.js";
+import { cancelReply, pendingQuote, replyFields } from "./replies.js";
 import { config, form, me, messagesEl, state, textarea, threadId } from "./state.js";
 import { send } from "./socket.js";
 
@@ -20,18 +21,20 @@ export function onSubmit(event) {
   const body = textarea.value;
   if (!body.trim()) { textarea.focus(); return; }
   const clientId = uuid();
-  const article = renderPending(clientId, body);
-  const entry = { clientId, body, state: "queued", article, timer: 0 };
+  const reply = replyFields();
+  const article = renderPending(clientId, body, pendingQuote(reply, state.reply || {}));
+  const entry = { clientId, body, reply, state: "queued", article, timer: 0 };
   state.pending.set(clientId, entry);
   messagesEl.append(article);
   $("#no-messages")?.remove();
   article.scrollIntoView({ block: "nearest" });
   textarea.value = "";
+  cancelReply();
   closeAutocomplete();
   transmit(entry);
 }
 
-function renderPending(clientId, body) {
+function renderPending(clientId, body, quote) {
   const article = el("article", { class: "message message--own message--pending", id: `p-${clientId}`,
     "data-client-id": clientId, "data-author": me, "aria-labelledby": `p-${clientId}-meta` });
   const now = new Date();
@@ -40,6 +43,7 @@ function renderPending(clientId, body) {
       el("span", { class: "message__author", text: config.user.name }), " ",
       el("time", { datetime: now.toISOString(), text: formatDate(now.toISOString()) }), " ",
       el("span", { class: "message__status", text: gettext("Sending…") })),
+    quote,
     el("div", { class: "message__body message__body--plain" }, el("p", { text: body })));
   return article;
 }
@@ -48,7 +52,8 @@ function renderPending(clientId, body) {
 function transmit(entry) {
   clearTimeout(entry.timer);
   setPendingStatus(entry, gettext("Sending…"), false);
-  entry.state = send({ type: "message.send", thread: threadId, body: entry.body, client_id: entry.clientId })
+  entry.state = send({ type: "message.send", thread: threadId, body: entry.body, client_id: entry.clientId,
+    ...entry.reply })
     ? "sent" : "queued";
 }
 

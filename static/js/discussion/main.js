@@ -16,6 +16,7 @@ import { MESSAGE_EVENTS, seedFromPage } from "./messages.js";
 import { applyMute, onMessagesSubmit, onModeration, onModerationBarSubmit, onModerationError, onThreadUpdated,
   releaseRequests, setSlowModeHint } from "./moderation.js";
 import { clearTypists, onPresence, onTyping, sendRead } from "./presence.js";
+import { onReplyPress, setupReplies, startReply } from "./replies.js";
 import { connect, setConnection, setHooks } from "./socket.js";
 import { config, form, messagesEl, state, textarea, threadId, threadListPage } from "./state.js";
 import { LIST_EVENTS } from "./threads.js";
@@ -58,13 +59,15 @@ const MESSAGE_CONTROLS = new Map([
   ["react", react],
   ["retry", retryPending],
   ["discard", discardPending],
+  ["reply", startReply],
 ]);
 
 /** One click handler for every message control (event delegation). */
 function onMessagesClick(event) {
-  const button = event.target.closest("button[data-action]");
+  const button = event.target.closest("button[data-action], a[data-action]");
   const article = button?.closest("article");
   if (!article) return;
+  if (button.tagName === "A") event.preventDefault(); // Reply: the plain form's link
   MESSAGE_CONTROLS.get(button.dataset.action)?.(article, button);
 }
 
@@ -79,8 +82,10 @@ function start() {
     },
   });
   if (messagesEl) {
+    setupReplies();
     seedFromPage();
     messagesEl.addEventListener("click", onMessagesClick);
+    messagesEl.addEventListener("pointerdown", onReplyPress);
     messagesEl.addEventListener("submit", onMessagesSubmit);
     $(".moderation-bar")?.addEventListener("submit", onModerationBarSubmit);
     if (Number(config.slowMode) > 0) setSlowModeHint(Number(config.slowMode));

@@ -5,6 +5,7 @@ import { $, $$, announce, el, formatDate, isGone, isHeld, isOwn, keepFocus, plac
 import { gettext, interpolate, ngettext } from "./i18n.js";
 import { adoptServerMenu, refreshMenu } from "./menu.js";
 import { scheduleRead, typingDone } from "./presence.js";
+import { canReply, originalGone, renderReplyLink, setReplyQuote } from "./replies.js";
 import { config, me, messagesEl, state, threadId, urlFor, urls } from "./state.js";
 
 /** "visible" | "hidden" | "deleted" | "held" (waiting for review) of a message payload. */
@@ -35,6 +36,7 @@ function renderMessage(m) {
   const header = el("header", { class: "message__meta", id: `m${m.id}-meta` },
     el("span", { class: "message__author", text: m.author?.name ?? gettext("Former member") }), " ", institution, " ", time);
   article.append(header, el("div", { class: "message__body" }));
+  setReplyQuote(article, m.reply_to);
   fillMessage(article, m);
   return article;
 }
@@ -93,12 +95,13 @@ function decorate(article) {
   const id = Number(article.dataset.id);
   if (!state.reactionState.has(id)) state.reactionState.set(id, readServerReactions(article));
   keepFocus(article, () => {
-    $$(".reactions, .message__actions", article).forEach((node) => node.remove());
+    $$(".reactions, .message__actions, .message__reply", article).forEach((node) => node.remove());
     if (isGone(article) || isHeld(article)) return;
     const menu = $(":scope > .message__more", article);  // the menu stays last
     const add = (node) => (menu ? menu.before(node) : article.append(node));
     const bar = renderReactions(id);
     if (bar) add(bar);
+    if (canReply() && !article.classList.contains("message--pending")) add(renderReplyLink(article));
     if (!isOwn(article)) return;
     const actions = renderOwnActions();
     actions.hidden = Boolean($(".message__edit", article)); // an open editor keeps them hidden
@@ -203,6 +206,7 @@ export const MESSAGE_EVENTS = new Map([
     if (m.author?.id !== me) queueAnnouncement(m.author?.name ?? gettext("Former member"));
   }],
   ["message.updated", ({ message: m }) => {
+    if (m.deleted || m.hidden) originalGone(m.id, stateOf(m));
     const article = document.getElementById(`m${m.id}`);
     if (!article || article.classList.contains("message--pending")) { state.bodies.set(m.id, m.body); return; }
     const editor = $(".message__edit", article);
@@ -215,6 +219,7 @@ export const MESSAGE_EVENTS = new Map([
   }],
   ["message.hidden", ({ id }) => {
     state.bodies.delete(id);
+    originalGone(id, "hidden"); // the replies to it, wherever the original is
     const article = document.getElementById(`m${id}`);
     if (!article || article.classList.contains("message--pending")) return;
     keepFocus(article, () => {

@@ -28,6 +28,7 @@ export const urls = {
   thread: urlData.threadUrl,
   threadModerate: urlData.threadModerateUrl,
   messageHistory: urlData.messageHistoryUrl,
+  messageLink: urlData.messageLinkUrl,
   messageReport: urlData.messageReportUrl,
   messageModerate: urlData.messageModerateUrl,
   messageRemove: urlData.messageRemoveUrl,
@@ -86,6 +87,8 @@ export const state = {
   modReasons: new Map(),
   /** While muted in this group: until when (ms since epoch), why, and the countdown timer. */
   mute: { until: 0, reason: "", timer: 0 },
+  /** The message the reply form answers: {id, quote, author, excerpt} or null. */
+  reply: null,
   /** The mention autocomplete of the reply form. */
   ac: { list: null, items: [], active: -1, start: 0, timer: 0, abort: null },
   dateFormat: null, // built on first use, in the person's time zone

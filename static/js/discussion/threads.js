@@ -19,6 +19,7 @@ export const LIST_EVENTS = new Map([
     if (time && m.created) { time.dateTime = m.created; time.textContent = formatDate(m.created); }
     const count = $("[data-count]", row);
     if (count) setCount(count, (parseInt(count.dataset.count, 10) || 0) + 1);
+    setLastAuthor(row, m.author?.name);
     if (m.author?.id !== me) {
       const badge = $(".unread", row);
       if (badge) {
@@ -63,6 +64,18 @@ function threadList() {
 function setCount(node, count) {
   node.dataset.count = count;
   node.textContent = interpolate(ngettext("%(count)s message", "%(count)s messages", count), { count }, true);
+}
+
+/** "Last message by …", worded as templates/groups/thread_list.html does. */
+function setLastAuthor(row, name) {
+  const people = $(".thread-row__people", row);
+  if (!people) return;
+  let last = $(".thread-row__last", people);
+  if (!last) {
+    last = el("span", { class: "thread-row__last" });
+    people.append(" · ", last);
+  }
+  last.textContent = interpolate(gettext("Last message by %(name)s"), { name: name || gettext("Former member") }, true);
 }
 
 function renderRow(thread) {

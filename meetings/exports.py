@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import formats, translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from groups.access import GroupAccess
 from groups.exports import docx_bytes, exported_at, pdf_render, reader_context
@@ -150,18 +151,21 @@ def meeting_docx(*, meeting: Meeting, access: GroupAccess) -> bytes:
         else:
             document.add_paragraph(_("No action items."))
         document.add_heading(_("Attendance"), level=1)
-        table = document.add_table(rows=1, cols=4)
-        table.style = "Table Grid"
-        header = [_("Name"), _("Institution"), _("Answer"), _("Present")]
-        for cell, label in zip(table.rows[0].cells, header, strict=True):
-            cell.text = label
-        for attendee in c["attendees"]:
-            values = [
-                attendee.name,
-                attendee.institution,
-                attendee.answer,
-                "✓" if attendee.present else "",
-            ]
-            for cell, value in zip(table.add_row().cells, values, strict=True):
-                cell.text = value
+        if not c["attendees"]:
+            document.add_paragraph(_("Nobody has registered yet."))
+        else:
+            table = document.add_table(rows=1, cols=4)
+            table.style = "Table Grid"
+            header = [pgettext("person", "Name"), _("Institution"), _("Answer"), _("Present")]
+            for cell, label in zip(table.rows[0].cells, header, strict=True):
+                cell.text = label
+            for attendee in c["attendees"]:
+                values = [
+                    attendee.name,
+                    attendee.institution,
+                    attendee.answer,
+                    "✓" if attendee.present else "",
+                ]
+                for cell, value in zip(table.add_row().cells, values, strict=True):
+                    cell.text = value
         return docx_bytes(document)

@@ -65,9 +65,12 @@ def meeting_event(
 def series_events(occurrences: list[Meeting], *, shown: set[int]) -> list[icalendar.Event]:
     """The VEVENTs of a series: `occurrences` are all its meetings, in the order they
     were made (the n-th is the rule's n-th date, wherever it was moved since); only
-    those in `shown` appear, the others are EXDATEs. The first occurrence's values are
-    the series'; the UID is the series' own."""
+    those in `shown` appear, the others are EXDATEs. The series' text is that of the
+    first meeting the reader may see (a draft lends it nothing), its rule starts at the
+    first occurrence's time; the UID is the series' own."""
     first = occurrences[0]
+    visible = [meeting for meeting in occurrences if meeting.pk in shown]
+    template = next((m for m in visible if m.status != Meeting.Status.CANCELLED), visible[0])
     series = first.series
     assert series is not None  # occurrences of a series
     uid = f"{series.uid}@gwd"
@@ -80,11 +83,16 @@ def series_events(occurrences: list[Meeting], *, shown: set[int]) -> list[icalen
             count=len(occurrences),
         )
     ]
-    duration = first.ends_at - first.starts_at
+    duration = template.ends_at - template.starts_at
     # The series changes whenever one of its meetings does.
     master = meeting_event(
-        first, uid=uid, sequence=max(meeting.sequence for meeting in occurrences)
+        template, uid=uid, sequence=max(meeting.sequence for meeting in occurrences)
     )
+    if template.pk != first.pk:  # the rule still starts where the series does
+        for name in ("dtstart", "dtend"):
+            del master[name]
+        master.add("dtstart", dates[0])
+        master.add("dtend", dates[0] + duration)
     master.add("rrule", {"freq": series.frequency.upper(), "count": len(occurrences)})
     excluded, overrides = [], []
     for date, meeting in zip(dates, occurrences, strict=True):
@@ -93,8 +101,8 @@ def series_events(occurrences: list[Meeting], *, shown: set[int]) -> list[icalen
         elif (
             meeting.starts_at != date
             or meeting.ends_at - meeting.starts_at != duration
-            or any(getattr(meeting, field) != getattr(first, field) for field in SHARED)
-        ) and meeting.pk != first.pk:
+            or any(getattr(meeting, field) != getattr(template, field) for field in SHARED)
+        ):  # the template differs from the master only where it was moved
             override = meeting_event(meeting, uid=uid)
             override.add("recurrence-id", date)
             overrides.append(override)

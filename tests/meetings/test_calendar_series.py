@@ -117,6 +117,37 @@ def test_a_member_does_not_see_a_draft_occurrence(client, login, member, facilit
     assert len(expand(events(ics(client, series[0]))[0])) == 4
 
 
+def test_a_draft_first_occurrence_lends_the_series_nothing(client, login, member, series):
+    """The series' event takes its text from the first meeting the reader may see: a
+    draft's title, place and link stay with those who may see drafts."""
+    Meeting.objects.filter(pk=series[0].pk).update(
+        status=Meeting.Status.DRAFT,
+        title="SZKIC: reorganizacja",
+        place="Pokój tajny",
+        online_url="https://secret.example/room",
+    )
+    login(member)
+    for calendar in (ics(client, series[2]), feed_calendar(client)):
+        body = calendar.to_ical().decode()
+        assert "SZKIC" not in body and "secret.example" not in body and "tajny" not in body
+        assert f"/meetings/{series[0].pk}/" not in body
+        master = next(e for e in events(calendar) if "rrule" in e)
+        assert str(master["summary"]).startswith("Dyżur energetyczny")
+        # The draft's date is left out; the other four keep theirs, at 10:00 in Warsaw.
+        assert [day.astimezone(dt.UTC) for day in expand(master)] == [
+            m.starts_at for m in series[1:]
+        ]
+
+
+def feed_calendar(client) -> icalendar.Calendar:
+    page = client.get(reverse("meetings:calendar-feeds")).content.decode()
+    feed = next(
+        part.split('"')[0] for part in page.split("http") if "/calendar/feed/" in part.split('"')[0]
+    )
+    response = client.get(feed[feed.index("/calendar/feed/") :])
+    return icalendar.Calendar.from_ical(response.content)
+
+
 def test_a_feed_shows_a_series_as_one_event(client, login, member, series):
     login(member)
     page = client.get(reverse("meetings:calendar-feeds")).content.decode()

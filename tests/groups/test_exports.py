@@ -179,3 +179,15 @@ def test_the_statement_count_does_not_grow_with_the_messages(
         for n in range(1, 301)
     )
     assert statements() == few
+
+
+def test_a_long_thread_s_pdf_holds_its_first_messages_and_says_so(
+    login, group, thread, member, monkeypatch
+):
+    monkeypatch.setattr("groups.exports.PDF_MESSAGE_LIMIT", 1)
+
+    pdf = pdf_text(login(member).get(export_url(group, thread, "pdf")).content)
+    text = docx_text(login(member).get(export_url(group, thread, "docx")).content)
+
+    assert "ąęłóśźż" in pdf and "Добрий день" not in pdf
+    assert "ąęłóśźż" in text and "Добрий день" in text  # the Word document holds them all

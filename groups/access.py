@@ -100,8 +100,15 @@ ROW_RULES: dict[str, RowRule] = {
         author=Capability.UPLOAD,
         others=Capability.MANAGE,
         shared=Capability.MANAGE,
-        covers="see and restore a document in the trash; its author is who moved it there. "
-        "Deleting for good needs `manage`",
+        covers="see and restore a document in the trash; its author is who moved it there",
+    ),
+    # Deleting for good goes through the trash (`upload`), so it is done where the trash
+    # can be seen: not in an archived group, not by site staff who are not members.
+    "purge": RowRule(
+        author=Capability.MANAGE,
+        others=Capability.MANAGE,
+        shared=Capability.MANAGE,
+        covers="delete a document in the trash for good, every version with it",
     ),
 }
 

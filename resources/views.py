@@ -798,7 +798,7 @@ def document_restore(
     return redirect(document)
 
 
-@group_view(Capability.MANAGE)
+@group_view(Capability.UPLOAD, row="purge")
 def document_delete(
     request: AuthenticatedHttpRequest, access: GroupAccess, document_id: int
 ) -> HttpResponse:
@@ -806,6 +806,7 @@ def document_delete(
     document = group_object_get(
         access, Document.objects.select_related("deleted_by", "current_version"), document_id
     )
+    access.require_change("purge", author_id=document.deleted_by_id, shared=document.is_template)
     trash_url = reverse("resources:trash", kwargs={"slug": access.group.slug})
     if document.deleted_at is None:
         messages.error(request, _("Only a document in the trash can be deleted for good."))

@@ -392,6 +392,25 @@ def test_only_a_document_in_the_trash_is_deleted_for_good(
     assert Document.objects.filter(pk=alive.pk).exists()
 
 
+def test_nobody_deletes_for_good_where_the_trash_cannot_be_seen(
+    client, login, facilitator, site_staff, group, upload
+):
+    """Site staff who are not members, and anyone in an archived group, see no trash:
+    they do not delete from it for good either."""
+    document = upload()
+    services.document_trash(actor=facilitator, document=document)
+    delete_url = url("document-delete", group, document_id=document.pk)
+    login(site_staff)
+    assert client.get(url("trash", group)).status_code == 403
+    assert client.post(delete_url).status_code == 403
+    group.archived = True
+    group.save(update_fields=["archived"])
+    login(facilitator)
+    assert client.get(url("trash", group)).status_code == 403
+    assert client.post(delete_url).status_code == 403
+    assert Document.objects.filter(pk=document.pk).exists()
+
+
 # --- Tags ---------------------------------------------------------------------------------
 
 

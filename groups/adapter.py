@@ -1,10 +1,12 @@
 """How allauth fits GWD: sign-up is closed except through an invitation."""
 
+import datetime as dt
 import time
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.authentication import get_authentication_records
+from allauth.mfa.models import Authenticator
 from django.http import HttpRequest
 from django.utils import timezone, translation
 
@@ -41,16 +43,20 @@ def signup_invitation_token(request: HttpRequest) -> str | None:
     return invitation.token if invitation is not None else None
 
 
-def _authenticated_recently(request: HttpRequest | None) -> bool:
-    """Whether this visitor signed in, or confirmed their password, within allauth's
-    reauthentication timeout."""
+def _signed_in_recently_without_a_factor(request: HttpRequest | None) -> bool:
+    """Whether this visitor signed in within allauth's reauthentication timeout and had
+    no second factor then: any they have now was set up in this fresh sign-in."""
     user = getattr(request, "user", None)
     if request is None or user is None or not user.is_authenticated:
         return False
     records = get_authentication_records(request, user)
     if not records:
         return False
-    return time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT
+    signed_in = records[-1]["at"]
+    if time.time() - signed_in >= account_settings.REAUTHENTICATION_TIMEOUT:
+        return False
+    earlier = dt.datetime.fromtimestamp(signed_in, tz=dt.UTC)
+    return not Authenticator.objects.filter(user=user, created_at__lt=earlier).exists()
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -60,10 +66,13 @@ class AccountAdapter(DefaultAccountAdapter):
         return signup_invitation_token(request) is not None
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
-        # allauth counts only a password entered on its "confirm access" page as recent;
-        # someone who signed in a minute ago (staff go straight to setting up two-factor
-        # authentication) would be asked for the password they have just typed.
-        if _authenticated_recently(self.request):
+        # allauth counts only a password entered on its "confirm access" page as recent:
+        # someone who has just signed in to set up a second factor (staff go straight
+        # there) would be asked for the password they typed a minute ago, and again for
+        # the recovery codes of the factor they have just made. A factor that existed
+        # before this sign-in is another matter: turning it off or reading its recovery
+        # codes asks again, so a session taken over cannot carry them away.
+        if _signed_in_recently_without_a_factor(self.request):
             return False
         return super().is_reauthentication_required(app=app, **kwargs)
 

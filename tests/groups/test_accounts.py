@@ -170,6 +170,8 @@ def test_setting_up_totp_and_signing_in_with_it(client, alice):
     assert response.status_code == 302
     assert Authenticator.objects.filter(user=alice, type=Authenticator.Type.TOTP).exists()
     assert Authenticator.objects.filter(user=alice, type=Authenticator.Type.RECOVERY_CODES).exists()
+    # The codes of the factor just made open without the password typed a minute ago.
+    assert client.get(reverse("mfa_view_recovery_codes")).status_code == 200
 
     client.post(reverse("account_logout"))
     response = login(client, "alice@kielce.gwd.test")
@@ -265,7 +267,11 @@ def test_the_recovery_codes_page_has_a_way_on(client, alice_with_totp):
     alice, secret = alice_with_totp
     login(client, alice.email)
     client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
-    page = client.get(reverse("mfa_view_recovery_codes"))
+    # The factor existed before this sign-in: its codes need the password again.
+    codes = reverse("mfa_view_recovery_codes")
+    assert client.get(codes).url.startswith(reverse("account_reauthenticate"))
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    page = client.get(codes)
     assert page.status_code == 200
     html = page.content.decode()
     assert f'href="{reverse("home")}"' in html and 'data-next="home"' in html

@@ -30,7 +30,6 @@ from groups.models import (
 )
 from groups.payloads import message_payload, message_text, thread_payload
 from groups.services.notifications import Notice, notify, notify_many
-from groups.services.reports import reports_resolve
 from gwd import markdown, ratelimit
 from gwd.commit import after_commit
 from gwd.errors import ServiceError
@@ -494,8 +493,6 @@ def message_delete(*, actor: User, message: Message) -> Message:
         .get(pk=message.pk)
     )
     _editable(actor, message)
-    # A report of a message its author took back has nothing left to decide.
-    reports_resolve(actor=actor, message=message, reason=_("Deleted by its author."), tell=False)
     message.deleted_at = timezone.now()
     message.body = ""
     message.html = ""

@@ -1,5 +1,7 @@
-"""Reports of a message that has gone out of sight: resolved on every road that takes it
-away, by a facilitator (hide, remove) or by its author (delete)."""
+"""Reports of a message a facilitator took out of sight: resolved on every road that
+does it (hiding from the queue or the thread, removing). A message its author deletes
+keeps its reports open: the queue still shows who was reported, and a facilitator
+decides."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,9 +17,8 @@ def message_label(message: Message) -> str:
     return f"{author}: {message.body[:120]}" if message.body else author
 
 
-def reports_resolve(*, actor: User, message: Message, reason: str, tell: bool = True) -> None:
-    """Resolve the message's open reports, each logged; `tell` its reporters that a
-    facilitator dealt with them (not when the author took the message back)."""
+def reports_resolve(*, actor: User, message: Message, reason: str) -> None:
+    """Resolve the message's open reports, each logged, and tell their reporters."""
     reports = list(
         Report.objects.select_for_update(of=("self",)).filter(
             message=message, status=Report.Status.OPEN
@@ -25,14 +26,13 @@ def reports_resolve(*, actor: User, message: Message, reason: str, tell: bool = 
     )
     if not reports:
         return
-    if tell:
-        notify(
-            kind="report_decided",
-            group=message.group,
-            users={report.reporter_id for report in reports},
-            actor=actor,
-            params={"resolved": True},
-        )
+    notify(
+        kind="report_decided",
+        group=message.group,
+        users={report.reporter_id for report in reports},
+        actor=actor,
+        params={"resolved": True},
+    )
     now = timezone.now()
     label = message_label(message)
     for report in reports:

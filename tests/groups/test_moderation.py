@@ -596,16 +596,18 @@ def test_removing_a_message_resolves_its_reports_in_the_log(
     assert kinds == ["report", "resolve", "delete"]
 
 
-def test_a_message_its_author_deletes_leaves_no_report_pending(member, observer, message, group):
+def test_a_message_its_author_deletes_keeps_its_reports_for_a_facilitator(
+    client, login, facilitator, member, observer, message, group
+):
+    """Deleting one's own message does not make the reports about it go away: posting,
+    waiting to be reported and deleting would hide a pattern from the facilitators."""
     services.report_create(actor=observer, message=message, reason="spam")
     services.message_delete(actor=member, message=message)
-    report = Report.objects.get()
-    assert (report.status, report.decided_by) == (Report.Status.RESOLVED, member)
-    resolved = ModerationAction.objects.get(kind="resolve")
-    assert resolved.target_label.endswith(": Kupcie tanie zegarki!")  # logged before it went
-    assert resolved.actor == member
-    # The reporter is not told a facilitator decided: nobody did.
-    assert not observer.notifications.filter(kind="report_decided").exists()
+    assert Report.objects.get().status == Report.Status.OPEN
+    assert not ModerationAction.objects.filter(kind="resolve").exists()
+    login(facilitator)
+    reported = client.get(url("moderation-queue", group)).context["reported"]
+    assert [entry["message"].pk for entry in reported] == [message.pk]
 
 
 def test_the_mute_confirmation_names_the_member_and_the_time_in_the_readers_zone(

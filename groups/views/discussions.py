@@ -146,7 +146,7 @@ def thread_detail(
     reply_to = parse_id(request.GET["reply_to"])
     if reply_to is None or _answered(thread, reply_to) is None:
         return _thread_page(
-            request, access, thread, form=MessageForm(), status=400, error=_NOT_ANSWERABLE
+            request, access, thread, form=MessageForm(), status=400, error=str(_NOT_ANSWERABLE)
         )
     return _thread_page(request, access, thread, form=MessageForm(initial={"reply_to": reply_to}))
 

@@ -113,7 +113,7 @@ def test_a_reply_quoting_a_selection_reaches_another_member_and_survives_a_reloa
 def test_a_reply_can_be_cancelled_and_a_plain_one_shows_the_start_of_the_original(
     open_browser, language, viewport
 ):
-    locale, group, title, writer_email, answerer_email = CASES[language]
+    locale, group, title, _writer, answerer_email = CASES[language]
     page = open_browser(locale, viewport=VIEWPORTS[viewport])
     sign_in(page, answerer_email)
     open_thread(page, group, title)

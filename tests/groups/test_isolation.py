@@ -328,3 +328,34 @@ def test_a_removed_member_is_an_outsider(client, scene, group, member):
     assert (
         client.get(reverse("groups:group-detail", kwargs={"slug": group.slug})).status_code == 404
     )
+
+
+# --- Answering a message -------------------------------------------------------------------
+
+BAD_REPLIES = {"another group's message": "foreign", "no such message": "999999", "no number": "x"}
+
+
+@pytest.mark.parametrize("reply_to", BAD_REPLIES.values(), ids=BAD_REPLIES.keys())
+@pytest.mark.parametrize("actor", ACTORS)
+def test_a_reply_to_what_is_not_this_threads_message_is_refused(
+    client, scene, group, actor, reply_to
+):
+    """The reply form and its link: an outsider 404, a role that may not post 403 on
+    posting, everyone else a clear 400 for a message that is not this thread's; nothing
+    is written."""
+    ids = scene["ids"]
+    if reply_to == "foreign":
+        reply_to = str(scene["foreign_ids"]["message_id"])
+    thread = {"slug": group.slug, "thread_id": ids["thread_id"]}
+    refused = {"allowed": 400, "403": 403, "404": 404}
+    expected_view = refused[expected_status(Capability.VIEW, actor)]
+    expected_post = refused[expected_status(Capability.POST, actor)]
+    client.force_login(scene["actors"][actor])
+    before = snapshot()
+    page = client.get(reverse("groups:thread-detail", kwargs=thread), {"reply_to": reply_to})
+    assert page.status_code == expected_view
+    posted = client.post(
+        reverse("groups:message-post", kwargs=thread), {"body": "Hacked", "reply_to": reply_to}
+    )
+    assert posted.status_code == expected_post
+    assert snapshot() == before

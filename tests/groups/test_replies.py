@@ -272,6 +272,25 @@ def test_the_message_link_of_another_group_or_a_held_message_is_not_found(
         assert client.get(url).status_code == 404
 
 
+def test_the_thread_page_shows_replies_in_a_fixed_number_of_queries(
+    client, login, member_factory, group, thread, original, settings
+):
+    settings.MESSAGE_RATE = "1000/second"
+    viewer = member_factory(group, email="viewer@gwd.test")
+    login(viewer)
+
+    def queries_after(replies: int) -> int:
+        for n in range(replies):
+            author = member_factory(group, email=f"r{replies}-{n}@gwd.test")
+            send(author, thread, f"Odpowiedź {replies}-{n}", reply_to=original.pk)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(thread.get_absolute_url()).status_code == 200
+        return len(captured)
+
+    queries_after(0)  # the first visit also records where the viewer has read to
+    assert queries_after(2) == queries_after(10)
+
+
 # --- The thread list ----------------------------------------------------------------
 
 

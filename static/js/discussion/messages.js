@@ -101,9 +101,11 @@ function decorate(article) {
     const add = (node) => (menu ? menu.before(node) : article.append(node));
     const bar = renderReactions(id);
     if (bar) add(bar);
-    if (canReply() && !article.classList.contains("message--pending")) add(renderReplyLink(article));
-    if (!isOwn(article)) return;
-    const actions = renderOwnActions();
+    // Reply, then Edit and Delete on one's own: one row of the message's own actions.
+    const reply = canReply() && !article.classList.contains("message--pending") ? renderReplyLink(article) : null;
+    if (!reply && !isOwn(article)) return;
+    const actions = isOwn(article) ? renderOwnActions() : el("div", { class: "message__actions" });
+    if (reply) actions.prepend(reply);
     actions.hidden = Boolean($(".message__edit", article)); // an open editor keeps them hidden
     add(actions);
   });

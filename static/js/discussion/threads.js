@@ -73,7 +73,7 @@ function setLastAuthor(row, name) {
   let last = $(".thread-row__last", people);
   if (!last) {
     last = el("span", { class: "thread-row__last" });
-    people.append(" · ", last);
+    people.append(" ", last);
   }
   last.textContent = interpolate(gettext("Last message by %(name)s"), { name: name || gettext("Former member") }, true);
 }

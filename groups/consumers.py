@@ -133,6 +133,24 @@ def _releasing(function: Callable) -> Callable:
     return run
 
 
+async def check_flood(frame_times: deque[float]) -> None:
+    """Count a frame a client sent; past the limit it is told to slow down, past twice
+    the limit the socket closes (FrameError carries the reply)."""
+    now = time.monotonic()
+    frame_times.append(now)
+    while frame_times and frame_times[0] < now - FLOOD_WINDOW:
+        frame_times.popleft()
+    limit = settings.WEBSOCKET_FLOOD_FRAMES
+    if len(frame_times) > limit:
+        await sync_to_async(metrics.count)("frames_flood")
+    if len(frame_times) > 2 * limit:
+        raise FrameError(
+            "flood", _("Too many frames; the connection is closed."), close=CLOSE_FLOOD
+        )
+    if len(frame_times) > limit:
+        raise FrameError("flood", _("Too many frames. Slow down."), retry_after=int(FLOOD_WINDOW))
+
+
 class GroupConsumer(AsyncWebsocketConsumer):
     user: User
     group_id: int
@@ -263,21 +281,7 @@ class GroupConsumer(AsyncWebsocketConsumer):
                 await self.close(code=error.close)
 
     async def _check_flood(self) -> None:
-        now = time.monotonic()
-        self.frame_times.append(now)
-        while self.frame_times and self.frame_times[0] < now - FLOOD_WINDOW:
-            self.frame_times.popleft()
-        limit = settings.WEBSOCKET_FLOOD_FRAMES
-        if len(self.frame_times) > limit:
-            await sync_to_async(metrics.count)("frames_flood")
-        if len(self.frame_times) > 2 * limit:
-            raise FrameError(
-                "flood", _("Too many frames; the connection is closed."), close=CLOSE_FLOOD
-            )
-        if len(self.frame_times) > limit:
-            raise FrameError(
-                "flood", _("Too many frames. Slow down."), retry_after=int(FLOOD_WINDOW)
-            )
+        await check_flood(self.frame_times)
 
     async def _call(self, function: Callable, **kwargs):
         """Run sync database work in the user's language; map refusals to error codes."""
@@ -587,6 +591,7 @@ class NotificationConsumer(AsyncWebsocketConsumer):
             await self.close()
             return
         self.user = user
+        self.frame_times: deque[float] = deque()
         self.hub = hub_for(self.channel_layer)
         await self.hub.attach(None, user.pk, self)
         self.attached = True
@@ -601,10 +606,23 @@ class NotificationConsumer(AsyncWebsocketConsumer):
             await self.hub.detach(None, self.user.pk, self)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):
-        error = {"type": "error", "code": "unknown_type", "detail": ""}
+        # It takes no frames: each is answered, and a flood is slowed and then closed.
         with translation.override(self.user.language):
-            error["detail"] = str(_("Unknown frame type."))
-        await self.send(text_data=events.frame_text(error))
+            try:
+                await check_flood(self.frame_times)
+                raise FrameError("unknown_type", _("Unknown frame type."))
+            except FrameError as error:
+                reply: dict[str, str | int] = {
+                    "type": "error",
+                    "code": error.code,
+                    "detail": str(error.detail),
+                }
+                if error.retry_after:
+                    reply["retry_after"] = error.retry_after
+                close = error.close
+        await self.send(text_data=events.frame_text(reply))
+        if close:
+            await self.close(code=close)
 
     async def close(self, code=None, reason=None) -> None:
         self.closing = True

@@ -265,3 +265,18 @@ async def test_the_bell_socket_takes_no_frames(open_bell, member):
     await socket.send_to(text_data='{"type": "message.send"}')
     reply = await socket.receive_json_from(timeout=3)
     assert (reply["type"], reply["code"]) == ("error", "unknown_type")
+
+
+@socket_db
+async def test_the_bell_socket_slows_a_flood_down_and_then_closes(open_bell, member, settings):
+    """Every frame is answered, like the group socket's, until there are too many."""
+    settings.WEBSOCKET_FLOOD_FRAMES = 3
+    connected, socket = await open_bell(member)
+    assert connected
+    await socket.receive_json_from(timeout=3)
+    codes = []
+    for _ in range(7):
+        await socket.send_to(text_data="{}")
+        codes.append((await socket.receive_json_from(timeout=3))["code"])
+    assert codes == ["unknown_type"] * 3 + ["flood"] * 3 + ["flood"]
+    assert (await socket.receive_output(timeout=3))["code"] == 4008

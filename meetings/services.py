@@ -69,6 +69,13 @@ def _check_times(starts_at: dt.datetime, ends_at: dt.datetime, deadline: dt.date
 MAX_REMINDER_MINUTES = 14 * 24 * 60
 
 
+def default_reminders(group: Group) -> list[int]:
+    """A new meeting's reminder: the group's lead time, at most the two weeks a meeting's
+    own reminders may reach (the group's setting is not bounded in the admin)."""
+    hours = group.meeting_reminder_hours
+    return [min(hours * 60, MAX_REMINDER_MINUTES)] if hours else []
+
+
 def _check_reminders(reminders: list[int]) -> list[int]:
     """Lead times in minutes, latest first, each once; at most three, two weeks ahead."""
     if len(set(reminders)) > 3 or any(
@@ -124,8 +131,7 @@ def meeting_schedule(
     if capacity is not None and capacity < 1:
         raise ServiceError(_("Capacity must be at least 1."), code="invalid")
     if reminders is None:
-        hours = group.meeting_reminder_hours
-        reminders = [hours * 60] if hours else []
+        reminders = default_reminders(group)
     reminders = _check_reminders(reminders)
     series = None
     starts = [starts_at]

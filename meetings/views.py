@@ -136,10 +136,12 @@ def _month(value: str) -> dt.date | None:
 
 @group_view(Capability.MANAGE)
 def meeting_create(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
-    hours = access.group.meeting_reminder_hours
     form = MeetingCreateForm(
         request.POST or None,
-        initial={"time_zone": request.user.time_zone, "reminders": [hours * 60] if hours else []},
+        initial={
+            "time_zone": request.user.time_zone,
+            "reminders": services.default_reminders(access.group),
+        },
     )
     agenda = agenda_formset(request.POST or None)
     if request.method == "POST" and form.is_valid() and agenda.is_valid():

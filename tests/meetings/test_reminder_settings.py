@@ -131,6 +131,28 @@ def test_the_edit_form_shows_the_lead_times_and_changing_them_replans(
     assert remind(meeting, 15) == 1
 
 
+def test_a_group_lead_time_beyond_two_weeks_still_lets_meetings_be_planned(
+    client, login, facilitator, group
+):
+    """The group's setting is unbounded in the admin; a meeting's reminders reach two
+    weeks ahead at most, so a new meeting takes the longest it may have."""
+    group.meeting_reminder_hours = 24 * 30
+    group.save(update_fields=["meeting_reminder_hours"])
+    login(facilitator)
+    page = client.get(url("meeting-create", group)).content.decode()
+    assert f'value="{services.MAX_REMINDER_MINUTES}"' in page
+    starts = timezone.now() + dt.timedelta(days=20)
+    meeting = services.meeting_schedule(
+        actor=facilitator,
+        group=group,
+        title="Strategia rozwoju",
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=1),
+        time_zone="Europe/Warsaw",
+    )
+    assert meeting.reminders == [services.MAX_REMINDER_MINUTES]
+
+
 def test_a_lead_time_of_the_group_outside_the_choices_stays_on(
     client, login, facilitator, group, meeting
 ):

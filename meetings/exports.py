@@ -164,7 +164,7 @@ def meeting_docx(*, meeting: Meeting, access: GroupAccess) -> bytes:
                     attendee.name,
                     attendee.institution,
                     attendee.answer,
-                    "✓" if attendee.present else "",
+                    pgettext("present at the meeting", "yes") if attendee.present else "",
                 ]
                 for cell, value in zip(table.add_row().cells, values, strict=True):
                     cell.text = value

@@ -134,3 +134,64 @@ def test_a_reply_can_be_cancelled_and_a_plain_one_shows_the_start_of_the_origina
     answer = page.locator("article.message:not(.message--pending)", has_text=f"Dopisek {marker}")
     expect(answer.locator(".reply-quote__excerpt")).to_have_text(f"Notatka {marker}")
     assert not page.errors
+
+
+@pytest.mark.parametrize("language", CASES)
+def test_a_reply_stops_showing_its_original_live_when_a_facilitator_hides_it(
+    open_browser, language
+):
+    locale, group, title, facilitator_email, answerer_email = CASES[language]
+    facilitator = open_browser(locale, viewport=VIEWPORTS["desktop"])
+    answerer = open_browser(locale, viewport=VIEWPORTS["desktop"])
+    sign_in(facilitator, facilitator_email)
+    sign_in(answerer, answerer_email)
+    url = open_thread(answerer, group, title)
+    facilitator.goto(url)
+    facilitator.locator("#connection.connection--online").wait_for()
+    marker = f"hide-{language}"
+    send(facilitator, f"Ogłoszenie {marker} do ukrycia")
+    original = answerer.locator("article.message", has_text=f"Ogłoszenie {marker}")
+    original.wait_for()
+    original_id = original.get_attribute("id")
+    original.locator(".message__reply").click()
+    send(answerer, f"Odpowiedź {marker}")
+    reply = answerer.locator(
+        "article.message:not(.message--pending)", has_text=f"Odpowiedź {marker}"
+    )
+    expect(reply.locator(".reply-quote__excerpt")).to_have_text(f"Ogłoszenie {marker} do ukrycia")
+
+    own = facilitator.locator(f"#{original_id}")
+    own.locator("details.message__more > summary").click()
+    own.locator("input[name=reason]").fill("Test")
+    own.locator("form.moderate-form button[type=submit]").click()
+    expect(reply.locator(".reply-quote")).to_have_class(re.compile("reply-quote--hidden"))
+    expect(reply.locator(".reply-quote")).not_to_contain_text("do ukrycia")
+    answerer.reload()
+    expect(
+        answerer.locator(f"article.message:has-text('Odpowiedź {marker}') .reply-quote")
+    ).to_have_class(re.compile("reply-quote--hidden"))
+    assert not facilitator.errors and not answerer.errors
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("language", CASES)
+def test_without_javascript_the_reply_link_opens_the_form_answering_the_message(
+    open_browser, language, viewport
+):
+    locale, group, title, _writer, answerer_email = CASES[language]
+    page = open_browser(locale, viewport=VIEWPORTS[viewport], java_script_enabled=False)
+    sign_in(page, answerer_email)
+    page.goto(f"/groups/{group}/threads/")
+    page.get_by_role("link", name=re.compile(title)).first.click()
+    original = page.locator("article.message:has(.message__reply)").last
+    original_id = original.get_attribute("id")
+    original.locator(".message__reply").click()
+    expect(page.locator("#reply-preview")).to_be_visible()
+    expect(page.locator("#reply-form input[name=reply_to]")).to_have_value(original_id[1:])
+    marker = f"nojs-{language}-{viewport}"
+    page.fill("#reply-form textarea[name=body]", f"Bez skryptu {marker}")
+    page.locator("#reply-form button[type=submit]").click()
+    reply = page.locator("article.message", has_text=f"Bez skryptu {marker}")
+    expect(reply.locator(".reply-quote__link")).to_have_attribute(
+        "href", f"/groups/{group}/messages/{original_id[1:]}/"
+    )

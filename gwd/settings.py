@@ -471,6 +471,10 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # django.tasks brings its own handler; one line per task state is enough.
         "django.tasks": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # WeasyPrint narrates each step of each PDF (and of its own style sheets at
+        # import, on every start); its warnings and errors still come through.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -111,3 +111,19 @@ def test_development_without_a_mail_url_writes_mail_to_files():
         "console.EmailBackend"
     )
     assert settings_mailer(DEBUG="0")["BACKEND"].endswith("console.EmailBackend")
+
+
+def test_starting_prints_no_pdf_progress():
+    """WeasyPrint narrates each step of every PDF, and of its own style sheets when it is
+    imported; a start of GWD printed three such lines. Its warnings still come through."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "SECRET_KEY": "x" * 60, "DEBUG": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "weasyprint" not in result.stdout + result.stderr
+    assert logging.getLogger("weasyprint").getEffectiveLevel() == logging.WARNING

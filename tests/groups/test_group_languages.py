@@ -222,5 +222,8 @@ def test_the_migration_gives_the_old_name_to_the_first_working_language():
     executor = MigrationExecutor(connection)
     executor.migrate(after)
     ua, pl = Group.objects.get(slug="ua"), Group.objects.get(slug="pl")
+    # Forward to the newest migrations again: the tests that follow use today's tables.
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
     assert (ua.name_uk, ua.description_uk, ua.name_pl) == ("Партнери", "Опис", "")
     assert (pl.name_pl, pl.name_uk) == ("GWD miejska", "")

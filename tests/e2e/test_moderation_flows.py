@@ -89,9 +89,11 @@ def test_the_member_table_reads_well_and_a_mute_says_until_when(open_browser, vi
 
 
 def totp_now(secret: str) -> str:
-    """The code of the current window, with at least 5 s of it left to post it."""
-    while (remaining := 30 - time.time() % 30) < 5:
-        time.sleep(remaining + 0.05)  # the next window, not a guess
+    """The code of the current window, with at least 5 s of it left to post it: near a
+    window's end, wait (polling, at most 10 s) until the next one has begun."""
+    deadline = time.monotonic() + 10
+    while 30 - time.time() % 30 < 5 and time.monotonic() < deadline:
+        time.sleep(0.1)
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 

@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "groups",
     "meetings",
     "resources",
+    "decisions",
+    "indicators",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -23,8 +23,9 @@ def notification_text(notification: Notification, time_zone: str | None = None) 
     p = notification.params
     zone = zoneinfo.ZoneInfo(time_zone) if time_zone else timezone.get_current_timezone()
     when = ""
-    if p.get("starts_at"):
-        start = dt.datetime.fromisoformat(p["starts_at"]).astimezone(zone)
+    if p.get("starts_at") or p.get("closes_at"):
+        moment = p.get("starts_at") or p["closes_at"]
+        start = dt.datetime.fromisoformat(moment).astimezone(zone)
         when = formats.date_format(start, "j E Y, H:i")
     texts: dict[str, str] = {
         Kind.MENTION: _("{actor} mentioned you in “{thread}”"),
@@ -35,6 +36,9 @@ def notification_text(notification: Notification, time_zone: str | None = None) 
         Kind.DOCUMENT_NEW: _("{actor} added “{title}” to the library"),
         Kind.DOCUMENT_VERSION: _("{actor} uploaded a new version of “{title}”"),
         Kind.REPORT_DECIDED: _("A facilitator has dealt with your report about a message"),
+        Kind.POLL_NEW: _("{actor} started a poll: “{title}”"),
+        Kind.POLL_CLOSING: _("The poll “{title}” closes on {when} and you have not voted"),
+        Kind.POLL_OUTCOME: _("Decision taken in the poll “{title}”"),
         Kind.JOINED: _("You are now a member of “{group}”"),
         Kind.ROLE_CHANGED: _("Your role in “{group}” is now: {role}"),
         Kind.REMOVED: _("You have been removed from “{group}”"),

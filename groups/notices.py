@@ -42,6 +42,12 @@ def notification_text(notification: Notification, time_zone: str | None = None) 
         Kind.JOINED: _("You are now a member of “{group}”"),
         Kind.ROLE_CHANGED: _("Your role in “{group}” is now: {role}"),
         Kind.REMOVED: _("You have been removed from “{group}”"),
+        Kind.ROUND_OPENED: _("{actor} opened the data round “{title}”"),
+        Kind.ROUND_REMINDER: _(
+            "Reminder: the data round “{title}” waits for the figures of {unit}"
+        ),
+        Kind.ROUND_SUBMITTED: _("{actor} submitted the figures of {unit} in “{title}”"),
+        Kind.ROUND_RETURNED: _("{actor} sent back the figures of {unit} in “{title}”"),
     }
     if p.get("count"):  # one notice for several meetings of a series
         texts |= {
@@ -69,6 +75,7 @@ def notification_text(notification: Notification, time_zone: str | None = None) 
         when=when,
         role=role,
         count=p.get("count", ""),
+        unit=p.get("unit", ""),
     )
 
 

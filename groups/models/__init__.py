@@ -27,17 +27,27 @@ from groups.models.discussions import (
 )
 from groups.models.moderation import BlockedPhrase, ModerationAction, Report
 from groups.models.notifications import DigestRun, Notification
+from groups.models.units import (
+    Country,
+    GroupUnit,
+    TerritorialUnit,
+    TerritorialUnitQuerySet,
+    UnitLevel,
+    unit_code_error,
+)
 
 __all__ = [
     "GROUP_LANGUAGES",
     "REACTIONS",
     "BlockedPhrase",
+    "Country",
     "DigestRun",
     "Event",
     "EventSequence",
     "Group",
     "GroupKind",
     "GroupQuerySet",
+    "GroupUnit",
     "Institution",
     "Invitation",
     "JoinRequest",
@@ -53,8 +63,12 @@ __all__ = [
     "ReadPosition",
     "Report",
     "Role",
+    "TerritorialUnit",
+    "TerritorialUnitQuerySet",
     "Thread",
+    "UnitLevel",
     "User",
     "UserManager",
+    "unit_code_error",
     "validate_time_zone",
 ]

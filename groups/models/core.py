@@ -37,6 +37,16 @@ class Institution(models.Model):
         blank=True,
         help_text=_("Optional: the TERYT code of a Polish unit or the KATOTTH code of a hromada."),
     )
+    # The municipality (or county, region) the institution is the office of; a ministry
+    # or a partner organisation has none.
+    unit = models.ForeignKey(
+        "groups.TerritorialUnit",
+        verbose_name=_("territorial unit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="institutions",
+    )
 
     class Meta:
         verbose_name = _("institution")

@@ -23,6 +23,10 @@ class Notification(models.Model):
         JOINED = "joined", _("You joined a group")
         ROLE_CHANGED = "role_changed", _("Your role changed")
         REMOVED = "removed", _("You were removed from a group")
+        ROUND_OPENED = "round_opened", _("New data rounds")
+        ROUND_REMINDER = "round_reminder", _("Reminders of data rounds")
+        ROUND_SUBMITTED = "round_submitted", _("Data submitted in a round")
+        ROUND_RETURNED = "round_returned", _("Data sent back for correction")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     group = models.ForeignKey(

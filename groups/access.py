@@ -102,6 +102,12 @@ ROW_RULES: dict[str, RowRule] = {
         shared=Capability.MANAGE,
         covers="see and restore a document in the trash; its author is who moved it there",
     ),
+    "poll": RowRule(
+        author=Capability.POST,
+        others=Capability.MANAGE,
+        shared=Capability.MANAGE,
+        covers="close a poll before its closing time",
+    ),
     # Deleting for good goes through the trash (`upload`), so it is done where the trash
     # can be seen: not in an archived group, not by site staff who are not members.
     "purge": RowRule(
@@ -320,7 +326,14 @@ def permission_table_markdown() -> str:
         "- `post`: write and react in discussions, register for meetings.",
         "- `upload`: add documents to the library, and new versions of one's own (below).",
         "- `moderate`: hide messages, lock and pin threads, mute members, handle reports.",
-        "- `manage`: invite, change roles, remove members, decide join requests, settings.",
+        "- `manage`: invite, change roles, remove members, decide join requests, settings;",
+        "  write the outcome of a poll.",
+        "",
+        "Two settings of a group change who may take part in its polls (the decisions app",
+        "applies them on top of the table): who may start a poll, facilitators only",
+        "(`moderate`, the default) or members too (`post`); and whether observers vote,",
+        "which lets them vote (not start polls) in a group that is not archived. Voting",
+        "needs `post` otherwise.",
         "",
         "## Changing someone else's rows",
         "",

@@ -41,6 +41,7 @@ class Capability(StrEnum):
     UPLOAD = "upload"  # add documents and versions to the library
     MODERATE = "moderate"  # hide messages, lock threads, mute, handle reports
     MANAGE = "manage"  # invite, change roles, remove members, decide join requests, settings
+    REPORT = "report"  # enter the figures of the municipality one represents in a data round
 
 
 CAPABILITY_LABELS = {
@@ -49,6 +50,7 @@ CAPABILITY_LABELS = {
     Capability.UPLOAD: _("upload"),
     Capability.MODERATE: _("moderate"),
     Capability.MANAGE: _("manage"),
+    Capability.REPORT: _("report figures"),
 }
 
 # Site staff (the Association's employees) act in every group as its administrators,
@@ -58,7 +60,9 @@ STAFF = "staff"
 ALL = frozenset(Capability)
 PERMISSIONS: dict[str, frozenset[Capability]] = {
     Role.FACILITATOR: ALL,
-    Role.MEMBER: frozenset({Capability.VIEW, Capability.POST, Capability.UPLOAD}),
+    Role.MEMBER: frozenset(
+        {Capability.VIEW, Capability.POST, Capability.UPLOAD, Capability.REPORT}
+    ),
     Role.OBSERVER: frozenset({Capability.VIEW}),
     STAFF: frozenset({Capability.VIEW, Capability.MODERATE, Capability.MANAGE}),
 }
@@ -107,6 +111,16 @@ ROW_RULES: dict[str, RowRule] = {
         others=Capability.MANAGE,
         shared=Capability.MANAGE,
         covers="close a poll before its closing time",
+    ),
+    # A municipality's figures are its officials' to enter (author: a member whose
+    # institution is the municipality's office); a facilitator may correct any, and
+    # every change keeps its author in the history.
+    "figures": RowRule(
+        author=Capability.REPORT,
+        others=Capability.MANAGE,
+        shared=Capability.MANAGE,
+        covers="enter, save and submit a municipality's figures in a data round; its author "
+        "is any official who represents the municipality in the group",
     ),
     # Deleting for good goes through the trash (`upload`), so it is done where the trash
     # can be seen: not in an archived group, not by site staff who are not members.
@@ -327,7 +341,10 @@ def permission_table_markdown() -> str:
         "- `upload`: add documents to the library, and new versions of one's own (below).",
         "- `moderate`: hide messages, lock and pin threads, mute members, handle reports.",
         "- `manage`: invite, change roles, remove members, decide join requests, settings;",
-        "  write the outcome of a poll.",
+        "  write the outcome of a poll; open data rounds, verify or send back figures, see",
+        "  the history of a value, adopt and add the group's indicators.",
+        "- `report`: enter the figures of the municipality one represents (below); members",
+        "  and observers alike read the figures of the group.",
         "",
         "Two settings of a group change who may take part in its polls (the decisions app",
         "applies them on top of the table): who may start a poll, facilitators only",

@@ -16,6 +16,7 @@ from groups.services.notifications import notify
 from gwd import markdown
 from gwd.commit import after_commit
 from gwd.errors import ServiceError
+from gwd.indexing import index_changed
 from meetings import tasks
 from meetings.models import (
     ActionItem,
@@ -176,6 +177,7 @@ def meeting_schedule(
             fields = {field: item[field] for field in AGENDA_FIELDS if field in item}
             AgendaItem.objects.create(meeting=meeting, order=order, **fields)
         created.append(meeting)
+        index_changed("meeting", meeting.pk)
     if not draft:
         _after_change(created, "scheduled", actor)
     return created[0]
@@ -281,6 +283,7 @@ def meeting_update(
         target.sequence = F("sequence") + 1
         target.save()
         target.refresh_from_db(fields=["sequence"])
+        index_changed("meeting", target.pk)
     _after_change(
         [target for target in targets if target.status == Meeting.Status.SCHEDULED],
         "changed",
@@ -302,6 +305,7 @@ def meeting_publish(*, actor: User, meeting: Meeting) -> Meeting:
         raise ServiceError(_("Only a draft can be published."), code="invalid")
     meeting.status = Meeting.Status.SCHEDULED
     meeting.save(update_fields=["status"])
+    index_changed("meeting", meeting.pk)
     _after_change([meeting], "scheduled", actor)
     return meeting
 
@@ -327,6 +331,7 @@ def meeting_cancel(*, actor: User, meeting: Meeting, apply_to_series: bool = Fal
         target.status = Meeting.Status.CANCELLED
         target.sequence = F("sequence") + 1
         target.save(update_fields=["status", "sequence"])
+        index_changed("meeting", target.pk)
     _after_change(public, "cancelled", actor)
     return meeting
 
@@ -451,6 +456,7 @@ def minutes_save(
         minutes.status = Minutes.Status.PUBLISHED
         minutes.published_at = timezone.now()
     minutes.save()
+    index_changed("meeting", meeting.pk)
     return minutes
 
 
@@ -474,6 +480,7 @@ def action_item_add(
         ).exists()
     ):
         raise ServiceError(_("The owner must be a member of the group."), code="invalid")
+    index_changed("meeting", meeting.pk)
     return ActionItem.objects.create(
         group_id=meeting.group_id,
         meeting=meeting,
@@ -532,6 +539,7 @@ def agenda_replace(*, actor: User, meeting: Meeting, items: list[dict]) -> None:
     AgendaItem.objects.filter(pk__in=existing).delete()
     AgendaItem.objects.bulk_update(kept, ["order", *AGENDA_FIELDS])
     AgendaItem.objects.bulk_create(new)
+    index_changed("meeting", meeting.pk)
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from groups.services.discussions import *  # noqa: F403
 from groups.services.membership import *  # noqa: F403
 from groups.services.moderation import *  # noqa: F403
 from groups.services.notifications import *  # noqa: F403
+from groups.services.units import *  # noqa: F403
 from gwd.errors import ServiceError
 
 __all__ = ["ServiceError"]

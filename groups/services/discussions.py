@@ -32,6 +32,7 @@ from groups.payloads import message_payload, message_text, thread_payload
 from groups.services.notifications import Notice, notify, notify_many
 from gwd import markdown, ratelimit
 from gwd.commit import after_commit
+from gwd.indexing import index_changed
 from gwd.errors import ServiceError
 from gwd.text import clean_text, strip_bidi
 
@@ -228,6 +229,7 @@ def thread_create(
         payload={"thread": thread_payload(thread)},
         thread=thread,
     )
+    index_changed("thread", thread.pk)
     message, _created = message_send(actor=actor, thread=thread, body=body, client_id=client_id)
     return thread, message
 
@@ -407,6 +409,7 @@ def _announce(message: Message, thread: Thread, mentioned: list[int]) -> None:
         message=message,
     )
     _notify_new(message, mentioned)
+    index_changed("message", message.pk)
     # The author has read what they wrote. Set, not advanced: with the group's sequence
     # locked no position of this thread can be past the newest number, and the upsert
     # is one statement for a first message and a next one alike.
@@ -480,6 +483,7 @@ def message_edit(*, actor: User, message: Message, body: object) -> Message:
     message.edited_at = timezone.now()
     message.save(update_fields=["body", "html", "edited_at"])
     _announce_update(message)
+    index_changed("message", message.pk)
     _notify_mentions(message, mentioned, already=previously)
     return message
 
@@ -500,6 +504,7 @@ def message_delete(*, actor: User, message: Message) -> Message:
     message.revisions.all().delete()
     message.reactions.all().delete()
     _announce_update(message)
+    index_changed("message", message.pk)
     return message
 
 

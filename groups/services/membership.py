@@ -26,9 +26,11 @@ from groups.models import (
     JoinRequest,
     Membership,
     Role,
+    TerritorialUnit,
     User,
 )
 from groups.services.notifications import notify
+from groups.services.units import group_unit_join
 from gwd import personal_data
 from gwd.commit import after_commit
 from gwd.errors import ServiceError
@@ -41,12 +43,22 @@ BULK_INVITATION_LIMIT = 500
 
 
 def institution_get_or_create(*, name: str, kind: str, code: str = "") -> Institution:
+    """The institution of this name and kind; its code, when it is a known unit's TERYT
+    or KATOTTH code, makes it that unit's office."""
+    code = code.strip()
     institution, created = Institution.objects.get_or_create(
-        name=name.strip(), kind=kind, defaults={"code": code.strip()}
+        name=name.strip(), kind=kind, defaults={"code": code}
     )
-    if not created and code and institution.code != code.strip():
-        institution.code = code.strip()
-        institution.save(update_fields=["code"])
+    fields = []
+    if not created and code and institution.code != code:
+        institution.code = code
+        fields.append("code")
+    unit = TerritorialUnit.objects.filter(code=code.upper()).first() if code else None
+    if unit is not None and institution.unit_id != unit.pk:
+        institution.unit = unit
+        fields.append("unit")
+    if fields:
+        institution.save(update_fields=fields)
     return institution
 
 
@@ -184,6 +196,10 @@ def _membership_activate(*, user: User, group: Group, role: str) -> Membership:
                 "institution",
             ]
         )
+    # The municipality joins with its first official and stays when they go.
+    unit = membership.institution.unit if membership.institution else None
+    if unit is not None:
+        group_unit_join(group=group, unit=unit)
     return membership
 
 

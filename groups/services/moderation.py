@@ -33,6 +33,7 @@ from groups.services.reports import message_label, reports_resolve
 from gwd import ratelimit
 from gwd.commit import after_commit
 from gwd.errors import ServiceError
+from gwd.indexing import index_changed
 from gwd.text import clean_text
 
 __all__ = [
@@ -191,6 +192,7 @@ def message_hide(*, actor: User, message: Message, reason: object) -> Message:
     message.hidden_at, message.hidden_by, message.hidden_reason = timezone.now(), actor, reason
     message.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
     _announce_message(message, "message.hidden")
+    index_changed("message", message.pk)
     moderation_log(
         actor=actor,
         group=message.group,
@@ -225,6 +227,7 @@ def message_unhide(*, actor: User, message: Message) -> Message:
     message.hidden_at, message.hidden_by, message.hidden_reason = None, None, ""
     message.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
     _announce_message(message)
+    index_changed("message", message.pk)
     moderation_log(
         actor=actor,
         group=message.group,

@@ -11,7 +11,7 @@ narrowed or widened by the group's decision settings.
 
 from decisions.models import DecisionSettings, Poll, PollStarters
 from groups.access import Capability, GroupAccess
-from groups.models import Group, Role
+from groups.models import Group, Membership, Role
 
 
 def decision_settings(group: Group) -> DecisionSettings:
@@ -38,3 +38,15 @@ def may_close(access: GroupAccess, poll: Poll) -> bool:
 
 def may_publish_outcome(access: GroupAccess) -> bool:
     return access.can(Capability.MANAGE)
+
+
+def voter_ids(group: Group):
+    """Ids of the people who may vote in the group's polls now (a query, not a list)."""
+    roles = [Role.FACILITATOR, Role.MEMBER]
+    if decision_settings(group).observers_vote and not group.archived:
+        roles.append(Role.OBSERVER)
+    return (
+        Membership.objects.active()
+        .filter(group=group, role__in=roles)
+        .values_list("user_id", flat=True)
+    )

@@ -1,5 +1,24 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from decisions import views
 
 app_name = "decisions"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("groups/<slug:slug>/decisions/", views.register, name="register"),
+    path(
+        "groups/<slug:slug>/decisions/export.<str:file_format>",
+        views.register_export,
+        name="register-export",
+    ),
+    path("groups/<slug:slug>/decisions/settings/", views.decision_settings, name="settings"),
+    path("groups/<slug:slug>/decisions/new/", views.poll_create, name="poll-create"),
+    path("groups/<slug:slug>/decisions/<int:poll_id>/", views.poll_detail, name="poll-detail"),
+    path("groups/<slug:slug>/decisions/<int:poll_id>/vote/", views.poll_vote, name="poll-vote"),
+    path("groups/<slug:slug>/decisions/<int:poll_id>/close/", views.poll_close, name="poll-close"),
+    path(
+        "groups/<slug:slug>/decisions/<int:poll_id>/outcome/",
+        views.poll_outcome,
+        name="poll-outcome",
+    ),
+]

@@ -23,6 +23,7 @@ from groups.models import Group, User
 from groups.services.notifications import notify
 from gwd.commit import after_commit
 from gwd.errors import ServiceError
+from gwd.indexing import index_changed
 from gwd.text import clean_text
 from resources import files, search, tasks, uploads
 from resources.models import Document, DocumentVersion, Folder, FolderFollow, Tag, UploadSession
@@ -189,6 +190,7 @@ def document_upload(
         document.tags.set(_tags(tags or []))
         _add_version(document=document, upload=upload, actor=actor, change_note="")
         search.document_index(document)
+        index_changed("document", document.pk)
     return document
 
 
@@ -228,6 +230,7 @@ def document_update(
     document.save()
     document.tags.set(_tags(tags))
     search.document_index(document)
+    index_changed("document", document.pk)
     return document
 
 
@@ -300,6 +303,7 @@ def document_adapt(*, actor: User, template: Document, group: Group) -> Document
             copy.current_version = version
             copy.save(update_fields=["current_version"])
             search.document_index(copy)
+            index_changed("document", copy.pk)
     except Exception:
         default_storage.delete(key)
         raise
@@ -316,6 +320,7 @@ def document_trash(*, actor: User, document: Document) -> Document:
     document.deleted_at = timezone.now()
     document.deleted_by = actor
     document.save(update_fields=["deleted_at", "deleted_by"])
+    index_changed("document", document.pk)
     return document
 
 
@@ -359,6 +364,7 @@ def document_restore(*, actor: User, document: Document) -> Document:
     document.deleted_at = None
     document.deleted_by = None
     document.save(update_fields=["deleted_at", "deleted_by"])
+    index_changed("document", document.pk)
     return document
 
 

@@ -11,6 +11,7 @@ import logging
 
 from django.tasks import task
 
+from gwd.indexing import index_changed
 from resources import files, search
 from resources.models import DocumentVersion
 
@@ -34,3 +35,4 @@ def extract_text(*, version_id: int) -> None:
     document.content_text = extracted.text
     type(document).objects.filter(pk=document.pk).update(content_text=extracted.text)
     search.document_index(document)
+    index_changed("document", document.pk)

@@ -28,11 +28,13 @@ from django.utils.translation import gettext as _
 
 from groups import events, services
 from groups.access import Capability, GroupAccess, group_access, group_object_get, message_get
+from groups.attachments import clean_ids
 from groups.hub import Frame, Hub, hub_for
 from groups.models import Membership, Message, Thread, User
 from groups.payloads import notification_frame
 from groups.presence import presence
 from gwd import metrics
+from gwd.errors import ServiceError
 from gwd.gate import site_refusal
 
 # A client may send WEBSOCKET_FLOOD_FRAMES frames in FLOOD_WINDOW seconds; past twice as
@@ -83,6 +85,14 @@ def _field[T: (int, str)](frame: dict, name: str, kind: type[T]) -> T:
         raise FrameError("invalid", _("Field “%(name)s” must be text.") % {"name": name})
     assert isinstance(value, kind)  # checked just above, for either kind
     return value
+
+
+def _ids(frame: dict, name: str) -> list[int]:
+    """An optional list of ids (at most groups.attachments.ATTACHMENTS_MAX)."""
+    try:
+        return clean_ids(frame.get(name), field=name)
+    except ServiceError as error:
+        raise FrameError(error.code, error.message) from None
 
 
 def _parse(text: str) -> dict:
@@ -348,6 +358,9 @@ class GroupConsumer(AsyncWebsocketConsumer):
         # An answer names the message it answers, and may quote a part of it.
         reply_to = _field(frame, "reply_to", int) if frame.get("reply_to") is not None else None
         quote = _field(frame, "quote", str) if frame.get("quote") is not None else None
+        # Files sent first over HTTP (their document ids) and documents of the library.
+        uploads = _ids(frame, "attachments")
+        documents = _ids(frame, "documents")
 
         def send(access):
             thread = group_object_get(
@@ -360,6 +373,8 @@ class GroupConsumer(AsyncWebsocketConsumer):
                 client_id=client_id,
                 reply_to=reply_to,
                 quote=quote,
+                uploads=uploads,
+                documents=documents,
             )
 
         message, _created = await self._act(Capability.POST, send)

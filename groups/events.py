@@ -16,6 +16,7 @@ from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 
+from groups.attachments import attachments_by_message
 from groups.models import Event, EventSequence, Group, Message, Thread
 from groups.payloads import (
     message_payload,
@@ -98,9 +99,8 @@ def events_replay(group_id: int, after: int, limit: int) -> list[tuple[int, str]
     """(seq, frame) of the events after `after`, in order, at most `limit`, each
     carrying the current state of its message or thread (or a tombstone).
 
-    Three queries however many events: the events, their messages with authors (and
-    their institutions), and
-    the reactions.
+    Four queries however many events: the events, their messages with authors (and
+    their institutions), the reactions and the attachments (none without messages).
     """
     rows = list(
         Event.objects.filter(group_id=group_id, seq__gt=after)
@@ -118,15 +118,32 @@ def events_replay(group_id: int, after: int, limit: int) -> list[tuple[int, str]
         )
     }
     reactions = reactions_by_message(messages) if messages else {}
+    attachments = attachments_by_message(list(messages.values()))
     threads = {t.pk: t for t in Thread.objects.filter(group_id=group_id, pk__in=thread_ids)}
     replay = []
-    for seq, kind, message_id, thread_id in rows:
-        frame = _replayed(kind, messages, reactions, threads, message_id, thread_id)
+    for seq, kind, message_id, thread_id, _object_id in rows:
+        if seq in others:
+            replay.append((seq, frame_text({"seq": seq, **others[seq]})))
+            continue
+        frame = _replayed(kind, messages, reactions, attachments, threads, message_id, thread_id)
         replay.append((seq, frame_text({"seq": seq, **frame})))
     return replay
 
 
-def _replayed(kind, messages, reactions, threads, message_id, thread_id) -> dict:
+def _replayed_elsewhere(group_id: int, rows: list) -> dict[int, dict[str, Any]]:
+    """{seq: frame} of the events whose type another app registered, one call to each
+    app's replay for all of its events (no query when there are none)."""
+    by_replay: dict[EventReplay, list[tuple[int, str, int | None]]] = {}
+    for seq, kind, _message_id, _thread_id, object_id in rows:
+        if (replay := _replays.get(kind)) is not None:
+            by_replay.setdefault(replay, []).append((seq, kind, object_id))
+    frames: dict[int, dict[str, Any]] = {}
+    for replay, events in by_replay.items():
+        frames.update(replay(group_id, events))
+    return frames
+
+
+def _replayed(kind, messages, reactions, attachments, threads, message_id, thread_id) -> dict:
     if kind == "thread.updated":
         thread = threads.get(thread_id)
         if thread is None:  # gone with everything in it; the number still counts
@@ -140,7 +157,11 @@ def _replayed(kind, messages, reactions, threads, message_id, thread_id) -> dict
         return {"type": kind, "id": message.pk, "thread": message.thread_id}
     if kind == "message.hidden":
         kind = "message.updated"  # unhidden since: what it shows now
-    payload = message_payload(message, reactions=reactions.get(message.pk, {}))
+    payload = message_payload(
+        message,
+        reactions=reactions.get(message.pk, {}),
+        attachments=attachments.get(message.pk, []),
+    )
     return {"type": kind, "message": payload}
 
 

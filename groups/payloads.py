@@ -13,6 +13,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
+from groups.attachments import attachments_by_message
 from groups.models import REACTIONS, Message, Reaction, Thread, User
 
 
@@ -20,10 +21,20 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def message_payload(message: Message, reactions: dict[str, list[int]] | None = None) -> dict:
-    """The public form of a message, as frames and the thread page's data carry it."""
+def message_payload(
+    message: Message,
+    reactions: dict[str, list[int]] | None = None,
+    attachments: list[dict] | None = None,
+) -> dict:
+    """The public form of a message, as frames and the thread page's data carry it.
+    `reactions` and `attachments`, when the caller has them (read for a whole page at
+    once), spare a query each; a deleted or hidden message carries no attachments."""
     author = message.author
     gone = message.is_deleted or message.is_hidden
+    if gone:
+        attachments = []
+    elif attachments is None:
+        attachments = attachments_by_message([message]).get(message.pk, [])
     return {
         "id": message.pk,
         "thread": message.thread_id,
@@ -38,6 +49,7 @@ def message_payload(message: Message, reactions: dict[str, list[int]] | None = N
         "held": message.is_held,
         "reactions": reactions if reactions is not None else reactions_of(message),
         "reply_to": reply_payload(message),
+        "attachments": attachments,
     }
 
 
@@ -109,6 +121,7 @@ def message_tombstone(message_id: int, thread_id: int | None) -> dict:
         "removed": True,
         "reactions": {},
         "reply_to": None,
+        "attachments": [],
     }
 
 

@@ -512,4 +512,7 @@ REQUEST_BODY_LIMITS = {
     "resources:document-upload": UPLOAD_MAX_BYTES + 5 * 1024 * 1024,
     "resources:version-upload": UPLOAD_MAX_BYTES + 5 * 1024 * 1024,
     "resources:upload-session": UPLOAD_CHUNK_BYTES + 64 * 1024,
+    # A file sent before its message, and the reply form without JavaScript with files.
+    "resources:attachment-upload": UPLOAD_MAX_BYTES + 5 * 1024 * 1024,
+    "groups:message-post": UPLOAD_MAX_BYTES + 5 * 1024 * 1024,
 }

@@ -8,8 +8,10 @@ class ResourcesConfig(AppConfig):
 
     def ready(self) -> None:
         # The personal-data export and account deletion cover what the library keeps.
+        from groups import attachments as message_attachments
         from gwd import markdown
-        from resources import cards, personal_data
+        from resources import attachments, cards, personal_data
 
         personal_data.register_sections()
         markdown.cards_register(cards.document_cards)
+        message_attachments.provider_register(attachments.Provider())

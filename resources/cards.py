@@ -21,7 +21,7 @@ def document_cards(body: str, group: Group) -> str:
     if not ids:
         return ""
     documents = (
-        Document.objects.alive()
+        Document.objects.readable()
         .filter(group=group, pk__in=ids)
         .select_related("current_version", "group")
     )

@@ -3,12 +3,12 @@ copies adapted from them."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from groups.models import Group, Membership
+from groups.models import Group, Membership, Message
 
 
 class Domain(models.TextChoices):
@@ -24,6 +24,10 @@ class Domain(models.TextChoices):
 
 
 class Folder(models.Model):
+    class Purpose(models.TextChoices):
+        NONE = "", _("documents")
+        ATTACHMENTS = "attachments", _("discussion attachments")
+
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="folders")
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
@@ -33,12 +37,20 @@ class Folder(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # The folder the files sent with messages are stored in: one per group, made when
+    # the first file is attached (resources/attachments.py).
+    purpose = models.CharField(max_length=20, choices=Purpose.choices, default="", blank=True)
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["group", "parent", "name"], name="folder_name_unique_in_parent"
+            ),
+            models.UniqueConstraint(
+                fields=["group"],
+                condition=Q(purpose="attachments"),
+                name="folder_attachments_once_per_group",
             ),
         ]
 
@@ -90,16 +102,31 @@ class DocumentQuerySet(models.QuerySet):
     def alive(self) -> "DocumentQuerySet":
         return self.filter(deleted_at=None)
 
+    def readable(self) -> "DocumentQuerySet":
+        """Documents not in the trash that the library shows a member of their group: a
+        file sent with a message only while that message is shown to every member
+        (published, not deleted, not hidden). Until then, and after, it is reached only
+        through its message (resources/attachments.py), by those who may see that."""
+        shown = MessageAttachment.objects.filter(
+            document=OuterRef("pk"),
+            message__deleted_at=None,
+            message__hidden_at=None,
+            message__held_at=None,
+            message__seq__gt=0,
+        )
+        return self.alive().filter(Q(is_attachment=False) | Exists(shown))
+
     def for_user(self, user) -> "DocumentQuerySet":
         """Documents of the user's groups, and model templates shared with those groups
-        or with everyone. Staff see every group's documents."""
+        or with everyone. Staff see every group's documents. Files sent with messages
+        only as readable() says."""
         if not user.is_authenticated:
             return self.none()
         if user.is_staff:
-            return self.alive()
+            return self.readable()
         groups = Membership.objects.active().filter(user=user).values("group_id")
         return (
-            self.alive()
+            self.readable()
             .filter(
                 Q(group_id__in=groups)
                 | Q(is_template=True, shared_with_all=True)
@@ -152,6 +179,8 @@ class Document(models.Model):
     # diacritics, ł → l) so one search works the same on PostgreSQL and SQLite.
     search_text = models.TextField(blank=True, editable=False)
     content_text = models.TextField(blank=True, editable=False)
+    # A file sent with a message: shown as DocumentQuerySet.readable() says.
+    is_attachment = models.BooleanField(default=False, editable=False)
 
     objects = DocumentQuerySet.as_manager()
 
@@ -193,6 +222,11 @@ class DocumentVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # An image sent with a message: its thumbnail, made on the server without metadata,
+    # and the image's own size in pixels.
+    thumbnail_key = models.CharField(max_length=200, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-number"]
@@ -234,3 +268,29 @@ class UploadSession(models.Model):
     @property
     def complete(self) -> bool:
         return self.received == self.size
+
+
+class MessageAttachment(models.Model):
+    """A document shown under a message: a file sent with it (`upload`, a document of
+    the group's attachments folder) or a document of the library linked to it (`link`).
+    Whoever may see the message may open it; nobody else."""
+
+    class Kind(models.TextChoices):
+        UPLOAD = "upload", _("file")
+        LINK = "link", _("library document")
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["message", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "document"], name="attachment_once_per_message"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} on {self.message_id}"

@@ -54,7 +54,9 @@ def _check_size(size: int) -> None:
         raise ServiceError(_("The file is empty."), code="empty")
 
 
-def _check_upload(upload: UploadedFile) -> str:
+def check_upload(upload: UploadedFile) -> str:
+    """The type of an upload the library takes, by its content; ServiceError if it is
+    empty, too large or of a type the library refuses."""
     assert upload.size is not None  # an uploaded file is measured as it arrives
     _check_size(upload.size)
     try:
@@ -107,7 +109,7 @@ def _store(upload: UploadedFile, group_id: int) -> files.Stored:
 def _add_version(
     *, document: Document, upload: UploadedFile, actor: User, change_note: str
 ) -> DocumentVersion:
-    content_type = _check_upload(upload)
+    content_type = check_upload(upload)
     stored = _store(upload, document.group_id)
     try:
         with transaction.atomic():
@@ -131,7 +133,8 @@ def _add_version(
         raise
     version_id = version.pk
     after_commit(lambda: tasks.extract_text.enqueue(version_id=version_id))
-    _notify_followers(document, actor, first=number == 1)
+    if not document.is_attachment:  # followers hear of it with its message, if at all
+        _notify_followers(document, actor, first=number == 1)
     return version
 
 
@@ -172,11 +175,13 @@ def document_upload(
     domain: str = "",
     tags: list[str] | None = None,
     language: str = "pl",
+    attachment: bool = False,
 ) -> Document:
-    """A new document with its first version."""
+    """A new document with its first version; with `attachment`, a file to go with a
+    message (resources/attachments.py)."""
     if folder is not None and folder.group_id != group.pk:
         raise ServiceError(_("This folder belongs to another group."), code="invalid")
-    _check_upload(upload)
+    check_upload(upload)
     with transaction.atomic():
         document = Document.objects.create(
             group=group,
@@ -186,6 +191,7 @@ def document_upload(
             domain=domain,
             language=language,
             created_by=actor,
+            is_attachment=attachment,
         )
         document.tags.set(_tags(tags or []))
         _add_version(document=document, upload=upload, actor=actor, change_note="")

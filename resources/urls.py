@@ -1,6 +1,6 @@
 from django.urls import path
 
-from resources import views
+from resources import attachment_views, views
 
 app_name = "resources"
 
@@ -25,6 +25,22 @@ urlpatterns = [
         "groups/<slug:slug>/library/uploads/<int:upload_id>/",
         views.upload_session,
         name="upload-session",
+    ),
+    path(
+        "groups/<slug:slug>/library/attachments/",
+        attachment_views.attachment_upload,
+        name="attachment-upload",
+    ),
+    path("groups/<slug:slug>/library/pick/", attachment_views.document_pick, name="document-pick"),
+    path(
+        "groups/<slug:slug>/attachments/<int:attachment_id>/",
+        attachment_views.attachment_file,
+        name="attachment-file",
+    ),
+    path(
+        "groups/<slug:slug>/attachments/<int:attachment_id>/thumbnail/",
+        attachment_views.attachment_thumbnail,
+        name="attachment-thumbnail",
     ),
     path("groups/<slug:slug>/library/follow/", views.library_follow, name="library-follow"),
     path("groups/<slug:slug>/library/duplicates/", views.duplicate_check, name="duplicate-check"),

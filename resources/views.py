@@ -68,7 +68,7 @@ DOCUMENTS_PER_PAGE = 30
 
 def _documents(access: GroupAccess):
     return (
-        Document.objects.alive()
+        Document.objects.readable()
         .filter(group=access.group)
         .select_related("current_version", "group", "folder")
     )
@@ -603,37 +603,50 @@ def _download(request: HttpRequest, version: DocumentVersion) -> HttpResponseBas
     """Send the browser to a short-lived S3 link, or have nginx send the file
     (FILES_ACCEL_REDIRECT), or stream it. PDFs may open in the browser (?inline=1);
     everything else is an attachment."""
-    inline = request.GET.get("inline") == "1" and version.content_type == "application/pdf"
+    inline = request.GET.get("inline") == "1" and version.content_type == files.PDF
+    return send_stored(
+        request,
+        key=version.storage_key,
+        name=version.original_name,
+        content_type=version.content_type,
+        inline=inline,
+    )
+
+
+def send_stored(
+    request: HttpRequest, *, key: str, name: str, content_type: str, inline: bool
+) -> HttpResponseBase:
+    """The stored file under `key`, as _download sends it, under `name`."""
     disposition = "inline" if inline else "attachment"
     if settings.S3_BUCKET:
-        header = f"{disposition}; filename*=UTF-8''{quote(version.original_name)}"
+        header = f"{disposition}; filename*=UTF-8''{quote(name)}"
         url = s3_storage().url(
-            version.storage_key,
+            key,
             parameters={
                 "ResponseContentDisposition": header,
-                "ResponseContentType": version.content_type,
+                "ResponseContentType": content_type,
             },
             expire=settings.S3_PRESIGNED_URL_SECONDS,
         )
         return HttpResponseRedirect(url)
     if settings.FILES_ACCEL_REDIRECT:
         # nginx sends the file from its internal location; it passes these headers on.
-        response = HttpResponse(content_type=version.content_type)
-        response["X-Accel-Redirect"] = settings.FILES_ACCEL_REDIRECT + quote(version.storage_key)
-        disposition_header = content_disposition_header(not inline, version.original_name)
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = settings.FILES_ACCEL_REDIRECT + quote(key)
+        disposition_header = content_disposition_header(not inline, name)
         assert disposition_header is not None  # None only without a name; clean_name gives one
         response["Content-Disposition"] = disposition_header
         response["Cache-Control"] = "private, no-store"
         return response
     try:
-        handle = default_storage.open(version.storage_key, "rb")
+        handle = default_storage.open(key, "rb")
     except FileNotFoundError:
         raise Http404 from None
     streamed = FileResponse(
         handle,
         as_attachment=not inline,
-        filename=version.original_name,
-        content_type=version.content_type,
+        filename=name,
+        content_type=content_type,
     )
     if isinstance(request, ASGIRequest):
         streamed.streaming_content = _blocks(handle)

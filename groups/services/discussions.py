@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups import events
+from groups.attachments import attachments_link, clean_ids
 from groups.audit import moderation_log
 from groups.models import (
     REACTIONS,
@@ -245,6 +246,8 @@ def message_send(
     client_id: object,
     reply_to: object = None,
     quote: object = None,
+    uploads: object = None,
+    documents: object = None,
 ) -> tuple[Message, bool]:
     """Post a message, or return the one already stored for this client_id.
 
@@ -255,17 +258,23 @@ def message_send(
     that every member can read (not deleted, hidden or held). `quote` is the part of
     its text the author chose to show above the answer, as plain text.
 
+    `uploads` are ids of files the author sent first (resources: attachment_upload) to
+    go under this message, `documents` ids of documents of the group's library to link;
+    a wrong one refuses the whole message (groups/attachments.py).
+
     The path of every message, so it counts its statements: the thread locked with
     what the checks need, the number, the row, the thread's counters, the event, who
     hears, their notifications and bells, the author's read position (ten for a
-    message after others; an answer adds one, reading the original).
+    message after others; an answer adds one, reading the original; attachments add
+    three: reading them, storing the links, reading what they are).
     """
     client_id = _clean_client_id(client_id)
     reply_to = _clean_reply_to(reply_to)
     quote = _clean_quote(quote, reply_to)
+    carried = (clean_ids(uploads, field="attachments"), clean_ids(documents, field="documents"))
     try:
         with transaction.atomic():
-            return _message_store(actor, thread, body, client_id, reply_to, quote)
+            return _message_store(actor, thread, body, client_id, reply_to, quote, carried)
     except IntegrityError:
         # The same client_id raced in from another socket (the lock of another thread):
         # that one won.
@@ -324,6 +333,7 @@ def _message_store(
     client_id: str,
     reply_to: int | None = None,
     quote: str = "",
+    carried: tuple[list[int], list[int]] = ([], []),
 ) -> tuple[Message, bool]:
     # The thread's row is locked; its group comes along (unlocked) for what follows,
     # with whether this client_id is stored already and whether the group blocks words.
@@ -363,6 +373,7 @@ def _message_store(
         # Held for a facilitator: no number, no event, nobody else sees it until it is
         # released.
         message = Message.objects.create(**fields, seq=0, held_at=now)
+        _attach(actor, message, carried)
         moderation_log(
             actor=actor,
             group=thread.group,
@@ -374,8 +385,13 @@ def _message_store(
         return message, True
     # Numbered before the insert, so the row is written once.
     message = Message.objects.create(**fields, seq=events.next_seq(thread.group))
-    _announce(message, thread, mentioned)
+    _announce(message, thread, mentioned, attachments=_attach(actor, message, carried))
     return message, True
+
+
+def _attach(actor: User, message: Message, carried: tuple[list[int], list[int]]) -> list[dict]:
+    uploads, documents = carried
+    return attachments_link(actor=actor, message=message, uploads=uploads, documents=documents)
 
 
 def _blocked_phrase(body: str, group_id: int) -> str | None:
@@ -394,13 +410,15 @@ def _publish(message: Message, thread: Thread, mentioned: list[int]) -> None:
     _announce(message, thread, mentioned)
 
 
-def _announce(message: Message, thread: Thread, mentioned: list[int]) -> None:
+def _announce(
+    message: Message, thread: Thread, mentioned: list[int], attachments: list[dict] | None = None
+) -> None:
     """A numbered message: the thread's counters, its event, who hears of it."""
     seq = message.seq
     Thread.objects.filter(pk=thread.pk).update(
         last_activity_at=message.created_at, last_seq=seq, message_count=F("message_count") + 1
     )
-    payload = message_payload(message, reactions={})
+    payload = message_payload(message, reactions={}, attachments=attachments)
     events.event_record(
         group=thread.group,
         seq=seq,

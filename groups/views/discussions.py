@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from groups import events, services
+from groups import attachments, events, services
 from groups.access import (
     AuthenticatedHttpRequest,
     Capability,
@@ -207,8 +207,11 @@ def _thread_page(
         .values_list("message_id", "emoji", "user_id")
     ):
         reactions.setdefault(message_id, {}).setdefault(emoji, []).append(user_id)
+    carried = attachments.attachments_by_message(messages_page)
     payloads = [
-        services.message_payload(m, reactions=_ordered(reactions.get(m.pk, {})))
+        services.message_payload(
+            m, reactions=_ordered(reactions.get(m.pk, {})), attachments=carried.get(m.pk, [])
+        )
         for m in messages_page
     ]
     if before is None:
@@ -232,6 +235,7 @@ def _thread_page(
             "answered_excerpt": message_excerpt(answered) if answered else "",
             "reply_error": error,
             "slow_mode_choices": SLOW_MODE_LABELS,
+            **(attachments.composer_context(access) if access.can_post else {}),
             "socket": _socket_config(
                 request,
                 access,
@@ -279,7 +283,13 @@ def message_post(
             return _thread_page(request, access, thread, form=form, status=400)
         messages.error(request, _("Write a message first."))
         return redirect(thread)
+    documents = parse_ids(request.POST.getlist("documents"))
+    uploads: list[int] = []
     try:
+        # Files sent with the form are stored first, as the script sends them first.
+        uploads = attachments.files_store(
+            actor=request.user, group=access.group, files=request.FILES.getlist("files")
+        )
         message, _created = services.message_send(
             actor=request.user,
             thread=thread,
@@ -287,8 +297,11 @@ def message_post(
             client_id=form.cleaned_data["client_id"] or uuid.uuid4().hex,
             reply_to=form.cleaned_data["reply_to"],
             quote=form.cleaned_data["quote"],
+            uploads=uploads,
+            documents=documents,
         )
     except ServiceError as error:
+        attachments.uploads_discard(actor=request.user, uploads=uploads)
         if form.cleaned_data["reply_to"] is not None and error.code in ("not_found", "invalid"):
             # The answered message is wrong (or went meanwhile): the page says so above the
             # text, which is kept.

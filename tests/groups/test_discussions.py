@@ -374,7 +374,9 @@ def test_discussion_pages_run_a_fixed_number_of_queries(
         )
     many = (count_queries(client, thread_list), count_queries(client, thread.get_absolute_url()))
     assert few == many
-    assert max(many) <= 12
+    # The thread page: two of them are the messages' attachments and the documents the
+    # reply form offers to link.
+    assert max(many) <= 14
 
 
 def test_facilitators_read_the_edit_history(client, login, member, facilitator, thread):

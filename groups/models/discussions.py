@@ -41,6 +41,9 @@ class Event(models.Model):
     type = models.CharField(max_length=40)
     message_id = models.BigIntegerField(null=True, blank=True)
     thread_id = models.BigIntegerField(null=True, blank=True)
+    # For the event types of higher apps (groups.events.event_types_register): the id of
+    # the row the event is about, a poll's say.
+    object_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -7,7 +7,7 @@ import io
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.http import urlencode
@@ -217,6 +217,8 @@ def poll_vote(request: AuthenticatedHttpRequest, access: GroupAccess, poll_id: i
     poll = _poll(access, poll_id)
     if not rules.may_vote(access, rules.decision_settings(access.group)):
         raise PermissionDenied
+    # The poll card's script sends the form with fetch() and reads the answer.
+    wants_json = "application/json" in request.headers.get("Accept", "")
     try:
         marks = {} if poll.kind == Poll.Kind.PROPOSAL else _marks(poll, request.POST)
         services.vote_cast(
@@ -228,8 +230,12 @@ def poll_vote(request: AuthenticatedHttpRequest, access: GroupAccess, poll_id: i
             marks=marks,
         )
     except ServiceError as error:
+        if wants_json:
+            return JsonResponse({"error": error.message, "code": error.code}, status=400)
         messages.error(request, error.message)
     else:
+        if wants_json:
+            return JsonResponse({"ok": True})
         messages.success(request, _("Your vote has been counted."))
     return redirect(poll)
 

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from decisions.live import POLL_CLOSED, poll_event
 from decisions.models import Poll
 from groups.models import User
 from gwd.errors import ServiceError
@@ -21,5 +22,5 @@ def poll_shut(*, poll: Poll, actor: User | None) -> Poll:
     poll.closed_at = timezone.now()
     poll.closed_by = actor
     poll.save(update_fields=["state", "closed_at", "closed_by"])
-    # live: announce here
+    poll_event(poll=poll, type=POLL_CLOSED)
     return poll

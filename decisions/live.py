@@ -20,16 +20,13 @@ from typing import Any
 
 from decisions.counting import BallotMarks, tally
 from decisions.models import Ballot, Poll, PollOption
+from decisions.selectors import results_visible
 from groups import events
 
 POLL_UPDATED = "poll.updated"
 POLL_CLOSED = "poll.closed"
 POLL_GONE = "poll.gone"
 EVENT_TYPES = (POLL_UPDATED, POLL_CLOSED)
-
-
-def results_visible(poll: Poll) -> bool:
-    return poll.results == Poll.Results.LIVE or poll.state == Poll.State.CLOSED
 
 
 def poll_tally(poll: Poll, option_ids: list[int], ballots: Iterable[BallotMarks]) -> dict:
@@ -48,7 +45,8 @@ def result_numbers(poll: Poll, result: dict) -> dict[str, int | float]:
     - proposal: each stance ("agree", "abstain", "disagree", "block");
     - single and multiple choice: the option's id;
     - score: the option's id (its total) and "<id>.mean";
-    - ranked choice: the option's id, its votes in the last round counted;
+    - ranked choice: the option's id, its first preferences (the card's bars; the
+      rounds are on the poll's page);
     - date poll: "<id>.yes", "<id>.if_need_be" and "<id>.no".
     """
     numbers: dict[str, int | float] = {}
@@ -61,8 +59,8 @@ def result_numbers(poll: Poll, result: dict) -> dict[str, int | float]:
             numbers[str(oid)] = total
             numbers[f"{oid}.mean"] = result["means"][oid]
     elif poll.kind == Poll.Kind.RANKED:
-        last = result["rounds"][-1]["counts"] if result["rounds"] else {}
-        numbers.update({str(oid): count for oid, count in last.items()})
+        first = result["rounds"][0]["counts"] if result["rounds"] else {}
+        numbers.update({str(oid): count for oid, count in first.items()})
     elif poll.kind == Poll.Kind.DATE:
         for oid, answers in result["answers"].items():
             for answer, count in answers.items():

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from decisions import access as rules
 from decisions import closing, tasks
+from decisions.live import POLL_UPDATED, poll_event
 from decisions.models import (
     Availability,
     Ballot,
@@ -201,7 +202,7 @@ def poll_create(
             for i, (start, end) in enumerate(times)
         ]
     )
-    # live: announce here
+    poll_event(poll=poll, type=POLL_UPDATED)
     notify(
         kind=Notification.Kind.POLL_NEW,
         group=group,
@@ -327,7 +328,7 @@ def vote_cast(
             reason=reason,
             marks=stored,
         )
-    # live: announce here
+    poll_event(poll=poll, type=POLL_UPDATED)
     return ballot
 
 
@@ -368,7 +369,7 @@ def outcome_publish(*, actor: User, access: GroupAccess, poll: Poll, outcome: st
     poll.outcome_by = actor
     poll.outcome_at = timezone.now()
     poll.save(update_fields=["outcome", "outcome_by", "outcome_at"])
-    # live: announce here
+    poll_event(poll=poll, type=POLL_UPDATED)
     if first:
         notify(
             kind=Notification.Kind.POLL_OUTCOME,

@@ -516,3 +516,17 @@ REQUEST_BODY_LIMITS = {
     "resources:attachment-upload": UPLOAD_MAX_BYTES + 5 * 1024 * 1024,
     "groups:message-post": UPLOAD_MAX_BYTES + 5 * 1024 * 1024,
 }
+
+# --- Indicators -------------------------------------------------------------------
+# GUS's Local Data Bank API. Empty turns live requests off (imports from saved files
+# still work); BDL_CLIENT_ID is the optional key that raises BDL's limits; BDL_RATE keeps
+# the whole site under BDL's limit for anonymous clients.
+BDL_API_URL = env_str("BDL_API_URL", "https://bdl.stat.gov.pl/api/v1")
+BDL_CLIENT_ID = env_str("BDL_CLIENT_ID", "")
+BDL_RATE = env_str("BDL_RATE", "90/15minutes")
+try:
+    limits.parse(BDL_RATE)
+except ValueError:
+    raise ImproperlyConfigured(
+        f"BDL_RATE={BDL_RATE!r} is not a rate; write it like 90/15minutes."
+    ) from None

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class SearchConfig(AppConfig):
     name = "search"
     verbose_name = _("Search")
+
+    def ready(self) -> None:
+        from gwd.indexing import index_hook_register
+        from search.index import entry_refresh
+
+        index_hook_register(entry_refresh)

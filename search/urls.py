@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from search import views
 
 app_name = "search"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("search/", views.search_everywhere, name="search"),
+    path("groups/<slug:slug>/search/", views.group_search, name="group-search"),
+]

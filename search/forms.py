@@ -1,0 +1,46 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from search.models import Kind
+
+QUERY_MAX = 200
+
+
+class SearchForm(forms.Form):
+    """The search box and its filters, all in the query string so a search can be
+    linked, bookmarked and paged without JavaScript."""
+
+    q = forms.CharField(label=_("Search for"), max_length=QUERY_MAX, required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("Everything")), *Kind.choices], required=False
+    )
+    author = forms.TypedChoiceField(label=_("Author"), coerce=int, required=False, empty_value=None)
+    thread = forms.IntegerField(
+        label=_("Thread"),
+        min_value=1,
+        max_value=2**63 - 1,
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    order = forms.ChoiceField(
+        label=_("Order"),
+        choices=[("best", _("Best match first")), ("newest", _("Newest first"))],
+        required=False,
+    )
+
+    def __init__(self, *args, authors: list[tuple[int, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["author"].choices = [("", _("Anyone")), *authors]  # type: ignore[attr-defined]
+
+    def clean(self):
+        data = super().clean() or self.cleaned_data
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end of the period comes before its start."))
+        return data

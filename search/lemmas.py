@@ -1,0 +1,78 @@
+"""Words as the index keeps them: lemmatised, lower-case, diacritics folded.
+
+Polish words go through simplemma (with a few forms it gets wrong), Ukrainian ones
+through pymorphy3's Ukrainian dictionary; the script of a word says which. Each word is
+kept as its folded form and its folded lemma, and a query word matches either: a word
+the lemmatiser does not know still finds itself. Measured in docs/search.md.
+"""
+
+import functools
+import re
+import unicodedata
+
+import simplemma
+
+WORD = re.compile(r"\w+", re.UNICODE)
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+# NFKD does not take the stroke off these.
+STROKES = str.maketrans({"ł": "l", "Ł": "l", "đ": "d", "ø": "o", "ß": "ss"})
+
+# Polish forms simplemma 2.0.0 leaves as they are (docs/search.md).
+POLISH_EXCEPTIONS = {
+    "stawek": "stawka",
+    "gmin": "gmina",
+    "umów": "umowa",
+}
+
+QUERY_WORDS_MAX = 10
+WORD_LENGTH_MAX = 60
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics: "Łódź" → "lodz", "Житомир" → "житомир"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(STROKES))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@functools.cache
+def _ukrainian():
+    # Loading the dictionary takes a moment and some memory: once, on first use.
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang="uk")
+
+
+@functools.lru_cache(maxsize=200_000)
+def lemma(word: str) -> str:
+    """The folded dictionary form of one lower-case word."""
+    if CYRILLIC.search(word):
+        found = _ukrainian().parse(word)
+        base = found[0].normal_form if found else word
+    else:
+        base = POLISH_EXCEPTIONS.get(word) or simplemma.lemmatize(word, lang="pl")
+    return fold(base)
+
+
+def words(text: str) -> list[str]:
+    return [w for w in WORD.findall(text.casefold()) if len(w) <= WORD_LENGTH_MAX]
+
+
+def index_text(*texts: str) -> str:
+    """The words of `texts` as the index stores them: each word's folded form and its
+    lemma, once each, space-separated and padded with a space at both ends, so that a
+    whole word is ` word ` (what SQLite matches with LIKE)."""
+    seen: dict[str, None] = {}
+    for text in texts:
+        for word in words(text):
+            seen[fold(word)] = None
+            seen[lemma(word)] = None
+    return " " + " ".join(seen) + " " if seen else ""
+
+
+def query_terms(text: str) -> list[tuple[str, ...]]:
+    """What a query asks for: per word, the forms any of which must be in an entry."""
+    terms: dict[tuple[str, ...], None] = {}
+    for word in words(text)[:QUERY_WORDS_MAX]:
+        forms = tuple(dict.fromkeys([fold(word), lemma(word)]))
+        terms[forms] = None
+    return list(terms)

@@ -163,7 +163,7 @@ def register_list(
     """The group's decision register: its polls, newest first, found by words of their
     question, description or outcome, filtered by kind and state."""
     polls = Poll.objects.filter(group=access.group).select_related(
-        "thread", "meeting", "created_by", "outcome_by"
+        "group", "thread__group", "meeting__group", "created_by", "outcome_by"
     )
     query = query.strip()
     if query:

@@ -7,9 +7,16 @@ app_name = "decisions"
 urlpatterns = [
     path("groups/<slug:slug>/decisions/", views.register, name="register"),
     path(
-        "groups/<slug:slug>/decisions/export.<str:file_format>",
+        "groups/<slug:slug>/decisions/register.csv",
         views.register_export,
-        name="register-export",
+        {"file_format": "csv"},
+        name="register-csv",
+    ),
+    path(
+        "groups/<slug:slug>/decisions/register.pdf",
+        views.register_export,
+        {"file_format": "pdf"},
+        name="register-pdf",
     ),
     path("groups/<slug:slug>/decisions/settings/", views.decision_settings, name="settings"),
     path("groups/<slug:slug>/decisions/new/", views.poll_create, name="poll-create"),

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from decisions import access as rules
-from decisions import selectors, services
+from decisions import cards, selectors, services
 from decisions.forms import DecisionSettingsForm, OutcomeForm, PollForm
-from decisions.models import Availability, Poll, Stance
+from decisions.models import Poll
 from groups.access import (
     AuthenticatedHttpRequest,
     Capability,
@@ -107,89 +107,12 @@ def poll_create(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpR
 # --- A poll ---------------------------------------------------------------------------
 
 
-def _poll_context(request: AuthenticatedHttpRequest, access: GroupAccess, poll: Poll) -> dict:
-    """What the poll page and the thread's card show this person."""
-    options = list(poll.options.all())
-    zone = request.user.time_zone
-    settings = rules.decision_settings(access.group)
-    visible = selectors.results_visible(poll)
-    results = selectors.poll_results(poll, options) if visible else None
-    voted, ballot = selectors.own_ballot(poll, access)
-    marks = {int(k): v for k, v in ballot.marks.items()} if ballot else {}
-    texts = {o.pk: selectors.option_text(o, poll, zone) for o in options}
-    return {
-        "access": access,
-        "group": access.group,
-        "poll": poll,
-        "options": [
-            {
-                "id": o.pk,
-                "text": texts[o.pk],
-                "mark": marks.get(o.pk),
-            }
-            for o in options
-        ],
-        "results": results,
-        "rows": selectors.result_rows(poll, results, options, zone) if results else [],
-        "rounds": selectors.ranked_rounds(results, options, poll, zone)
-        if results and poll.kind == Poll.Kind.RANKED
-        else [],
-        "named": _named_rows(poll, texts) if visible else [],
-        "reasons": [
-            (Stance(stance).label, reason) for stance, reason in selectors.proposal_reasons(poll)
-        ]
-        if visible and poll.kind == Poll.Kind.PROPOSAL
-        else [],
-        "ranked_winner": texts.get(results["winner"], "")
-        if results and poll.kind == Poll.Kind.RANKED
-        else "",
-        "ranked_tied": [texts[oid] for oid in results.get("tied", [])] if results else [],
-        "voted": voted,
-        "ballot": ballot,
-        "may_vote": rules.may_vote(access, settings)
-        and poll.is_open
-        and (not voted or poll.allow_change),
-        "may_close": poll.is_open and rules.may_close(access, poll),
-        "may_publish": not poll.is_open and rules.may_publish_outcome(access),
-        "stances": Stance.choices,
-        "availability": [
-            (Availability.YES, _("Yes")),
-            (Availability.IF_NEED_BE, _("If need be")),
-            (Availability.NO, _("No")),
-        ],
-        "score_range": range(0, (poll.score_max or 0) + 1),
-        "rank_range": range(1, len(options) + 1),
-    }
-
-
-def _named_rows(poll: Poll, texts: dict[int, str]) -> list[dict[str, str]]:
-    """Each named voter and their vote in words (a poll by name only)."""
-    availability = dict(Availability.choices)
-    rows = []
-    for ballot in selectors.named_ballots(poll):
-        marks = sorted(((int(k), v) for k, v in ballot.marks.items()), key=lambda m: m[1])
-        if poll.kind == Poll.Kind.PROPOSAL:
-            vote = ballot.get_stance_display()
-            if ballot.reason:
-                vote = f"{vote}: {ballot.reason}"
-        elif poll.kind == Poll.Kind.RANKED:
-            vote = "; ".join(f"{rank}. {texts.get(oid, '')}" for oid, rank in marks)
-        elif poll.kind == Poll.Kind.SCORE:
-            vote = "; ".join(f"{texts.get(oid, '')}: {score}" for oid, score in sorted(marks))
-        elif poll.kind == Poll.Kind.DATE:
-            vote = "; ".join(
-                f"{texts.get(oid, '')}: {availability.get(mark, '')}" for oid, mark in sorted(marks)
-            )
-        else:
-            vote = "; ".join(texts.get(oid, "") for oid, _mark in sorted(marks))
-        rows.append({"name": ballot.user.full_name if ballot.user else "", "vote": vote})
-    return rows
-
-
 @group_view(Capability.VIEW)
 def poll_detail(request: AuthenticatedHttpRequest, access: GroupAccess, poll_id: int):
     poll = _poll(access, poll_id)
-    return render(request, "decisions/poll_detail.html", _poll_context(request, access, poll))
+    return render(
+        request, "decisions/poll_detail.html", cards.poll_context(access, poll, full=True)
+    )
 
 
 def _marks(poll: Poll, data) -> dict[int, int]:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from groups import attachments, events, services
+from groups import attachments, events, sections, services
 from groups.access import (
     AuthenticatedHttpRequest,
     Capability,
@@ -235,6 +235,7 @@ def _thread_page(
             "answered_excerpt": message_excerpt(answered) if answered else "",
             "reply_error": error,
             "slow_mode_choices": SLOW_MODE_LABELS,
+            "thread_sections": sections.thread_sections(request, access, thread),
             **(attachments.composer_context(access) if access.can_post else {}),
             "socket": _socket_config(
                 request,

@@ -72,9 +72,7 @@ def test_members_may_not_change_the_decision_settings(member, group, access_of):
         ({"kind": "date", "slots": []}, "slot"),
     ],
 )
-def test_a_poll_that_breaks_a_rule_is_refused_and_nothing_is_written(
-    poll_factory, fields, message
-):
+def test_a_poll_that_breaks_a_rule_is_refused_and_nothing_is_written(poll_factory, fields, message):
     kind = fields.pop("kind", "single")
     with pytest.raises(ServiceError) as refused:
         poll_factory(kind, **fields)

@@ -11,7 +11,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from groups import services
-from groups.access import PERMISSIONS, ROW_RULES, STAFF, Capability
+from decisions import services as decision_services
+from decisions.models import DecisionSettings, PollStarters
+from groups.access import PERMISSIONS, ROW_RULES, STAFF, Capability, group_access
 from groups.models import BlockedPhrase, Invitation, JoinRequest, Membership, Role
 from meetings import services as meeting_services
 from resources import services as library_services
@@ -104,12 +106,23 @@ def scene(group, other_group, facilitator, member, observer, outsider, site_staf
         upload_session = library_services.upload_session_start(
             actor=inviter, group=g, name="plan.pdf", size=1000
         )
+        # Members may start polls here, so the walk meets the poll pages as the table
+        # says; tests/decisions checks the default (facilitators only).
+        DecisionSettings.objects.create(group=g, poll_starters=PollStarters.MEMBERS)
+        poll = decision_services.poll_create(
+            actor=inviter,
+            access=group_access(user=inviter, slug=g.slug, capability="view"),
+            kind="single",
+            title=f"Ankieta {g.slug}",
+            options=["Tak", "Nie"],
+        )
         return {
             "document_id": document.pk,
             "folder_id": folder.pk,
             "version_id": document.current_version_id,
             "upload_id": upload_session.pk,
             "meeting_id": meeting.pk,
+            "poll_id": poll.pk,
             "item_id": item.pk,
             "phrase_id": phrase.pk,
             "thread_id": thread.pk,
@@ -255,6 +268,13 @@ def test_refused_posts_write_nothing(client, scene, group, name, pattern, django
         "start_time": "10:00",
         "end_time": "11:00",
         "time_zone": "Europe/Warsaw",
+        "kind": "proposal",
+        "results": "live",
+        "stance": "agree",
+        "option": ["1", "2"],
+        "outcome": "Hacked",
+        "poll_starters": "members",
+        "observers_vote": "on",
     }
     before = snapshot()
     for actor in ACTORS:
@@ -269,6 +289,7 @@ def test_refused_posts_write_nothing(client, scene, group, name, pattern, django
 
 
 def snapshot():
+    from decisions.models import Ballot, Participation, Poll
     from groups.models import Message, ModerationAction, Thread
     from meetings.models import ActionItem, Attendance, Meeting, Minutes, Registration
     from resources.models import Document, DocumentVersion, Folder, UploadSession
@@ -290,6 +311,10 @@ def snapshot():
         list(Folder.objects.values_list("pk", "name", "parent_id").order_by("pk")),
         ModerationAction.objects.count(),
         list(Membership.objects.values_list("pk", "role", "status").order_by("pk")),
+        list(Poll.objects.values_list("pk", "title", "state", "outcome").order_by("pk")),
+        Ballot.objects.count(),
+        Participation.objects.count(),
+        list(DecisionSettings.objects.values_list("pk", "poll_starters", "observers_vote")),
         list(Invitation.objects.values_list("pk", "email", "revoked_at").order_by("pk")),
         list(JoinRequest.objects.values_list("pk", "status").order_by("pk")),
     )

@@ -1,0 +1,28 @@
+"""Parts of a group's pages that higher apps render: a thread's polls (decisions), say.
+
+groups is the lowest app and imports none above it; an app that adds to a thread page
+registers a function here from its AppConfig.ready(). Each takes the request, the
+reader's access and the thread, and returns safe HTML ("" for nothing). The thread page
+shows what they return above its messages, in the order they were registered.
+"""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest
+from django.utils.safestring import SafeString
+
+from groups.access import GroupAccess
+from groups.models import Thread
+
+ThreadSection = Callable[[HttpRequest, GroupAccess, Thread], SafeString | str]
+_thread_sections: list[ThreadSection] = []
+
+
+def thread_section_register(section: ThreadSection) -> None:
+    if section not in _thread_sections:
+        _thread_sections.append(section)
+
+
+def thread_sections(request: HttpRequest, access: GroupAccess, thread: Thread) -> list[str]:
+    """The registered sections' HTML for this thread, those with nothing left out."""
+    return [html for section in _thread_sections if (html := section(request, access, thread))]

@@ -1,5 +1,34 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from indicators import views
 
 app_name = "indicators"
 
-urlpatterns: list = []
+G = "groups/<slug:slug>/indicators/"
+
+urlpatterns = [
+    path("indicators/catalogue/", views.catalogue, name="catalogue"),
+    path("indicators/catalogue/new/", views.catalogue_edit, name="catalogue-create"),
+    path(
+        "indicators/catalogue/<int:indicator_id>/edit/",
+        views.catalogue_edit,
+        name="catalogue-edit",
+    ),
+    path(G, views.indicator_list, name="indicator-list"),
+    path(f"{G}adopt/", views.indicator_adopt, name="indicator-adopt"),
+    path(f"{G}new/", views.indicator_create, name="indicator-create"),
+    path(f"{G}rounds/new/", views.round_create, name="round-create"),
+    path(f"{G}rounds/<int:round_id>/", views.round_detail, name="round-detail"),
+    path(f"{G}rounds/<int:round_id>/remind/", views.round_remind, name="round-remind"),
+    path(
+        f"{G}rounds/<int:round_id>/units/<int:unit_id>/",
+        views.submission_edit,
+        name="submission-edit",
+    ),
+    path(
+        f"{G}rounds/<int:round_id>/units/<int:unit_id>/review/",
+        views.submission_review,
+        name="submission-review",
+    ),
+    path(f"{G}values/<int:value_id>/history/", views.value_history, name="value-history"),
+]

@@ -4,17 +4,37 @@ permission table in groups/access.py says, its rules for changing someone else's
 included. A group URL whose view does not declare its capability fails the walk."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from groups import services
 from decisions import services as decision_services
 from decisions.models import DecisionSettings, PollStarters
+from groups import services
 from groups.access import PERMISSIONS, ROW_RULES, STAFF, Capability, group_access
-from groups.models import BlockedPhrase, Invitation, JoinRequest, Membership, Role
+from groups.models import (
+    BlockedPhrase,
+    Country,
+    Invitation,
+    JoinRequest,
+    Membership,
+    Role,
+    UnitLevel,
+)
+from indicators import services as indicator_services
+from indicators.models import (
+    DataRound,
+    Domain,
+    GroupIndicator,
+    Indicator,
+    Measure,
+    Submission,
+    Value,
+    ValueChange,
+)
 from meetings import services as meeting_services
 from resources import services as library_services
 
@@ -63,6 +83,7 @@ def test_the_pages_that_change_a_document_follow_the_document_rule():
     }
     assert following("folder") == {"resources:folder-update", "resources:folder-delete"}
     assert following("trash") == {"resources:document-restore"}
+    assert following("figures") == {"indicators:submission-edit"}
 
 
 @pytest.fixture
@@ -106,6 +127,7 @@ def scene(group, other_group, facilitator, member, observer, outsider, site_staf
         upload_session = library_services.upload_session_start(
             actor=inviter, group=g, name="plan.pdf", size=1000
         )
+        data_round, unit, value = figures_in(g, inviter)
         # Members may start polls here, so the walk meets the poll pages as the table
         # says; tests/decisions checks the default (facilitators only).
         DecisionSettings.objects.create(group=g, poll_starters=PollStarters.MEMBERS)
@@ -129,6 +151,9 @@ def scene(group, other_group, facilitator, member, observer, outsider, site_staf
             # The exports are walked as PDF; DOCX and unknown formats in test_exports.
             "file_format": "pdf",
             "message_id": message.pk,
+            "round_id": data_round.pk,
+            "unit_id": unit.pk,
+            "value_id": value.pk,
             "membership_id": Membership.objects.get(group=g, user=member_user).pk,
             "invitation_id": Invitation.objects.create(
                 group=g,
@@ -159,6 +184,39 @@ def scene(group, other_group, facilitator, member, observer, outsider, site_staf
         "ids": ids,
         "foreign_ids": objects_in(other_group, other_facilitator, other_facilitator),
     }
+
+
+def figures_in(g, facilitator):
+    """A municipality of `g`, an indicator the group adopted, a round and one submitted
+    figure, typed in by the group's facilitator (who may fill in for any municipality)."""
+    code = "2661011" if g.slug == "gwd-miejska" else "2264011"
+    unit = services.unit_get_or_create(
+        country=Country.POLAND, level=UnitLevel.CITY_COUNTY, name=f"Miasto {g.slug}", code=code
+    )
+    services.group_unit_join(group=g, unit=unit)
+    indicator = indicator_services.indicator_create(
+        actor=facilitator,
+        group=g,
+        code="koszt",
+        name_pl="Koszt",
+        name_uk="Вартість",
+        name_en="Cost",
+        domain=Domain.LOCAL_TAXES,
+        measure=Measure.MONEY,
+    )
+    data_round = indicator_services.round_open(
+        actor=facilitator,
+        group=g,
+        title=f"Dane {g.slug}",
+        year=2025,
+        deadline=timezone.localdate(),
+        indicators=[indicator],
+    )
+    submission = data_round.submissions.get(unit=unit)
+    indicator_services.submission_save(
+        actor=facilitator, submission=submission, values={indicator.pk: Decimal(5)}, submit=True
+    )
+    return data_round, unit, Value.objects.get(group=g, unit=unit)
 
 
 def url_for(name: str, pattern: URLPattern, slug: str, ids: dict) -> str:
@@ -317,6 +375,12 @@ def snapshot():
         list(DecisionSettings.objects.values_list("pk", "poll_starters", "observers_vote")),
         list(Invitation.objects.values_list("pk", "email", "revoked_at").order_by("pk")),
         list(JoinRequest.objects.values_list("pk", "status").order_by("pk")),
+        list(Value.objects.values_list("pk", "value", "status", "comment").order_by("pk")),
+        ValueChange.objects.count(),
+        list(Submission.objects.values_list("pk", "status", "comment").order_by("pk")),
+        list(DataRound.objects.values_list("pk", "status").order_by("pk")),
+        list(GroupIndicator.objects.values_list("pk", "group_id").order_by("pk")),
+        Indicator.objects.count(),
     )
 
 

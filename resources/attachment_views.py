@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from groups.access import AuthenticatedHttpRequest, Capability, GroupAccess, group_view
 from gwd.errors import ServiceError
@@ -73,7 +73,6 @@ def _attachment_upload(request: AuthenticatedHttpRequest, access: GroupAccess) -
 
 
 @group_view(Capability.VIEW)
-@require_GET
 def attachment_file(
     request: AuthenticatedHttpRequest, access: GroupAccess, attachment_id: int
 ) -> HttpResponseBase:
@@ -94,7 +93,6 @@ def attachment_file(
 
 
 @group_view(Capability.VIEW)
-@require_GET
 def attachment_thumbnail(
     request: AuthenticatedHttpRequest, access: GroupAccess, attachment_id: int
 ) -> HttpResponseBase:
@@ -113,7 +111,6 @@ def attachment_thumbnail(
 
 
 @group_view(Capability.VIEW)
-@require_GET
 def document_pick(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
     """Documents of the group's library to link to a message (?q= searches, as the
     library does; without it, the latest)."""

@@ -53,6 +53,10 @@ def attachments_folder(group: Group) -> Folder:
     with translation.override(group.first_language):
         name = _("Discussion attachments")
     for candidate in [name, *(f"{name} ({n})" for n in range(2, 6))]:
+        # Names are unique among a folder's children, and the database cannot tell for
+        # the main folder's (a NULL parent): asked first.
+        if Folder.objects.filter(group=group, parent=None, name=candidate).exists():
+            continue
         try:
             with transaction.atomic():
                 return Folder.objects.create(

@@ -36,7 +36,9 @@ from indicators.models import (
     ValueChange,
 )
 from meetings import services as meeting_services
+from resources import attachments as library_attachments
 from resources import services as library_services
+from tests.resources.images import png_bytes
 
 
 def group_patterns() -> list[tuple[str, URLPattern]]:
@@ -124,10 +126,20 @@ def scene(group, other_group, facilitator, member, observer, outsider, site_staf
         folder = library_services.folder_create(
             actor=inviter, group=g, name=f"Umowy {g.slug}", parent=None
         )
+        picture = library_attachments.attachment_upload(
+            actor=inviter, group=g, upload=SimpleUploadedFile("plan.png", png_bytes())
+        )
+        with_files, _created = services.message_send(
+            actor=inviter,
+            thread=thread,
+            body="Plan w załączniku",
+            client_id=f"a-{g.slug}",
+            uploads=[picture.pk],
+            documents=[document.pk],
+        )
         upload_session = library_services.upload_session_start(
             actor=inviter, group=g, name="plan.pdf", size=1000
         )
-        data_round, unit, value = figures_in(g, inviter)
         # Members may start polls here, so the walk meets the poll pages as the table
         # says; tests/decisions checks the default (facilitators only).
         DecisionSettings.objects.create(group=g, poll_starters=PollStarters.MEMBERS)
@@ -138,6 +150,7 @@ def scene(group, other_group, facilitator, member, observer, outsider, site_staf
             title=f"Ankieta {g.slug}",
             options=["Tak", "Nie"],
         )
+        data_round, unit, value = figures_in(g, inviter)
         return {
             "document_id": document.pk,
             "folder_id": folder.pk,
@@ -154,6 +167,7 @@ def scene(group, other_group, facilitator, member, observer, outsider, site_staf
             "round_id": data_round.pk,
             "unit_id": unit.pk,
             "value_id": value.pk,
+            "attachment_id": with_files.attachments.get(kind="upload").pk,
             "membership_id": Membership.objects.get(group=g, user=member_user).pk,
             "invitation_id": Invitation.objects.create(
                 group=g,
@@ -350,7 +364,7 @@ def snapshot():
     from decisions.models import Ballot, Participation, Poll
     from groups.models import Message, ModerationAction, Thread
     from meetings.models import ActionItem, Attendance, Meeting, Minutes, Registration
-    from resources.models import Document, DocumentVersion, Folder, UploadSession
+    from resources.models import Document, DocumentVersion, Folder, MessageAttachment, UploadSession
 
     return (
         list(Thread.objects.values_list("pk", "title").order_by("pk")),
@@ -368,6 +382,7 @@ def snapshot():
         list(UploadSession.objects.values_list("pk", "received").order_by("pk")),
         list(Folder.objects.values_list("pk", "name", "parent_id").order_by("pk")),
         ModerationAction.objects.count(),
+        MessageAttachment.objects.count(),
         list(Membership.objects.values_list("pk", "role", "status").order_by("pk")),
         list(Poll.objects.values_list("pk", "title", "state", "outcome").order_by("pk")),
         Ballot.objects.count(),

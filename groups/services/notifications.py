@@ -30,7 +30,14 @@ __all__ = [
 ]
 
 Kind = Notification.Kind
-IMMEDIATE = {Kind.MENTION, Kind.MEETING_SCHEDULED, Kind.MEETING_CHANGED, Kind.MEETING_CANCELLED}
+# A poll closing within a day cannot wait for a weekly digest either.
+IMMEDIATE = {
+    Kind.MENTION,
+    Kind.MEETING_SCHEDULED,
+    Kind.MEETING_CHANGED,
+    Kind.MEETING_CANCELLED,
+    Kind.POLL_CLOSING,
+}
 # About the membership itself: sent whatever the person's level, even after removal.
 MEMBERSHIP = {Kind.JOINED, Kind.ROLE_CHANGED, Kind.REMOVED}
 

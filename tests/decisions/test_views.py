@@ -100,7 +100,7 @@ def test_a_member_votes_and_sees_the_results_without_a_script(login, member, pol
     assert response.status_code == 302
     page = client.get(url("poll-detail", poll)).content.decode()
     assert "Your vote has been counted." in page
-    assert 'value="%d" checked' % ids[1] in page
+    assert f'value="{ids[1]}" checked' in page
     assert "1 vote" in page
 
 

@@ -60,6 +60,13 @@ class ResultRow:
     number: str  # what the line counts, as text: "3", "3.5", "2 · 1 · 0"
     share: int  # 0–100, the width of its bar
     leading: bool = False
+    stance: str = ""  # a proposal's row: the stance it counts
+
+    @property
+    def key(self) -> str:
+        """The row's name in live frames (decisions.live.result_numbers), by which the
+        card's script finds it: the stance, or the option's id."""
+        return self.stance or str(self.option_id)
 
 
 def result_rows(
@@ -70,7 +77,7 @@ def result_rows(
     leaders = set(results.get("leaders", []))
     if poll.kind == Poll.Kind.PROPOSAL:
         return [
-            ResultRow(None, str(stance.label), str(n), round(100 * n / voters))
+            ResultRow(None, str(stance.label), str(n), round(100 * n / voters), stance=stance.value)
             for stance in Stance
             for n in [results["stances"][stance.value]]
         ]

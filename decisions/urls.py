@@ -1,6 +1,6 @@
 from django.urls import path
 
-from decisions import views
+from decisions import live_views, views
 
 app_name = "decisions"
 
@@ -22,6 +22,11 @@ urlpatterns = [
     path("groups/<slug:slug>/decisions/new/", views.poll_create, name="poll-create"),
     path("groups/<slug:slug>/decisions/<int:poll_id>/", views.poll_detail, name="poll-detail"),
     path("groups/<slug:slug>/decisions/<int:poll_id>/vote/", views.poll_vote, name="poll-vote"),
+    path(
+        "groups/<slug:slug>/decisions/<int:poll_id>/card/",
+        live_views.poll_card,
+        name="poll-card",
+    ),
     path("groups/<slug:slug>/decisions/<int:poll_id>/close/", views.poll_close, name="poll-close"),
     path(
         "groups/<slug:slug>/decisions/<int:poll_id>/outcome/",

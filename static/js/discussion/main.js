@@ -6,6 +6,7 @@
  * server-sanitised `message.html`.
  */
 
+import { setupAttachments } from "./attachments.js";
 import { cancelEdit, deleteMessage, onDocumentClick, onDocumentKeydown, openEditor, react, releaseEditors,
   togglePopover } from "./actions.js";
 import { discardPending, markFailed, onAck, onReplyInput, onReplyKeydown, onSubmit, resendPending,
@@ -15,6 +16,7 @@ import { onMention, setupAutocomplete } from "./mentions.js";
 import { MESSAGE_EVENTS, seedFromPage } from "./messages.js";
 import { applyMute, onMessagesSubmit, onModeration, onModerationBarSubmit, onModerationError, onThreadUpdated,
   releaseRequests, setSlowModeHint } from "./moderation.js";
+import { POLL_EVENTS, setupPolls } from "./polls.js";
 import { clearTypists, onPresence, onTyping, sendRead } from "./presence.js";
 import { onReplyPress, setupReplies, startReply } from "./replies.js";
 import { connect, setConnection, setHooks } from "./socket.js";
@@ -48,7 +50,7 @@ const FRAMES = new Map([
   ["moderation", onModeration],
 ]);
 
-const THREAD_EVENTS = new Map([...MESSAGE_EVENTS, ["thread.updated", onThreadUpdated]]);
+const THREAD_EVENTS = new Map([...MESSAGE_EVENTS, ["thread.updated", onThreadUpdated], ...POLL_EVENTS]);
 
 /** The buttons inside messages, by their data-action. */
 const MESSAGE_CONTROLS = new Map([
@@ -83,6 +85,7 @@ function start() {
   });
   if (messagesEl) {
     setupReplies();
+    setupPolls();
     seedFromPage();
     messagesEl.addEventListener("click", onMessagesClick);
     messagesEl.addEventListener("pointerdown", onReplyPress);
@@ -99,6 +102,7 @@ function start() {
       textarea.addEventListener("keydown", onReplyKeydown);
       textarea.addEventListener("input", onReplyInput);
       setupAutocomplete();
+      setupAttachments();
       if (!textarea.hasAttribute("aria-describedby") && $("#format-help")) {
         textarea.setAttribute("aria-describedby", "format-help");
       }

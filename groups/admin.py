@@ -17,7 +17,17 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from groups import services
-from groups.models import Group, Institution, Invitation, JoinRequest, Membership, Role, User
+from groups.models import (
+    Group,
+    GroupUnit,
+    Institution,
+    Invitation,
+    JoinRequest,
+    Membership,
+    Role,
+    TerritorialUnit,
+    User,
+)
 from gwd.errors import ServiceError
 
 
@@ -84,9 +94,29 @@ def service_action(name: str, description, call: Callable) -> Callable:
 
 @admin.register(Institution)
 class InstitutionAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "code"]
+    list_display = ["name", "kind", "code", "unit"]
     list_filter = ["kind"]
     search_fields = ["name", "code"]
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(TerritorialUnit)
+class TerritorialUnitAdmin(admin.ModelAdmin):
+    """Units are checked by their model's clean(): a code that does not fit its country
+    and level is refused with the reason."""
+
+    list_display = ["name", "country", "level", "code", "bdl_id"]
+    list_filter = ["country", "level"]
+    search_fields = ["name", "code", "bdl_id"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(GroupUnit)
+class GroupUnitAdmin(admin.ModelAdmin):
+    list_display = ["unit", "group", "joined_at", "left_at"]
+    list_filter = ["group"]
+    search_fields = ["unit__name", "unit__code"]
+    autocomplete_fields = ["unit"]
 
 
 @admin.register(User)

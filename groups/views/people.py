@@ -32,7 +32,7 @@ from groups.forms import (
     RoleForm,
 )
 from groups.models import Group, GroupKind, Invitation, JoinRequest, Membership, Role
-from groups.selectors import group_sort_key
+from groups.selectors import group_sort_key, member_units
 from gwd.errors import ServiceError
 from gwd.text import clean_text
 
@@ -225,6 +225,8 @@ def member_list(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpR
             # Who is muted is for those who moderate, not every member.
             "can_moderate": access.can(Capability.MODERATE),
             "mute_choices": MuteForm.DURATIONS,
+            # The municipalities are members too: on the first page, above the people.
+            "units": member_units(access.group) if page.number == 1 and not query else [],
         },
     )
 

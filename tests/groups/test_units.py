@@ -2,6 +2,9 @@
 unit's office, and municipalities that stay members of a group when people leave."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from groups import services
 from groups.models import (
@@ -111,3 +114,37 @@ def test_the_municipality_stays_a_member_when_its_official_leaves(group, facilit
     assert not Membership.objects.active().filter(user=official, group=group).exists()
     assert list(TerritorialUnit.objects.of_group(group)) == [unit]
     assert GroupUnit.objects.filter(group=group).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_member_list_shows_the_municipalities_and_who_represents_them(
+    client, login, group, facilitator, member_factory
+):
+    def add(n: int, start: int) -> None:
+        for i in range(start, start + n):
+            unit = services.unit_get_or_create(
+                country=PL, level=L.GMINA_RURAL, name=f"Gmina {i:02}", code=f"30{i:02}012"
+            )
+            office = Institution.objects.create(name=f"Urząd {i}", kind="gmina", unit=unit)
+            official = member_factory(
+                group, Role.MEMBER, institution=office, full_name=f"Osoba {i}"
+            )
+            services.group_unit_join(group=group, unit=unit)
+            if i % 2:
+                services.membership_leave(actor=official, group=group)
+
+    login(facilitator)
+    url = reverse("groups:member-list", kwargs={"slug": group.slug})
+    add(2, 10)
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(url)
+    units = page.context["units"]
+    assert [(u.unit.name, u.officials) for u in units] == [
+        ("Gmina 10", ["Osoba 10"]),
+        ("Gmina 11", []),  # its official left; the municipality stays
+    ]
+    assert "3010012" in page.content.decode()
+    add(8, 20)
+    with CaptureQueriesContext(connection) as many:
+        assert len(client.get(url).context["units"]) == 10
+    assert len(few) == len(many)

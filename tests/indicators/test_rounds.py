@@ -511,3 +511,72 @@ def test_the_round_and_indicator_pages_run_a_fixed_number_of_queries(
     many = counts()
     assert few == many
     assert max(many) <= 14
+
+
+# --- The shared catalogue --------------------------------------------------------------
+
+
+def test_site_staff_keep_the_catalogue_and_others_may_not(client, login, member, site_staff):
+    catalogue = reverse("indicators:catalogue")
+    create = reverse("indicators:catalogue-create")
+    data = {
+        "code": "pit-per-capita",
+        "name_pl": "Dochody z PIT na mieszkańca",
+        "name_uk": "Надходження ПДФО на мешканця",
+        "name_en": "Personal income tax revenue per inhabitant",
+        "domain": Domain.LOCAL_TAXES,
+        "measure": Measure.MONEY,
+        "direction": "higher",
+        "decimals": "0",
+        "scale": "1",
+    }
+    login(member)
+    assert client.get(catalogue).status_code == 403
+    assert client.post(create, data).status_code == 403
+    assert not Indicator.objects.exists()
+    login(site_staff)
+    assert client.get(catalogue).status_code == 200
+    assert client.post(create, data).status_code == 302
+    indicator = Indicator.objects.get()
+    assert indicator.group is None and indicator.code == "pit-per-capita"
+    again = client.post(create, data)
+    assert again.status_code == 200 and Indicator.objects.count() == 1
+    assert again.context["form"].non_field_errors()
+    edit = reverse("indicators:catalogue-edit", kwargs={"indicator_id": indicator.pk})
+    assert client.post(edit, {**data, "name_en": "PIT per inhabitant"}).status_code == 302
+    indicator.refresh_from_db()
+    assert indicator.name_en == "PIT per inhabitant"
+
+
+def test_a_facilitator_adopts_from_the_catalogue_and_adds_the_groups_own(
+    client, login, group, facilitator, member, scene
+):
+    spare = Indicator.objects.create(
+        code="trees", name_pl="Drzewa", name_uk="Дерева", name_en="Trees",
+        domain=Domain.ENVIRONMENT, measure=Measure.COUNT,
+    )  # fmt: skip
+    adopt = reverse("indicators:indicator-adopt", kwargs={"slug": group.slug})
+    own = reverse("indicators:indicator-create", kwargs={"slug": group.slug})
+    login(member)
+    assert client.post(adopt, {"indicator": spare.pk}).status_code == 403
+    login(facilitator)
+    assert client.post(adopt, {"indicator": "x"}).status_code == 400
+    assert client.post(adopt, {}).status_code == 200  # nothing chosen: said so, nothing done
+    assert client.post(adopt, {"indicator": spare.pk}).status_code == 302
+    assert spare in Indicator.objects.of_group(group)
+    response = client.post(
+        own,
+        {
+            "code": "tax-decision-cost",  # the catalogue has this code: the group may too
+            "name_pl": "Koszt decyzji (własny)",
+            "name_uk": "Вартість рішення (власний)",
+            "name_en": "Cost of a decision (own)",
+            "domain": Domain.LOCAL_TAXES,
+            "measure": Measure.MONEY,
+            "direction": "lower",
+            "decimals": "2",
+            "scale": "1",
+        },
+    )
+    assert response.status_code == 302
+    assert Indicator.objects.of_group(group).filter(group=group).count() == 1

@@ -113,8 +113,8 @@ def parse(payload: Any) -> Page:
             )
     else:
         raise BdlError(_("This BDL response is neither by variable nor by unit."))
-    links = payload.get("links") if isinstance(payload.get("links"), dict) else {}
-    next_url = links.get("next") or ""
+    links = payload.get("links")
+    next_url = (links.get("next") if isinstance(links, dict) else None) or ""
     try:
         total = int(payload.get("totalRecords") or len(payload["results"]))
     except (TypeError, ValueError):

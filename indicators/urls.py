@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators import views
+from indicators import views, views_compare, views_import
 
 app_name = "indicators"
 
@@ -31,4 +31,20 @@ urlpatterns = [
         name="submission-review",
     ),
     path(f"{G}values/<int:value_id>/history/", views.value_history, name="value-history"),
+]
+
+# Comparisons, charts, reports and imports (indicators/views_compare.py, views_import.py).
+urlpatterns += [
+    path(f"{G}compare/", views_compare.comparison, name="comparison"),
+    path(f"{G}chart.svg", views_compare.chart, name="chart"),
+    path(f"{G}units/<int:unit_id>/profile/", views_compare.profile, name="profile"),
+    path(f"{G}report/", views_compare.report, name="report"),
+    path(f"{G}report/save/", views_compare.report_save, name="report-save"),
+    path(f"{G}rounds/<int:round_id>/import/", views_import.round_import, name="round-import"),
+    path(
+        f"{G}rounds/<int:round_id>/template.<str:sheet_format>",
+        views_import.round_template,
+        name="round-template",
+    ),
+    path(f"{G}bdl/", views_import.bdl_import, name="bdl-import"),
 ]

@@ -163,6 +163,8 @@ def scene(group, other_group, facilitator, member, observer, outsider, site_staf
             "thread_id": thread.pk,
             # The exports are walked as PDF; DOCX and unknown formats in test_exports.
             "file_format": "pdf",
+            # A data round's template is walked as XLSX; ODS and CSV in tests/indicators.
+            "sheet_format": "xlsx",
             "message_id": message.pk,
             "round_id": data_round.pk,
             "unit_id": unit.pk,

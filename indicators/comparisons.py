@@ -1,0 +1,268 @@
+"""What the comparison, series and profile pages show, read in a fixed number of queries
+and computed by ``indicators.stats``.
+
+Only verified values are compared: a figure a facilitator has not checked is not set
+against anyone else's. A derived indicator (per 1,000 inhabitants, say) is computed for
+each unit from its numerator and denominator of the same year. An indicator whose values
+are money (złoty in Poland, hryvnia in Ukraine) is ranked within each country separately.
+
+The profile needs every indicator's distribution in a year; at 300 units × 200
+indicators that is 60,000 values, so the distributions of a group's year are computed
+once and kept in the cache under a fingerprint of the year's values (count and latest
+change), which any write changes.
+"""
+
+import bisect
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db.models import Count, Max
+
+from groups.models import Group, TerritorialUnit
+from indicators import stats
+from indicators.models import Indicator, Value, ValueStatus
+
+COMPARED = (ValueStatus.VERIFIED,)
+CACHE_SECONDS = 3600
+
+
+def _values(
+    *, group: Group, indicators: Iterable[Indicator], years: Iterable[int]
+) -> dict[tuple[int, int, int], Decimal]:
+    """(indicator id, unit id, year) → value, for the indicators and years asked."""
+    rows = Value.objects.filter(
+        group=group,
+        indicator__in=[indicator.pk for indicator in indicators],
+        year__in=list(years),
+        district__isnull=True,
+        status__in=COMPARED,
+    ).values_list("indicator_id", "unit_id", "year", "value")
+    return {(i, u, y): v for i, u, y, v in rows}
+
+
+def _sources(indicator: Indicator) -> list[Indicator]:
+    if indicator.is_derived:
+        assert indicator.numerator is not None and indicator.denominator is not None
+        return [indicator.numerator, indicator.denominator]
+    return [indicator]
+
+
+def _of_indicator(
+    indicator: Indicator, found: dict[tuple[int, int, int], Decimal]
+) -> dict[tuple[int, int], Decimal]:
+    """(unit id, year) → the indicator's value, derived ones computed."""
+    if not indicator.is_derived:
+        return {(u, y): v for (i, u, y), v in found.items() if i == indicator.pk}
+    result = {}
+    for (i, u, y), numerator in found.items():
+        if i != indicator.numerator_id:
+            continue
+        denominator = found.get((indicator.denominator_id or 0, u, y))
+        value = stats.per_capita(numerator, denominator, per=int(indicator.scale))
+        if value is not None:
+            result[(u, y)] = value
+    return result
+
+
+@dataclass
+class Section:
+    """One ranking: the whole group, or one country's units for money."""
+
+    country: str
+    ranking: stats.Ranking[int] | None
+    units: dict[int, TerritorialUnit]
+
+
+@dataclass
+class Comparison:
+    indicator: Indicator
+    year: int
+    sections: list[Section]
+    missing: list[TerritorialUnit] = field(default_factory=list)
+
+    @property
+    def split_by_country(self) -> bool:
+        return len(self.sections) > 1
+
+
+def group_units(group: Group) -> list[TerritorialUnit]:
+    return list(TerritorialUnit.objects.of_group(group).order_by("name", "pk"))
+
+
+def comparison_get(
+    *, group: Group, indicator: Indicator, year: int, units: Sequence[TerritorialUnit]
+) -> Comparison:
+    """Every unit of the group ranked on `indicator` in `year` (one query)."""
+    found = _values(group=group, indicators=_sources(indicator), years=[year, year - 1])
+    values = _of_indicator(indicator, found)
+    by_country: dict[str, list[TerritorialUnit]] = defaultdict(list)
+    for unit in units:
+        key = "" if indicator.comparable_across_countries else unit.country
+        by_country[key].append(unit)
+    sections = []
+    missing = []
+    for country in sorted(by_country):
+        members = by_country[country]
+        current = {u.pk: values[(u.pk, year)] for u in members if (u.pk, year) in values}
+        previous = {u.pk: values[(u.pk, year - 1)] for u in members if (u.pk, year - 1) in values}
+        missing += [u for u in members if u.pk not in current]
+        if current:
+            sections.append(
+                Section(
+                    country=country,
+                    ranking=stats.ranking(current, indicator.direction, previous),  # type: ignore[arg-type]
+                    units={u.pk: u for u in members},
+                )
+            )
+    return Comparison(indicator=indicator, year=year, sections=sections, missing=missing)
+
+
+def series_get(
+    *, group: Group, indicator: Indicator, units: Sequence[TerritorialUnit], years: Sequence[int]
+) -> dict[TerritorialUnit, dict[int, Decimal]]:
+    """Each chosen unit's values across `years` (one query)."""
+    found = _values(group=group, indicators=_sources(indicator), years=years)
+    values = _of_indicator(indicator, found)
+    return {
+        unit: {year: values[(unit.pk, year)] for year in years if (unit.pk, year) in values}
+        for unit in units
+    }
+
+
+def years_with_values(group: Group, indicator: Indicator) -> list[int]:
+    source = _sources(indicator)[0]
+    return list(
+        Value.objects.filter(group=group, indicator=source, status__in=COMPARED)
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("-year")
+    )
+
+
+def profile_years(group: Group, unit: TerritorialUnit) -> list[int]:
+    return list(
+        Value.objects.filter(group=group, unit=unit, status__in=COMPARED)
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("-year")
+    )
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """One indicator's verified values in a year, sorted, with their summary."""
+
+    summary: stats.Summary
+    sorted_values: list[float]
+
+
+def _distributions(
+    *, group: Group, indicators: Sequence[Indicator], year: int
+) -> dict[tuple[int, str], Distribution]:
+    """(indicator id, country or "" when the indicator compares across countries) →
+    the distribution of its verified values in `year`."""
+    fingerprint = Value.objects.filter(group=group, year=year, status__in=COMPARED).aggregate(
+        count=Count("pk"), latest=Max("updated_at")
+    )
+    latest = fingerprint["latest"].timestamp() if fingerprint["latest"] else 0
+    key = f"indicators:dist:{group.pk}:{year}:{fingerprint['count']}:{latest}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    sources = {s.pk: s for indicator in indicators for s in _sources(indicator)}
+    found = _values(group=group, indicators=sources.values(), years=[year])
+    country_of = dict(TerritorialUnit.objects.of_group(group).values_list("pk", "country"))
+    result = {}
+    for indicator in indicators:
+        split = not indicator.comparable_across_countries
+        groups: dict[str, list[Decimal]] = defaultdict(list)
+        for (unit_id, _year), value in _of_indicator(indicator, found).items():
+            groups[country_of.get(unit_id, "") if split else ""].append(value)
+        for country, values in groups.items():
+            summary = stats.summarise(values)
+            if summary is not None:
+                result[(indicator.pk, country)] = Distribution(
+                    summary, sorted(float(v) for v in values)
+                )
+    cache.set(key, result, CACHE_SECONDS)
+    return result
+
+
+def _rank_in(distribution: Distribution, value: Decimal, direction: str) -> int:
+    """The competition rank `value` would have among the distribution's values."""
+    number = float(value)
+    if direction == "lower":
+        return bisect.bisect_left(distribution.sorted_values, number) + 1
+    return (
+        len(distribution.sorted_values)
+        - bisect.bisect_right(distribution.sorted_values, number)
+        + 1
+    )
+
+
+@dataclass(frozen=True)
+class ProfileRow:
+    indicator: Indicator
+    value: Decimal
+    summary: stats.Summary
+    rank: int
+    index: Decimal | None
+    standing: Decimal
+
+
+@dataclass
+class Profile:
+    unit: TerritorialUnit
+    year: int
+    rows: list[ProfileRow]
+    strongest: list[ProfileRow]
+    weakest: list[ProfileRow]
+    without_value: list[Indicator]
+
+
+def profile_get(
+    *, group: Group, unit: TerritorialUnit, year: int, indicators: Sequence[Indicator]
+) -> Profile:
+    """Every indicator of the group for one unit against the group's median, with where
+    it stands best and worst (neutral indicators have no best or worst)."""
+    distributions = _distributions(group=group, indicators=indicators, year=year)
+    sources = {s.pk: s for indicator in indicators for s in _sources(indicator)}
+    mine = {
+        (i, unit.pk, y): v
+        for i, y, v in Value.objects.filter(
+            group=group,
+            unit=unit,
+            year=year,
+            district__isnull=True,
+            status__in=COMPARED,
+            indicator__in=list(sources),
+        ).values_list("indicator_id", "year", "value")
+    }
+    rows = []
+    without = []
+    for indicator in indicators:
+        value = _of_indicator(indicator, mine).get((unit.pk, year))
+        country = "" if indicator.comparable_across_countries else unit.country
+        distribution = distributions.get((indicator.pk, country))
+        if value is None or distribution is None:
+            without.append(indicator)
+            continue
+        rank = _rank_in(distribution, value, indicator.direction)
+        rows.append(
+            ProfileRow(
+                indicator=indicator,
+                value=value,
+                summary=distribution.summary,
+                rank=rank,
+                index=stats.index_against(value, distribution.summary.median),
+                standing=stats.standing(rank, distribution.summary.count),
+            )
+        )
+    ranked = [(row, row.standing) for row in rows if row.indicator.direction != "neutral"]
+    best, worst = stats.strongest_and_weakest(ranked)
+    return Profile(
+        unit=unit, year=year, rows=rows, strongest=best, weakest=worst, without_value=without
+    )

@@ -1,0 +1,190 @@
+"""A comparison as a report to keep: PDF (WeasyPrint, with the charts drawn inline and
+the numbers in tables) and XLSX (openpyxl, the numbers as numbers), and the report saved
+into the group's library as a document, where it can be discussed, versioned, put on an
+agenda and linked in a message."""
+
+import io
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from groups.exports import file_name, pdf_render
+from groups.models import Group, User
+from indicators import charts
+from indicators.comparisons import Comparison
+from indicators.numbers import format_number, reader_locale
+from resources.models import Document
+from resources.services import document_upload
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPES = {"pdf": "application/pdf", "xlsx": XLSX}
+
+
+def title_of(comparison: Comparison) -> str:
+    return _("%(indicator)s in %(year)s: comparison") % {
+        "indicator": comparison.indicator.display_name,
+        "year": comparison.year,
+    }
+
+
+def country_label(code: str) -> str:
+    return {"PL": _("Poland"), "UA": _("Ukraine")}.get(code, "")
+
+
+def bar_svg(comparison: Comparison, section_index: int, focus_unit_id: int | None = None) -> str:
+    section = comparison.sections[section_index]
+    assert section.ranking is not None
+    rows = section.ranking.rows
+    labels = [section.units[row.key].name for row in rows]
+    focus = next((i for i, row in enumerate(rows) if row.key == focus_unit_id), None)
+    indicator = comparison.indicator
+    median = section.ranking.summary.median
+    description = _(
+        "Bars, best first: %(values)s. The dashed line is the group's median, %(median)s."
+    ) % {
+        "values": "; ".join(
+            f"{label} {format_number(row.value)}" for label, row in zip(labels, rows, strict=True)
+        ),
+        "median": format_number(median),
+    }
+    return charts.bar_chart(
+        title=title_of(comparison)
+        + (f" · {country_label(section.country)}" if section.country else ""),
+        description=description,
+        labels=labels,
+        values=[row.value for row in rows],
+        median=median,
+        median_label=_("median"),
+        focus=focus,
+        axis_label=indicator.get_measure_display(),
+        locale=reader_locale(),
+    )
+
+
+def box_svg(comparison: Comparison) -> str:
+    boxes = []
+    for section in comparison.sections:
+        assert section.ranking is not None
+        label = country_label(section.country) or str(comparison.year)
+        boxes.append((label, section.ranking.summary))
+    description = "; ".join(
+        _(
+            "%(label)s: lowest %(min)s, lower quartile %(q1)s, median %(median)s, "
+            "upper quartile %(q3)s, highest %(max)s"
+        )
+        % {
+            "label": label,
+            "min": format_number(s.minimum),
+            "q1": format_number(s.q1),
+            "median": format_number(s.median),
+            "q3": format_number(s.q3),
+            "max": format_number(s.maximum),
+        }
+        for label, s in boxes
+    )
+    return charts.box_chart(
+        title=_("Spread of %(indicator)s in %(year)s")
+        % {"indicator": comparison.indicator.display_name, "year": comparison.year},
+        description=description,
+        boxes=boxes,
+        axis_label=comparison.indicator.get_measure_display(),
+        locale=reader_locale(),
+    )
+
+
+def comparison_pdf(comparison: Comparison, group: Group) -> bytes:
+    context: dict[str, Any] = {
+        "comparison": comparison,
+        "group": group,
+        "title": title_of(comparison),
+        "made_at": timezone.localtime(),
+        "language": get_language(),
+        "bars": [mark_safe(bar_svg(comparison, i)) for i in range(len(comparison.sections))],
+        "box": mark_safe(box_svg(comparison)) if comparison.sections else "",
+    }
+    return pdf_render("indicators/report_comparison.html", context)
+
+
+def comparison_xlsx(comparison: Comparison) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(comparison.year))
+    sheet.append([title_of(comparison)])
+    sheet.append(
+        [
+            _("Country"),
+            _("Rank"),
+            _("Municipality"),
+            _("Value"),
+            _("Index (median = 100)"),
+            _("Change on the previous year, %"),
+        ]
+    )
+    for section in comparison.sections:
+        assert section.ranking is not None
+        for row in section.ranking.rows:
+            sheet.append(
+                [
+                    country_label(section.country),
+                    row.rank,
+                    section.units[row.key].name,
+                    float(row.value),
+                    None if row.index is None else round(float(row.index), 1),
+                    None if row.change is None else round(float(row.change), 1),
+                ]
+            )
+    summary = workbook.create_sheet(_("Summary"))
+    summary.append(
+        [
+            _("Country"),
+            _("Units"),
+            _("Lowest"),
+            _("Lower quartile"),
+            _("Median"),
+            _("Upper quartile"),
+            _("Highest"),
+        ]
+    )
+    for section in comparison.sections:
+        assert section.ranking is not None
+        s = section.ranking.summary
+        summary.append(
+            [country_label(section.country), s.count]
+            + [float(x) for x in (s.minimum, s.q1, s.median, s.q3, s.maximum)]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def comparison_file(comparison: Comparison, group: Group, file_format: str) -> tuple[bytes, str]:
+    """The report's bytes and its file name."""
+    content = (
+        comparison_pdf(comparison, group) if file_format == "pdf" else comparison_xlsx(comparison)
+    )
+    name = file_name(title_of(comparison), comparison.indicator.pk, "comparison")
+    return content, f"{name}-{comparison.year}.{file_format}"
+
+
+def report_save(*, actor: User, group: Group, comparison: Comparison, file_format: str) -> Document:
+    """The report filed in the group's library as a new document."""
+    content, name = comparison_file(comparison, group, file_format)
+    upload = SimpleUploadedFile(name, content, content_type=CONTENT_TYPES[file_format])
+    return document_upload(
+        actor=actor,
+        group=group,
+        upload=upload,
+        title=title_of(comparison),
+        description=_("Report made by GWD from the group's verified figures."),
+        domain=comparison.indicator.domain if _domain_known(comparison.indicator.domain) else "",
+        language=(get_language() or "pl")[:2],
+    )
+
+
+def _domain_known(domain: str) -> bool:
+    field = Document._meta.get_field("domain")
+    return domain in {choice for choice, _label in (field.choices or [])}

@@ -1,0 +1,223 @@
+"""Pages that compare: the ranking of an indicator in a year with its charts, a
+municipality's profile, the charts themselves as SVG, and the comparison as a report to
+download or to file in the library. Members and observers read them all; filing a report
+needs `upload`, as any document does."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from groups.access import (
+    AuthenticatedHttpRequest,
+    Capability,
+    GroupAccess,
+    group_object_get,
+    group_view,
+)
+from groups.models import TerritorialUnit
+from gwd.errors import ServiceError
+from indicators import charts, comparisons, reports
+from indicators.models import Indicator
+from indicators.numbers import format_number, reader_locale
+from indicators.selectors import group_indicators
+
+MAX_SERIES_UNITS = 8
+SVG = "image/svg+xml"
+
+
+def _indicator(access: GroupAccess, raw: str | None) -> Indicator:
+    if not raw or not raw.isdigit():
+        raise Http404
+    try:
+        return group_indicators(access.group).select_related("numerator", "denominator").get(pk=raw)
+    except Indicator.DoesNotExist:
+        raise Http404 from None
+
+
+def _year(raw: str | None, years: list[int]) -> int | None:
+    if raw and raw.isdigit() and int(raw) in years:
+        return int(raw)
+    return years[0] if years else None
+
+
+def _chosen_units(request, units: list[TerritorialUnit]) -> list[TerritorialUnit]:
+    wanted = {raw for raw in request.GET.getlist("unit") if raw.isdigit()}
+    chosen = [unit for unit in units if str(unit.pk) in wanted]
+    return chosen[:MAX_SERIES_UNITS]
+
+
+@group_view(Capability.VIEW)
+@require_GET
+def comparison(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
+    indicators = list(group_indicators(access.group).select_related("numerator", "denominator"))
+    raw = request.GET.get("indicator")
+    if raw is None and indicators:
+        indicator = indicators[0]
+    else:
+        indicator = next((i for i in indicators if str(i.pk) == raw), None)
+        if indicator is None:
+            raise Http404
+    context = {"access": access, "group": access.group, "indicators": indicators}
+    if indicator is None:
+        return render(request, "indicators/comparison.html", context)
+    years = comparisons.years_with_values(access.group, indicator)
+    year = _year(request.GET.get("year"), years)
+    units = comparisons.group_units(access.group)
+    chosen = _chosen_units(request, units)
+    context |= {
+        "indicator": indicator,
+        "years": years,
+        "year": year,
+        "units": units,
+        "chosen": chosen,
+    }
+    if year is not None:
+        result = comparisons.comparison_get(
+            group=access.group, indicator=indicator, year=year, units=units
+        )
+        context |= {"comparison": result, "query": f"indicator={indicator.pk}&year={year}"}
+        if chosen:
+            series = comparisons.series_get(
+                group=access.group, indicator=indicator, units=chosen, years=sorted(years)
+            )
+            context["series"] = [(unit, series[unit]) for unit in chosen]
+            context["series_years"] = sorted(years)
+            context["series_query"] = "&".join(f"unit={unit.pk}" for unit in chosen)
+    return render(request, "indicators/comparison.html", context)
+
+
+def _comparison_for(access: GroupAccess, request) -> comparisons.Comparison | None:
+    """The comparison the query names, the group's first indicator and its latest year
+    by default; None when there are no verified figures to compare. An indicator that is
+    not the group's is a 404."""
+    raw = request.GET.get("indicator")
+    if raw is None:
+        indicator = (
+            group_indicators(access.group).select_related("numerator", "denominator").first()
+        )
+        if indicator is None:
+            return None
+    else:
+        indicator = _indicator(access, raw)
+    years = comparisons.years_with_values(access.group, indicator)
+    year = _year(request.GET.get("year"), years)
+    if year is None:
+        return None
+    units = comparisons.group_units(access.group)
+    result = comparisons.comparison_get(
+        group=access.group, indicator=indicator, year=year, units=units
+    )
+    return result if result.sections else None
+
+
+def _no_figures_svg() -> str:
+    text = _("No verified figures yet.")
+    return charts.bar_chart(title=text, description=text, labels=[], values=[])
+
+
+@group_view(Capability.VIEW)
+@require_GET
+def chart(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
+    """One chart as an SVG document, for the <img> of the comparison page: `kind` is
+    bar (one ranking), box (the spread) or line (chosen units year by year)."""
+    kind = request.GET.get("kind", "bar")
+    if kind == "line":
+        indicator = _indicator(access, request.GET.get("indicator"))
+        units = _chosen_units(request, comparisons.group_units(access.group))
+        years = sorted(comparisons.years_with_values(access.group, indicator))
+        series = comparisons.series_get(
+            group=access.group, indicator=indicator, units=units, years=years
+        )
+        description = "; ".join(
+            f"{unit.name}: "
+            + ", ".join(f"{year} {format_number(v)}" for year, v in sorted(points.items()))
+            for unit, points in series.items()
+        )
+        svg = charts.line_chart(
+            title=_("%(indicator)s year by year") % {"indicator": indicator.display_name},
+            description=description or _("No figures yet."),
+            series={unit.name: points for unit, points in series.items()},
+            axis_label=indicator.get_measure_display(),
+            locale=reader_locale(),
+        )
+    elif kind in ("bar", "box"):
+        result = _comparison_for(access, request)
+        if result is None:
+            svg = _no_figures_svg()
+        elif kind == "box":
+            svg = reports.box_svg(result)
+        else:
+            section = request.GET.get("section", "0")
+            if not section.isdigit() or int(section) >= len(result.sections):
+                raise Http404
+            svg = reports.bar_svg(result, int(section))
+    else:
+        raise Http404
+    response = HttpResponse(svg, content_type=SVG)
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@group_view(Capability.VIEW)
+def profile(request: AuthenticatedHttpRequest, access: GroupAccess, unit_id: int) -> HttpResponse:
+    unit = group_object_get(
+        access, TerritorialUnit.objects.all(), unit_id, group_field="group_memberships__group"
+    )
+    indicators = list(group_indicators(access.group).select_related("numerator", "denominator"))
+    years = comparisons.profile_years(access.group, unit)
+    year = _year(request.GET.get("year"), years)
+    context = {
+        "access": access,
+        "group": access.group,
+        "unit": unit,
+        "years": years,
+        "year": year,
+    }
+    if year is not None:
+        context["profile"] = comparisons.profile_get(
+            group=access.group, unit=unit, year=year, indicators=indicators
+        )
+    return render(request, "indicators/profile.html", context)
+
+
+@group_view(Capability.VIEW)
+@require_GET
+def report(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
+    """The comparison as a PDF or XLSX download (`format`)."""
+    file_format = request.GET.get("format", "pdf")
+    if file_format not in reports.CONTENT_TYPES:
+        raise Http404
+    result = _comparison_for(access, request)
+    if result is None:
+        messages.error(request, _("There are no verified figures to report yet."))
+        return redirect("indicators:comparison", slug=access.group.slug)
+    content, name = reports.comparison_file(result, access.group, file_format)
+    response = HttpResponse(content, content_type=reports.CONTENT_TYPES[file_format])
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    return response
+
+
+@group_view(Capability.UPLOAD)
+@require_POST
+def report_save(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
+    """File the comparison's PDF report in the group's library."""
+    result = _comparison_for(access, request)
+    file_format = request.POST.get("format", "pdf")
+    if result is None or file_format not in reports.CONTENT_TYPES:
+        messages.error(request, _("There is no report to save."))
+        return redirect("indicators:comparison", slug=access.group.slug)
+    try:
+        document = reports.report_save(
+            actor=access.user, group=access.group, comparison=result, file_format=file_format
+        )
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect("indicators:comparison", slug=access.group.slug)
+    messages.success(
+        request,
+        _("The report is in the library. Paste its address into a message to discuss it."),
+    )
+    return redirect("resources:document-detail", slug=access.group.slug, document_id=document.pk)

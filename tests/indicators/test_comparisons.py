@@ -1,0 +1,85 @@
+"""Comparisons read from the database: ranks with ties, per-country rankings for money,
+per-capita values derived from two indicators, profiles, in a fixed number of queries."""
+
+from decimal import Decimal as D
+
+from indicators import comparisons
+
+
+def _ranked(section, cities):
+    names = {unit.pk: name for name, unit in cities.items()}
+    return [(names[row.key], row.rank, row.value) for row in section.ranking.rows]
+
+
+def test_a_ratio_ranks_every_unit_of_the_group_together(group, cities, catalogue, figures):
+    result = comparisons.comparison_get(
+        group=group, indicator=catalogue["roads"], year=2025, units=list(cities.values())
+    )
+    assert not result.split_by_country
+    (section,) = result.sections
+    assert _ranked(section, cities) == [
+        ("kielce", 1, D(70)),
+        ("lublin", 1, D(70)),
+        ("zhytomyr", 3, D(50)),
+        ("vinnytsia", 4, D(30)),
+    ]
+    # Sorted 30, 50, 70, 70: median 60, Q1 at 0.75 → 45, Q3 at 2.25 → 70.
+    summary = section.ranking.summary
+    assert (summary.q1, summary.median, summary.q3) == (D(45), D(60), D(70))
+    kielce = section.ranking.rows[0]
+    assert kielce.change == D("16.66666666666666666666666667")  # 60 → 70
+    assert section.ranking.rows[3].change is None  # Вінниця has no 2024
+
+
+def test_money_is_ranked_within_each_country(group, cities, catalogue, figures):
+    result = comparisons.comparison_get(
+        group=group, indicator=catalogue["tax_cost"], year=2025, units=list(cities.values())
+    )
+    assert result.split_by_country
+    poland, ukraine = result.sections
+    assert (poland.country, ukraine.country) == ("PL", "UA")
+    assert _ranked(poland, cities) == [("lublin", 1, D(98)), ("kielce", 2, D("120.5"))]
+    assert _ranked(ukraine, cities) == [("zhytomyr", 1, D(900)), ("vinnytsia", 2, D(1100))]
+
+
+def test_a_derived_indicator_is_computed_per_thousand_inhabitants(
+    group, cities, catalogue, figures
+):
+    result = comparisons.comparison_get(
+        group=group, indicator=catalogue["accidents_rate"], year=2025, units=list(cities.values())
+    )
+    (section,) = result.sections
+    # 368 / 184,000 × 1,000 = 2; 495 / 330,000 × 1,000 = 1.5; lower is better.
+    assert _ranked(section, cities) == [("lublin", 1, D("1.5")), ("kielce", 2, D(2))]
+    assert {u.name for u in result.missing} == {"Житомир", "Вінниця"}
+
+
+def test_the_profile_shows_every_indicator_against_the_median(group, cities, catalogue, figures):
+    indicators = list(catalogue.values())
+    profile = comparisons.profile_get(
+        group=group, unit=cities["kielce"], year=2025, indicators=indicators
+    )
+    rows = {row.indicator.code: row for row in profile.rows}
+    assert rows["roads-share"].rank == 1 and rows["roads-share"].summary.median == D(60)
+    # Money against the Polish units only: 98, 120.5.
+    assert (rows["tax-cost"].rank, rows["tax-cost"].summary.count) == (2, 2)
+    assert rows["accidents-per-1000"].rank == 2
+    assert rows["roads-share"].index == D(70) / D(60) * 100
+    assert profile.strongest[0].indicator.code == "roads-share"
+    assert "population" not in [row.indicator.code for row in profile.strongest + profile.weakest]
+
+
+def test_the_profile_reads_its_distributions_from_the_cache_until_a_value_changes(
+    group, cities, catalogue, figures, django_assert_max_num_queries
+):
+    indicators = list(catalogue.values())
+    comparisons.profile_get(group=group, unit=cities["kielce"], year=2025, indicators=indicators)
+    with django_assert_max_num_queries(2):
+        comparisons.profile_get(
+            group=group, unit=cities["lublin"], year=2025, indicators=indicators
+        )
+    figures("vinnytsia", "roads", 2025, 90)
+    profile = comparisons.profile_get(
+        group=group, unit=cities["kielce"], year=2025, indicators=indicators
+    )
+    assert {row.indicator.code: row.rank for row in profile.rows}["roads-share"] == 2

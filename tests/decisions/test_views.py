@@ -322,3 +322,45 @@ def test_a_facilitator_may_start_a_poll_from_a_thread(login, facilitator, group)
         {"kind": "proposal", "title": "Przyjmujemy?", "results": "live", "thread": thread.pk},
     )
     assert Poll.objects.get().thread == thread
+
+
+def test_a_kyiv_voter_reads_a_warsaw_slot_after_the_october_change_in_both_zones(
+    login, facilitator, member, group
+):
+    """The organiser in Warsaw types 10:00 on 2 November 2027 (after both zones left
+    summer time on 31 October): the voter in Kyiv reads 11:00 with 10:00 Warsaw beside it,
+    and the same for a slot before the change."""
+    facilitator.time_zone = "Europe/Warsaw"
+    facilitator.save()
+    member.time_zone = "Europe/Kyiv"
+    member.language = "en"
+    member.save()
+    login(facilitator).post(
+        url("poll-create", group=group),
+        {
+            "kind": "date",
+            "title": "Termin",
+            "options": "2027-10-29 10:00-11:00\n2027-11-02 10:00-11:00",
+            "results": "live",
+        },
+    )
+    poll = Poll.objects.get()
+    assert poll.time_zone == "Europe/Warsaw"
+    page = login(member).get(url("poll-detail", poll), headers={"Accept-Language": "en"})
+    text = page.content.decode()
+    assert "11:00–12:00 Kyiv (10:00–11:00 Warsaw)" in text
+    assert "2 November 2027" in text and "29 October 2027" in text
+
+
+def test_the_demo_has_a_decided_proposal_and_an_open_choice(db):
+    import io
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", "--allow-production", stdout=io.StringIO())
+    call_command("seed_demo", "--allow-production", stdout=io.StringIO())  # once only
+    polls = Poll.objects.filter(group__slug="gwd-miejska")
+    assert polls.count() == 2
+    proposal = polls.get(kind="proposal")
+    assert proposal.state == Poll.State.CLOSED and proposal.outcome and proposal.thread
+    assert polls.get(kind="single").is_open

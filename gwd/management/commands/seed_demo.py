@@ -15,7 +15,10 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from decisions import services as decision_services
+from decisions.models import Poll, Stance
 from groups import services as group_services
+from groups.access import group_access
 from groups.models import Group, GroupKind, Institution, Membership, Role, User
 from groups.services import institution_get_or_create
 from meetings import services as meeting_services
@@ -195,6 +198,7 @@ class Command(BaseCommand):
         self._content(people)
         self._library(people)
         self._history(people)
+        self._decisions(people)
         self.stdout.write(self.style.SUCCESS(f"Demo data is ready. Password: {DEMO_PASSWORD}"))
         for user in people.values():
             what = "site staff, sets up two-factor authentication" if user.is_staff else ""
@@ -567,3 +571,63 @@ class Command(BaseCommand):
                     group_services.reaction_toggle(
                         actor=people[reactor], message=message, emoji=emoji
                     )
+
+    def _decisions(self, people: dict[str, User]) -> None:
+        """Two polls in the city group, made once: a proposal on the property tax rate,
+        closed with its decision, and an open single choice on the next topic."""
+        group = Group.objects.get(slug="gwd-miejska")
+        if Poll.objects.filter(group=group).exists():
+            return
+        facilitator = people["kielce"]
+
+        def access(user: User):
+            return group_access(user=user, slug=group.slug, capability="view")
+
+        thread = group.threads.filter(title="Podatek od nieruchomości — stawki na 2027").first()
+        proposal = decision_services.poll_create(
+            actor=facilitator,
+            access=access(facilitator),
+            kind=Poll.Kind.PROPOSAL,
+            title="Rekomendujemy wspólną stawkę 1,20 zł/m² dla gruntów na 2027 r.",
+            description="Propozycja z dyskusji w wątku: jedna rekomendacja grupy dla rad miast.",
+            thread=thread,
+        )
+        stances = [
+            ("lublin", Stance.AGREE, ""),
+            ("bydgoszcz", Stance.AGREE, ""),
+            ("kutno", Stance.ABSTAIN, ""),
+            ("poznan", Stance.DISAGREE, "U nas RIO zaleca stawkę niższą o 5 groszy."),
+        ]
+        for key, stance, reason in stances:
+            decision_services.vote_cast(
+                actor=people[key],
+                access=access(people[key]),
+                poll=proposal,
+                stance=stance,
+                reason=reason,
+            )
+        decision_services.poll_close(actor=facilitator, access=access(facilitator), poll=proposal)
+        decision_services.outcome_publish(
+            actor=facilitator,
+            access=access(facilitator),
+            poll=proposal,
+            outcome="Grupa rekomenduje stawkę 1,20 zł/m²; Poznań przyjmie stawkę niższą "
+            "zgodnie z zaleceniem RIO.",
+        )
+        choice = decision_services.poll_create(
+            actor=facilitator,
+            access=access(facilitator),
+            kind=Poll.Kind.SINGLE,
+            title="Temat następnego spotkania GWD",
+            options=[
+                "Opłata za gospodarowanie odpadami",
+                "Ulgi w podatku od nieruchomości",
+                "Windykacja należności publicznoprawnych",
+            ],
+            closes_at=timezone.now() + dt.timedelta(days=10),
+        )
+        first, second, _third = choice.options.all()
+        for key, option in (("lublin", first), ("poznan", second), ("kutno", first)):
+            decision_services.vote_cast(
+                actor=people[key], access=access(people[key]), poll=choice, marks={option.pk: 1}
+            )

@@ -13,6 +13,7 @@ import time
 import unicodedata
 import uuid
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from defusedxml import DefusedXmlException, ElementTree
@@ -272,14 +273,14 @@ class _Stop(Exception):
 
 
 def extract_text(key: str, content_type: str) -> Extracted:
-    """The text inside a stored PDF, DOCX, ODT or plain-text file, within the limits above."""
+    """The text inside a stored PDF, DOCX, ODT, XLSX, ODS, PPTX or plain-text file,
+    within the limits above."""
     deadline = time.monotonic() + EXTRACT_SECONDS
     with default_storage.open(key, "rb") as stored:
         if content_type == PDF:
             return _pdf_text(stored, deadline)
-        if content_type in (DOCX, ODT):
-            inner = "word/document.xml" if content_type == DOCX else "content.xml"
-            return _zip_xml_text(stored, inner, deadline)
+        if content_type in OFFICE_TEXT:
+            return _zip_xml_text(stored, OFFICE_TEXT[content_type], deadline)
         if content_type in (TXT, CSV):
             raw = stored.read(TEXT_LIMIT * 2)
             more = len(raw) == TEXT_LIMIT * 2
@@ -325,19 +326,55 @@ class _Text:
         return " ".join(self._buffer.getvalue().split())
 
 
-def _zip_xml_text(stored, name: str, deadline: float) -> Extracted:
-    """The text of one XML member of an archive (DOCX, ODT, and any later format).
+SLIDE = re.compile(r"ppt/slides/slide(\d+)\.xml")
+SHEET = re.compile(r"xl/worksheets/sheet(\d+)\.xml")
+PART_LIMIT = 1000  # slides or sheets read of one file
 
-    The member's declared size is not trusted: zipfile stops at it and then checks the
+
+def _numbered(pattern: re.Pattern, names: list[str]) -> list[str]:
+    """The members named by `pattern` in their order (slide2 before slide10)."""
+    numbered = [(int(m.group(1)), name) for name in names if (m := pattern.fullmatch(name))]
+    return [name for _number, name in sorted(numbered)][:PART_LIMIT]
+
+
+def _slides(names: list[str]) -> list[str]:
+    return _numbered(SLIDE, names)
+
+
+def _sheets(names: list[str]) -> list[str]:
+    # Texts are shared strings, or written in the cells themselves (openpyxl does so).
+    shared = ["xl/sharedStrings.xml"] if "xl/sharedStrings.xml" in names else []
+    return shared + _numbered(SHEET, names)
+
+
+# Where the words of each office format are: a spreadsheet's are in its shared strings
+# and sheets (XLSX) or its content (ODS); a presentation's are in its slides.
+OFFICE_TEXT: dict[str, Callable[[list[str]], list[str]]] = {
+    DOCX: lambda names: ["word/document.xml"],
+    ODT: lambda names: ["content.xml"],
+    ODS: lambda names: ["content.xml"],
+    XLSX: _sheets,
+    PPTX: _slides,
+}
+
+
+def _zip_xml_text(stored, members: Callable[[list[str]], list[str]], deadline: float) -> Extracted:
+    """The text of the XML members of an archive that `members` picks from its names.
+
+    A member's declared size is not trusted: zipfile stops at it and then checks the
     CRC, so a member that inflates past it ends as "damaged"; the bytes really inflated
-    are counted here against XML_BYTES_LIMIT whatever the declaration says."""
+    are counted here against XML_BYTES_LIMIT whatever the declaration says, across all
+    the members read."""
     text = _Text(TEXT_LIMIT)
     try:
         archive = open_zip(stored)
         if archive is None:
             return Extracted("", stopped="size")
-        with archive, archive.open(name) as member:
-            _feed_xml(member, text, deadline)
+        with archive:
+            counts = [0, 0]  # bytes inflated, tags read: for the whole file
+            for name in members(archive.namelist()):
+                with archive.open(name) as member:
+                    _feed_xml(member, text, deadline, counts)
     except _Stop as stop:
         return Extracted(text.value(), stopped=stop.reason)
     except (*ZIP_ERRORS, *ZIP_UNREADABLE, KeyError, ElementTree.ParseError, DefusedXmlException):
@@ -347,18 +384,19 @@ def _zip_xml_text(stored, name: str, deadline: float) -> Extracted:
     return Extracted(text.value())
 
 
-def _feed_xml(member, text: _Text, deadline: float) -> None:
-    """Parse `member` block by block into `text`; _Stop at the first limit."""
+def _feed_xml(member, text: _Text, deadline: float, counts: list[int]) -> None:
+    """Parse `member` block by block into `text`; _Stop at the first limit. `counts`
+    holds the bytes inflated and tags read so far in the file, and is added to."""
     parser = ElementTree.DefusedXMLParser(target=text)
-    inflated = tags = since_tag = 0
+    since_tag = 0
     while block := member.read(CHUNK):
-        inflated += len(block)
-        tags += block.count(b"<")
+        counts[0] += len(block)
+        counts[1] += block.count(b"<")
         last = block.rfind(b"<")
         since_tag = since_tag + len(block) if last < 0 else len(block) - last - 1
-        if inflated > XML_BYTES_LIMIT:
+        if counts[0] > XML_BYTES_LIMIT:
             raise _Stop("size")
-        if tags > XML_MARKUP_LIMIT:
+        if counts[1] > XML_MARKUP_LIMIT:
             raise _Stop("markup")
         if since_tag > XML_TOKEN_LIMIT:
             raise _Stop("token")

@@ -46,6 +46,7 @@ from meetings.models import (
     Minutes,
     Registration,
 )
+from meetings.sections import minutes_sections
 from resources.models import Document
 
 PAST_PER_PAGE = 20
@@ -323,6 +324,7 @@ def meeting_detail(
             if access.can_manage
             else set(),
             "members": members,
+            "minutes_sections": minutes_sections(request, access, meeting),
         },
     )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from decisions import live_views, views
+from decisions import live_views, meeting_views, views
 
 app_name = "decisions"
 
@@ -26,6 +26,11 @@ urlpatterns = [
         "groups/<slug:slug>/decisions/<int:poll_id>/card/",
         live_views.poll_card,
         name="poll-card",
+    ),
+    path(
+        "groups/<slug:slug>/decisions/<int:poll_id>/meeting/",
+        meeting_views.poll_meeting,
+        name="poll-meeting",
     ),
     path("groups/<slug:slug>/decisions/<int:poll_id>/close/", views.poll_close, name="poll-close"),
     path(

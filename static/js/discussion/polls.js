@@ -71,7 +71,8 @@ function applyNumbers(card, poll) {
 function reshapes(card, poll) {
   return poll.state !== card.dataset.state
     || poll.outcome !== card.dataset.outcome
-    || (poll.results !== null) !== (card.dataset.results === "shown");
+    || (poll.results !== null) !== (card.dataset.results === "shown")
+    || String(poll.meeting_created ?? "") !== card.dataset.meeting;
 }
 
 /** Fetch the card afresh and put it in place of `card` (or first in `container`). */

@@ -21,6 +21,7 @@ from groups import services as group_services
 from groups.access import group_access
 from groups.models import Group, GroupKind, Institution, Membership, Role, User
 from groups.services import institution_get_or_create
+from indicators import demo as indicator_demo
 from meetings import services as meeting_services
 from meetings.models import Meeting
 from resources import demo
@@ -44,7 +45,7 @@ PEOPLE = {
     "dopiewo": ("t.lewandowski@dopiewo.gwd.example", "Tomasz Lewandowski", "Urząd Gminy Dopiewo", K.GMINA, "3021022", "Sekretarz Gminy", "pl", WAW),  # noqa: E501
     "blonie": ("j.kaminska@blonie.gwd.example", "Joanna Kamińska", "Urząd Gminy Błonie", K.GMINA, "1405013", "Inspektorka ds. inwestycji", "pl", WAW),  # noqa: E501
     "lubicz": ("m.krawczyk@lubicz.gwd.example", "Magdalena Krawczyk", "Urząd Gminy Lubicz", K.GMINA, "0415052", "Referent ds. oświaty", "pl", WAW),  # noqa: E501
-    "morawica": ("s.piotrowski@morawica.gwd.example", "Stanisław Piotrowski", "Urząd Miasta i Gminy Morawica", K.GMINA, "2604104", "Zastępca Burmistrza", "pl", WAW),  # noqa: E501
+    "morawica": ("s.piotrowski@morawica.gwd.example", "Stanisław Piotrowski", "Urząd Miasta i Gminy Morawica", K.GMINA, "2604103", "Zastępca Burmistrza", "pl", WAW),  # noqa: E501
     "pow-kutno": ("m.zielinski@powiat-kutno.gwd.example", "Michał Zieliński", "Starostwo Powiatowe w Kutnie", K.POWIAT, "1002", "Geodeta Powiatowy", "pl", WAW),  # noqa: E501
     "pow-poznan": ("e.grabowska@powiat-poznan.gwd.example", "Elżbieta Grabowska", "Starostwo Powiatowe w Poznaniu", K.POWIAT, "3021", "Naczelniczka Wydziału Dróg", "pl", WAW),  # noqa: E501
     "gdansk": ("a.szymanska@gdansk.gwd.example", "Agnieszka Szymańska", "Urząd Miejski w Gdańsku", K.CITY, "2261011", "Pełnomocniczka ds. PPP", "pl", WAW),  # noqa: E501
@@ -163,6 +164,8 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _seed(self) -> None:
+        # The cities' units first: an office whose code is a unit's becomes its office.
+        indicator_demo.units_create()
         people = {key: self._person(*row) for key, row in PEOPLE.items()}
         people["staff"].is_staff = people["staff"].is_superuser = True
         people["staff"].save(update_fields=["is_staff", "is_superuser"])
@@ -198,6 +201,10 @@ class Command(BaseCommand):
         self._content(people)
         self._library(people)
         self._history(people)
+        indicator_demo.seed(
+            staff=people["staff"],
+            facilitators={slug: people[row[5][0]] for slug, row in GROUPS.items()},
+        )
         self._decisions(people)
         self.stdout.write(self.style.SUCCESS(f"Demo data is ready. Password: {DEMO_PASSWORD}"))
         for user in people.values():

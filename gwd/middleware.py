@@ -1,9 +1,8 @@
 """GWD's middleware, each usable on the async road as well as the sync one.
 
-Under ASGI, Django runs a sync-only middleware on a thread and hops back to the event
-loop for the next async one: each change of road is a thread hop, on every request.
-With every middleware able to run async, a request crosses to a thread once, for the
-view.
+daphne serves HTTP through gwd.handlers, which runs the stack on the sync road, one
+worker-thread call per request. The async road remains for Django's ASGIHandler and
+its AsyncClient: there, a sync-only middleware would cost a thread hop on every request.
 """
 
 import zoneinfo

@@ -69,7 +69,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "gwd.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "servestatic.middleware.ServeStaticMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -280,6 +279,10 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Requests served at once by one server process: each runs its middleware, view and
+# template on one of these threads (gwd.handlers). Each holds a database connection
+# while it runs, so keep this below DATABASE_POOL_MAX.
+HTTP_THREADS = env_int("HTTP_THREADS", 8, minimum=1, maximum=64)
 SERVESTATIC_AUTOREFRESH = DEBUG
 SERVESTATIC_USE_MANIFEST = not DEBUG
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 50, minimum=1, maximum=2048) * 1024 * 1024

@@ -66,7 +66,14 @@ for membership in members:
     session.create()
     sessions.append(session.session_key)
 thread = Thread.objects.filter(group=group).order_by("-message_count").first()
-print(json.dumps({{"sessions": sessions, "thread": thread.pk, "messages": thread.message_count}}))
+from groups.models import TerritorialUnit
+from indicators.models import Indicator
+indicator = Indicator.objects.get(group=group, code="bench-004")
+unit = TerritorialUnit.objects.of_group(group).order_by("pk").last()
+print(json.dumps({{
+    "sessions": sessions, "thread": thread.pk, "messages": thread.message_count,
+    "indicator": indicator.pk, "unit": unit.pk,
+}}))
 """
 
 # Runs in `manage.py shell`: the queries of one request to each page, after two warm-ups.
@@ -370,6 +377,9 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--documents", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--units", type=int, default=300, help="municipalities with figures")
+    parser.add_argument("--indicators", type=int, default=200)
+    parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=20, help="per page")
     parser.add_argument("--warmup", type=float, default=2, help="seconds per page, not counted")
@@ -408,6 +418,15 @@ def main() -> None:
         f"--documents={args.documents}",
         f"--seed={args.seed}",
     )
+    manage(
+        env,
+        "bench_indicators",
+        "--group=bench",
+        f"--units={args.units}",
+        f"--indicators={args.indicators}",
+        f"--years={args.years}",
+        f"--seed={args.seed}",
+    )
     if not args.sqlite:
         vacuum(database_url)
     setup = SETUP.format(prefix="bench", clients=args.clients)
@@ -421,6 +440,14 @@ def main() -> None:
         "library": "/groups/bench/library/",
         "library search": f"/library/search/?q={quote(args.query)}",
         "search in the group's library": f"/groups/bench/library/?q={quote(args.query)}",
+        # One indicator's ranking of every municipality, and one municipality against the
+        # group on every indicator (--units × --indicators × --years figures).
+        f"indicator comparison ({args.units} units)": (
+            f"/groups/bench/indicators/compare/?indicator={data['indicator']}&year=2025"
+        ),
+        f"municipality profile ({args.indicators} indicators)": (
+            f"/groups/bench/indicators/units/{data['unit']}/profile/?year=2025"
+        ),
     }
     measured = last_json(
         manage(

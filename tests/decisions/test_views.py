@@ -364,3 +364,6 @@ def test_the_demo_has_a_decided_proposal_and_an_open_choice(db):
     proposal = polls.get(kind="proposal")
     assert proposal.state == Poll.State.CLOSED and proposal.outcome and proposal.thread
     assert polls.get(kind="single").is_open
+    assert (
+        Poll.objects.filter(group__slug="efektywnosc-energetyczna-ua", kind="ranked").count() == 1
+    )

@@ -638,3 +638,41 @@ class Command(BaseCommand):
             decision_services.vote_cast(
                 actor=people[key], access=access(people[key]), poll=choice, marks={option.pk: 1}
             )
+        self._ranked_demo(people)
+
+    def _ranked_demo(self, people: dict[str, User]) -> None:
+        """A ranked-choice poll in the Ukrainian partners' group, counted in rounds."""
+        group = Group.objects.get(slug="efektywnosc-energetyczna-ua")
+        if Poll.objects.filter(group=group).exists():
+            return
+
+        def access(user: User):
+            return group_access(user=user, slug=group.slug, capability="view")
+
+        organiser = people["zhytomyr"]
+        poll = decision_services.poll_create(
+            actor=organiser,
+            access=access(organiser),
+            kind=Poll.Kind.RANKED,
+            title="Що модернізуємо першим? / Co modernizujemy najpierw?",
+            options=[
+                "Школи / Szkoły",
+                "Вуличне освітлення / Oświetlenie uliczne",
+                "Котельні / Kotłownie",
+            ],
+            time_zone="Europe/Kyiv",
+        )
+        schools, lights, boilers = poll.options.all()
+        ballots = [
+            ("vinnytsia", [schools, boilers]),
+            ("ternopil", [lights, schools]),
+            ("plock", [boilers, schools]),
+            ("kielce", [schools]),
+        ]
+        for key, order in ballots:
+            decision_services.vote_cast(
+                actor=people[key],
+                access=access(people[key]),
+                poll=poll,
+                marks={option.pk: rank for rank, option in enumerate(order, start=1)},
+            )

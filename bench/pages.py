@@ -448,6 +448,10 @@ def main() -> None:
         f"municipality profile ({args.indicators} indicators)": (
             f"/groups/bench/indicators/units/{data['unit']}/profile/?year=2025"
         ),
+        # The group's search over everything: a rare pair of words, and a word that is in
+        # a tenth of all messages (counted and ranked in full).
+        "group search": f"/groups/bench/search/?q={quote(args.query)}",
+        "group search, common word": "/groups/bench/search/?q=stawka",
     }
     measured = last_json(
         manage(

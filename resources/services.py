@@ -326,7 +326,7 @@ def document_trash(*, actor: User, document: Document) -> Document:
     document.deleted_at = timezone.now()
     document.deleted_by = actor
     document.save(update_fields=["deleted_at", "deleted_by"])
-    index_changed("document", document.pk)
+    index_changed("document", document.pk, now=True)
     return document
 
 

@@ -16,7 +16,7 @@ from django.db.models.functions import RowNumber
 from django.utils.safestring import SafeString, mark_safe
 
 from search.lemmas import fold, lemma, query_terms
-from search.models import Audience, Entry, Kind
+from search.models import Audience, Entry
 
 EXCERPT_CHARS = 240
 
@@ -98,13 +98,26 @@ def _order(terms: list[tuple[str, ...]], order: str) -> list:
 class Found:
     counts: dict[str, int]  # per kind, before the kind filter
     total: int  # of the chosen kind (or all)
-    queryset: QuerySet[Entry]  # ordered, not yet sliced
+    queryset: QuerySet[Entry]  # ordered, not yet sliced; only its ids are read
     order: list  # the ordering of `queryset`, for first_of_each_kind
 
+    def page(self, start: int, stop: int) -> list[Entry]:
+        """Entries `start` to `stop` in order: their ids are sorted, not the whole rows
+        with their texts, then the rows are read (two statements)."""
+        return _rows(list(self.queryset.values_list("pk", flat=True)[start:stop]))
+
     def first_of_each_kind(self, n: int) -> list[Entry]:
-        """The first `n` entries of every kind, in one statement."""
+        """The first `n` entries of every kind, in order (two statements)."""
         place = Window(RowNumber(), partition_by=[F("kind")], order_by=self.order)
-        return list(self.queryset.annotate(place=place).filter(place__lte=n))
+        ids = self.queryset.annotate(place=place).filter(place__lte=n)
+        return _rows(list(ids.values_list("pk", flat=True)))
+
+
+def _rows(ids: list[int]) -> list[Entry]:
+    if not ids:
+        return []
+    rows = Entry.objects.select_related("group", "author").in_bulk(ids)
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 def entry_search(*, scope: Scope, query: str, filters: Filters) -> Found | None:
@@ -114,16 +127,6 @@ def entry_search(*, scope: Scope, query: str, filters: Filters) -> Found | None:
     if not terms:
         return None
     base = _filtered(_matching(Entry.objects.filter(scope.q()), terms), filters)
-    # Belt and braces: an entry is dropped when its message is hidden or deleted, but
-    # only after that commits; until then the message's own state decides.
-    base = base.exclude(
-        Q(kind=Kind.MESSAGE)
-        & (
-            Q(message__hidden_at__isnull=False)
-            | Q(message__deleted_at__isnull=False)
-            | Q(message__held_at__isnull=False)
-        )
-    )
     counts = {
         row["kind"]: row["n"]
         for row in base.order_by().values("kind").annotate(n=Count("pk")).values("kind", "n")
@@ -134,7 +137,7 @@ def entry_search(*, scope: Scope, query: str, filters: Filters) -> Found | None:
     else:
         total = sum(counts.values())
     order = _order(terms, filters.order)
-    ordered = base.order_by(*order).select_related("group", "author")
+    ordered = base.order_by(*order)
     return Found(counts=counts, total=total, queryset=ordered, order=order)
 
 

@@ -82,8 +82,8 @@ class _Counted:
     def count(self) -> int:
         return self.found.total
 
-    def __getitem__(self, part: slice):
-        return self.found.queryset[part]
+    def __getitem__(self, part: slice) -> list[Entry]:
+        return self.found.page(part.start or 0, part.stop)
 
 
 def _query_string(request: AuthenticatedHttpRequest, **changes: str | None) -> str:

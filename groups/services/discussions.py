@@ -522,7 +522,7 @@ def message_delete(*, actor: User, message: Message) -> Message:
     message.revisions.all().delete()
     message.reactions.all().delete()
     _announce_update(message)
-    index_changed("message", message.pk)
+    index_changed("message", message.pk, now=True)
     return message
 
 

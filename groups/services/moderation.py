@@ -192,7 +192,7 @@ def message_hide(*, actor: User, message: Message, reason: object) -> Message:
     message.hidden_at, message.hidden_by, message.hidden_reason = timezone.now(), actor, reason
     message.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
     _announce_message(message, "message.hidden")
-    index_changed("message", message.pk)
+    index_changed("message", message.pk, now=True)
     moderation_log(
         actor=actor,
         group=message.group,

@@ -18,7 +18,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from decisions import services as decision_services
 from groups import audit, services
+from groups.access import group_access
 from groups import personal_data as groups_personal_data
 from groups.models import (
     DigestRun,
@@ -182,6 +184,16 @@ def busy(member_factory, group, other_group, facilitator, outsider, site_staff):
     )
     CalendarFeed.objects.create(user=anna)
     ReminderSent.objects.create(meeting=meeting, user=anna, starts_at=meeting.starts_at)
+
+    anna_access = group_access(user=anna, slug=group.slug, capability="view")
+    poll = decision_services.poll_create(
+        actor=anna, access=anna_access, kind="single", title="Stawka", options=["1,20", "1,15"]
+    )
+    decision_services.vote_cast(
+        actor=anna, access=anna_access, poll=poll, marks={poll.options.first().pk: 1}
+    )
+    decision_services.poll_close(actor=anna, access=anna_access, poll=poll)
+    decision_services.outcome_publish(actor=anna, access=anna_access, poll=poll, outcome="1,20")
 
     folder = Folder.objects.create(group=group, name="Uchwały", created_by=anna)
     document = Document.objects.create(

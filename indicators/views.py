@@ -25,7 +25,15 @@ from gwd.http import parse_ids
 from indicators import selectors, services
 from indicators.entry import NumberError, parse_number
 from indicators.forms import IndicatorForm, ReturnForm, RoundForm
-from indicators.models import DataRound, Domain, Indicator, Submission, Value, ValueChange
+from indicators.models import (
+    DataRound,
+    Domain,
+    Indicator,
+    Submission,
+    Value,
+    ValueChange,
+    ValueSource,
+)
 
 # What a cell of the grid may hold: a number with its separators, nothing like a page.
 MAX_CELL = 40
@@ -62,6 +70,7 @@ def indicator_list(request: AuthenticatedHttpRequest, access: GroupAccess) -> Ht
             domains=_by_domain(indicators),
             rounds=list(rounds[:50]),
             units=selectors.member_units(access.group),
+            demo_figures=Value.objects.filter(group=access.group, source=ValueSource.DEMO).exists(),
         ),
     )
 
@@ -147,7 +156,12 @@ def round_create(request: AuthenticatedHttpRequest, access: GroupAccess) -> Http
     return render(
         request,
         "indicators/round_form.html",
-        _context(access, form=form, domains=_by_domain(indicators)),
+        _context(
+            access,
+            form=form,
+            domains=_by_domain(indicators),
+            chosen={int(pk) for pk in request.POST.getlist("indicators") if pk.isdecimal()},
+        ),
     )
 
 

@@ -5,6 +5,7 @@ twice creates nothing twice."""
 from collections import Counter
 
 import pytest
+from django.urls import reverse
 
 from groups.models import Institution, Membership, TerritorialUnit
 from indicators import demo
@@ -40,7 +41,7 @@ def test_every_demo_unit_has_a_valid_code(db):
 
 
 @pytest.mark.django_db
-def test_the_demo_figures_load_once_and_say_what_they_are(cast, group):
+def test_the_demo_figures_load_once_and_say_what_they_are(cast, group, client, login):
     demo.seed(staff=cast["staff"], facilitators={group.slug: cast["facilitator"]})
     assert Indicator.objects.shared().count() == len(demo.CATALOGUE)
     assert set(Indicator.objects.of_group(group)) == set(Indicator.objects.shared())
@@ -55,6 +56,10 @@ def test_the_demo_figures_load_once_and_say_what_they_are(cast, group):
     data_round = DataRound.objects.get(group=group)
     statuses = dict(Submission.objects.filter(round=data_round).values_list("unit__name", "status"))
     assert statuses == {"Kielce": "in_progress", "Lublin": "submitted"}
+
+    login(cast["facilitator"])
+    page = client.get(reverse("indicators:indicator-list", kwargs={"slug": group.slug}))
+    assert page.context["demo_figures"] is True
 
     counts = (Value.objects.count(), Indicator.objects.count(), DataRound.objects.count())
     demo.seed(staff=cast["staff"], facilitators={group.slug: cast["facilitator"]})

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from decisions.counting import BallotMarks, tally
@@ -182,10 +183,15 @@ def register_list(
             )
     if kind in Poll.Kind.values:
         polls = polls.filter(kind=kind)
+    # Open means taking votes: a poll past its closing time is closed even before the
+    # task that marks it so has run.
+    taking = Q(state=Poll.State.OPEN) & (
+        Q(closes_at__isnull=True) | Q(closes_at__gt=timezone.now())
+    )
     if state == "open":
-        polls = polls.filter(state=Poll.State.OPEN)
+        polls = polls.filter(taking)
     elif state == "closed":
-        polls = polls.filter(state=Poll.State.CLOSED)
+        polls = polls.exclude(taking)
     elif state == "decided":
         polls = polls.exclude(outcome="")
     return polls.order_by("-created_at", "-pk")

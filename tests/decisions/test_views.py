@@ -367,3 +367,21 @@ def test_the_demo_has_a_decided_proposal_and_an_open_choice(db):
     assert (
         Poll.objects.filter(group__slug="efektywnosc-energetyczna-ua", kind="ranked").count() == 1
     )
+
+
+def test_a_poll_past_its_closing_time_is_listed_as_closed_before_the_task_runs(
+    login, member, poll_factory, group
+):
+    poll = poll_factory(
+        "single", title="Po terminie", closes_at=timezone.now() + dt.timedelta(hours=1)
+    )
+    Poll.objects.filter(pk=poll.pk).update(closes_at=timezone.now() - dt.timedelta(minutes=1))
+    client = login(member)
+    assert (
+        "Po terminie"
+        not in client.get(url("register", group=group), {"state": "open"}).content.decode()
+    )
+    assert (
+        "Po terminie"
+        in client.get(url("register", group=group), {"state": "closed"}).content.decode()
+    )

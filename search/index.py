@@ -118,7 +118,9 @@ def _meetings(rows: QuerySet[Meeting]) -> Iterator[Entry]:
 
 
 def _documents(rows: QuerySet[Document]) -> Iterator[Entry]:
-    documents = rows.filter(deleted_at=None).prefetch_related("tags")
+    # A message's files are documents too, readable only with their message: they are
+    # not found on their own.
+    documents = rows.filter(deleted_at=None, is_attachment=False).prefetch_related("tags")
     for document in documents.order_by("pk").iterator(chunk_size=BATCH):
         yield _entry(
             Kind.DOCUMENT,

@@ -429,3 +429,15 @@ def test_observers_can_search_but_roles_do_not_widen_it(
     former.memberships.update(status="left")
     login(former)
     assert search(client, group, "stawka").status_code == 404
+
+
+def test_a_messages_file_is_not_found_on_its_own(facilitator, group):
+    document = Document.objects.create(
+        group=group,
+        title="Załącznik z umową",
+        content_text="Umowa",
+        created_by=facilitator,
+        is_attachment=True,
+    )
+    entry_refresh("document", document.pk)
+    assert not Entry.objects.filter(document=document).exists()

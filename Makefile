@@ -47,6 +47,7 @@ static: $(VENV)/.installed
 
 seed: migrate
 	$(PY) manage.py seed_demo
+	$(PY) manage.py search_reindex
 	$(PY) manage.py schedule_digests
 
 run: export DEBUG ?= 1

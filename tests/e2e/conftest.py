@@ -122,6 +122,7 @@ def server(tmp_path_factory):
         ["collectstatic", "--no-input", "-v0"],
         ["compile_catalogues"],
         ["seed_demo", "--allow-production"],
+        ["search_reindex"],
         ["shell", "-c", FIXTURES],
     ):
         subprocess.run(

@@ -1,5 +1,6 @@
 /** The reply form: optimistic sending with a client_id, acks, failures and retries. */
 
+import { attachmentFields, renderPendingAttachments, takeAttachments } from "./attachments.js";
 import { $, announce, el, errorText, formatDate, uuid } from "./dom.js";
 import { gettext } from "./i18n.js";
 import { closeAutocomplete, pickMention, setActive, updateAutocomplete } from "./mentions.js";
@@ -20,9 +21,14 @@ export function onSubmit(event) {
   event.preventDefault();
   const body = textarea.value;
   if (!body.trim()) { textarea.focus(); return; }
+  const carried = attachmentFields();
+  if (carried === null) {  // a file is still on its way, or was refused
+    announce(gettext("Wait until the files are uploaded, or remove those that failed."));
+    return;
+  }
   const clientId = uuid();
-  const reply = replyFields();
-  const article = renderPending(clientId, body, pendingQuote(reply, state.reply || {}));
+  const reply = { ...replyFields(), ...carried };
+  const article = renderPending(clientId, body, pendingQuote(reply, state.reply || {}), takeAttachments());
   const entry = { clientId, body, reply, state: "queued", article, timer: 0 };
   state.pending.set(clientId, entry);
   messagesEl.append(article);
@@ -34,7 +40,7 @@ export function onSubmit(event) {
   transmit(entry);
 }
 
-function renderPending(clientId, body, quote) {
+function renderPending(clientId, body, quote, carried) {
   const article = el("article", { class: "message message--own message--pending", id: `p-${clientId}`,
     "data-client-id": clientId, "data-author": me, "aria-labelledby": `p-${clientId}-meta` });
   const now = new Date();
@@ -44,7 +50,8 @@ function renderPending(clientId, body, quote) {
       el("time", { datetime: now.toISOString(), text: formatDate(now.toISOString()) }), " ",
       el("span", { class: "message__status", text: gettext("Sending…") })),
     quote,
-    el("div", { class: "message__body message__body--plain" }, el("p", { text: body })));
+    el("div", { class: "message__body message__body--plain" }, el("p", { text: body })),
+    renderPendingAttachments(carried));
   return article;
 }
 

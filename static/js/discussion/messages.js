@@ -1,6 +1,7 @@
 /** The messages of the thread page: rendering them, and the events that change them. */
 
 import { closeEditor } from "./actions.js";
+import { setAttachments } from "./attachments.js";
 import { $, $$, announce, el, formatDate, isGone, isHeld, isOwn, keepFocus, placeholder, withReason } from "./dom.js";
 import { gettext, interpolate, ngettext } from "./i18n.js";
 import { adoptServerMenu, refreshMenu } from "./menu.js";
@@ -53,6 +54,7 @@ function fillMessage(article, m) {
     article.dataset.state = stateOf(m);
     $(".message__body", article).innerHTML = m.html; // sanitised on the server (nh3 allow-list)
   }
+  setAttachments(article, m);
   const header = $(".message__meta", article);
   if (m.edited && !$(".message__edited", header)) {
     header.append(" ", el("span", { class: "message__edited", text: gettext("(edited)") }));

@@ -87,6 +87,8 @@ export const state = {
   modReasons: new Map(),
   /** While muted in this group: until when (ms since epoch), why, and the countdown timer. */
   mute: { until: 0, reason: "", timer: 0 },
+  /** What the reply form carries: files sent first and documents linked (attachments.js). */
+  attachments: [],
   /** The message the reply form answers: {id, quote, author, excerpt} or null. */
   reply: null,
   /** The mention autocomplete of the reply form. */

@@ -368,6 +368,17 @@ def permission_table_markdown() -> str:
         )
     lines += [
         "",
+        "## Attachments of messages",
+        "",
+        "A file sent with a message, and a library document linked to one, opens for whoever",
+        "may see the message, and for nobody else: not under a deleted message, under a",
+        "hidden one only for those who `moderate`, under one held for review only for its",
+        "author and those who `moderate`. Sending a file needs `upload` and `post`; linking",
+        "a document needs `post`, and only documents of the group's own library are offered",
+        "or accepted. Files sent with messages are documents of the library's attachments",
+        "folder: the library lists and searches them only while their message is shown to",
+        "every member; before the message is sent only its sender may name the file.",
+        "",
         "Group pages, the capability each needs and the row rule it applies are listed in",
         "`tests/groups/test_isolation.py`'s walk, which reads them from the views.",
         "",

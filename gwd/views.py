@@ -207,7 +207,7 @@ def group_detail(request: AuthenticatedHttpRequest, access: GroupAccess) -> Http
             "pending_requests": pending_requests,
             "facilitators": facilitators,
             "latest_documents": list(
-                Document.objects.alive().filter(group=group).select_related("group")[:5]
+                Document.objects.readable().filter(group=group).select_related("group")[:5]
             ),
             "upcoming_meetings": list(
                 Meeting.objects.upcoming().filter(group=group).select_related("group")[:5]

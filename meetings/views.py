@@ -301,7 +301,7 @@ def meeting_detail(
             "meeting": meeting,
             "agenda": list(meeting.agenda.select_related("document", "document__current_version")),
             "documents": list(
-                Document.objects.alive()
+                Document.objects.readable()
                 .filter(group=access.group)
                 .order_by("title")
                 .only("pk", "title")[:200]
@@ -631,7 +631,7 @@ def agenda_item_attach(
     # No document unlinks; one that is not a document of the group is a 404.
     document_id = request.POST.get("document", "")
     document = (
-        group_object_get(access, Document.objects.alive(), parse_id(document_id))
+        group_object_get(access, Document.objects.readable(), parse_id(document_id))
         if document_id
         else None
     )

@@ -8,8 +8,8 @@ are money (złoty in Poland, hryvnia in Ukraine) is ranked within each country s
 
 The profile needs every indicator's distribution in a year; at 300 units × 200
 indicators that is 60,000 values, so the distributions of a group's year are computed
-once and kept in the cache under a fingerprint of the year's values (count and latest
-change), which any write changes.
+once and kept in the cache under the newest ids of the group's values and of their
+changes, which any write moves on.
 """
 
 import bisect
@@ -19,23 +19,34 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Max
 
 from groups.models import Group, TerritorialUnit
 from indicators import stats
-from indicators.models import Indicator, Value, ValueStatus
+from indicators.models import Indicator, Value, ValueChange, ValueStatus
 
 COMPARED = (ValueStatus.VERIFIED,)
 CACHE_SECONDS = 3600
 
 
+# What the pages need of an indicator; its definitions and bounds stay in the database.
+LIST_FIELDS = (
+    "pk", "group_id", "code", "name_pl", "name_uk", "name_en", "domain", "measure",
+    "direction", "numerator_id", "denominator_id", "scale",
+)  # fmt: skip
+
+
+def indicator_list(group: Group) -> list[Indicator]:
+    """The group's indicators in the catalogue's order, with the fields the pages use."""
+    return list(Indicator.objects.of_group(group).only(*LIST_FIELDS).order_by("domain", "code"))
+
+
 def _values(
-    *, group: Group, indicators: Iterable[Indicator], years: Iterable[int]
+    *, group: Group, indicators: Iterable[int], years: Iterable[int]
 ) -> dict[tuple[int, int, int], Decimal]:
-    """(indicator id, unit id, year) → value, for the indicators and years asked."""
+    """(indicator id, unit id, year) → value, for the indicator ids and years asked."""
     rows = Value.objects.filter(
         group=group,
-        indicator__in=[indicator.pk for indicator in indicators],
+        indicator__in=list(indicators),
         year__in=list(years),
         district__isnull=True,
         status__in=COMPARED,
@@ -43,11 +54,11 @@ def _values(
     return {(i, u, y): v for i, u, y, v in rows}
 
 
-def _sources(indicator: Indicator) -> list[Indicator]:
-    if indicator.is_derived:
-        assert indicator.numerator is not None and indicator.denominator is not None
-        return [indicator.numerator, indicator.denominator]
-    return [indicator]
+def _sources(indicator: Indicator) -> list[int]:
+    """The ids of the indicators whose values make this one's."""
+    if indicator.numerator_id is not None and indicator.denominator_id is not None:
+        return [indicator.numerator_id, indicator.denominator_id]
+    return [indicator.pk]
 
 
 def _of_indicator(
@@ -55,12 +66,14 @@ def _of_indicator(
 ) -> dict[tuple[int, int], Decimal]:
     """(unit id, year) → the indicator's value, derived ones computed."""
     if not indicator.is_derived:
-        return {(u, y): v for (i, u, y), v in found.items() if i == indicator.pk}
+        pk = indicator.pk
+        return {(u, y): v for (i, u, y), v in found.items() if i == pk}
     result = {}
+    numerator_id, denominator_id = indicator.numerator_id, indicator.denominator_id or 0
     for (i, u, y), numerator in found.items():
-        if i != indicator.numerator_id:
+        if i != numerator_id:
             continue
-        denominator = found.get((indicator.denominator_id or 0, u, y))
+        denominator = found.get((denominator_id, u, y))
         value = stats.per_capita(numerator, denominator, per=int(indicator.scale))
         if value is not None:
             result[(u, y)] = value
@@ -89,7 +102,11 @@ class Comparison:
 
 
 def group_units(group: Group) -> list[TerritorialUnit]:
-    return list(TerritorialUnit.objects.of_group(group).order_by("name", "pk"))
+    return list(
+        TerritorialUnit.objects.of_group(group)
+        .only("pk", "name", "country", "code")
+        .order_by("name", "pk")
+    )
 
 
 def comparison_get(
@@ -135,7 +152,7 @@ def series_get(
 def years_with_values(group: Group, indicator: Indicator) -> list[int]:
     source = _sources(indicator)[0]
     return list(
-        Value.objects.filter(group=group, indicator=source, status__in=COMPARED)
+        Value.objects.filter(group=group, indicator_id=source, status__in=COMPARED)
         .values_list("year", flat=True)
         .distinct()
         .order_by("-year")
@@ -164,16 +181,18 @@ def _distributions(
 ) -> dict[tuple[int, str], Distribution]:
     """(indicator id, country or "" when the indicator compares across countries) →
     the distribution of its verified values in `year`."""
-    fingerprint = Value.objects.filter(group=group, year=year, status__in=COMPARED).aggregate(
-        count=Count("pk"), latest=Max("updated_at")
-    )
-    latest = fingerprint["latest"].timestamp() if fingerprint["latest"] else 0
-    key = f"indicators:dist:{group.pk}:{year}:{fingerprint['count']}:{latest}"
+    # A new value takes a new id and every change of one (its number or its status)
+    # writes a ValueChange, so the newest id of each says whether anything changed; each
+    # is one short index scan, where counting the year's values would read them all.
+    newest_value = Value.objects.filter(group=group).order_by("-pk").values_list("pk")[:1]
+    newest_change = ValueChange.objects.filter(group=group).order_by("-pk").values_list("pk")[:1]
+    marks = (list(newest_value), list(newest_change))
+    key = f"indicators:dist:{group.pk}:{year}:{marks[0]}:{marks[1]}"
     cached = cache.get(key)
     if cached is not None:
         return cached
-    sources = {s.pk: s for indicator in indicators for s in _sources(indicator)}
-    found = _values(group=group, indicators=sources.values(), years=[year])
+    sources = {pk for indicator in indicators for pk in _sources(indicator)}
+    found = _values(group=group, indicators=sources, years=[year])
     country_of = dict(TerritorialUnit.objects.of_group(group).values_list("pk", "country"))
     result = {}
     for indicator in indicators:
@@ -229,7 +248,7 @@ def profile_get(
     """Every indicator of the group for one unit against the group's median, with where
     it stands best and worst (neutral indicators have no best or worst)."""
     distributions = _distributions(group=group, indicators=indicators, year=year)
-    sources = {s.pk: s for indicator in indicators for s in _sources(indicator)}
+    sources = {pk for indicator in indicators for pk in _sources(indicator)}
     mine = {
         (i, unit.pk, y): v
         for i, y, v in Value.objects.filter(

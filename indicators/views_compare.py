@@ -32,7 +32,7 @@ def _indicator(access: GroupAccess, raw: str | None) -> Indicator:
     if not raw or not raw.isdigit():
         raise Http404
     try:
-        return group_indicators(access.group).select_related("numerator", "denominator").get(pk=raw)
+        return group_indicators(access.group).only(*comparisons.LIST_FIELDS).get(pk=raw)
     except Indicator.DoesNotExist:
         raise Http404 from None
 
@@ -52,10 +52,11 @@ def _chosen_units(request, units: list[TerritorialUnit]) -> list[TerritorialUnit
 @group_view(Capability.VIEW)
 @require_GET
 def comparison(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
-    indicators = list(group_indicators(access.group).select_related("numerator", "denominator"))
+    indicators = comparisons.indicator_list(access.group)
     raw = request.GET.get("indicator")
-    if raw is None and indicators:
-        indicator = indicators[0]
+    indicator: Indicator | None
+    if raw is None:
+        indicator = indicators[0] if indicators else None
     else:
         indicator = next((i for i in indicators if str(i.pk) == raw), None)
         if indicator is None:
@@ -95,9 +96,7 @@ def _comparison_for(access: GroupAccess, request) -> comparisons.Comparison | No
     not the group's is a 404."""
     raw = request.GET.get("indicator")
     if raw is None:
-        indicator = (
-            group_indicators(access.group).select_related("numerator", "denominator").first()
-        )
+        indicator = group_indicators(access.group).only(*comparisons.LIST_FIELDS).first()
         if indicator is None:
             return None
     else:
@@ -166,7 +165,7 @@ def profile(request: AuthenticatedHttpRequest, access: GroupAccess, unit_id: int
     unit = group_object_get(
         access, TerritorialUnit.objects.all(), unit_id, group_field="group_memberships__group"
     )
-    indicators = list(group_indicators(access.group).select_related("numerator", "denominator"))
+    indicators = comparisons.indicator_list(access.group)
     years = comparisons.profile_years(access.group, unit)
     year = _year(request.GET.get("year"), years)
     context = {

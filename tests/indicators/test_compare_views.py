@@ -176,3 +176,9 @@ def test_drafts_are_not_compared(login, group, member, catalogue, figures):
     # 2023 holds only a draft: it is not a year to compare, and the page shows 2025.
     assert 'value="2023"' not in html
     assert '<option value="2025" selected>' in html
+
+
+def test_a_group_without_indicators_gets_a_page_that_says_so(login, group, member):
+    page = login(member).get(_compare(group))
+    assert page.status_code == 200
+    assert "The group works with no indicators yet." in page.content.decode()

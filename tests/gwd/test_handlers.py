@@ -2,12 +2,14 @@
 static files before Django. The test client bypasses it, so these drive the ASGI
 application itself."""
 
+import asyncio
 import threading
 
 import pytest
-from asgiref.sync import sync_to_async
+from asgiref.sync import async_to_sync, sync_to_async
 from asgiref.testing import ApplicationCommunicator
 from django.db import connections
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -134,3 +136,21 @@ async def test_static_files_are_served_before_django_with_security_headers(handl
     assert headers["x-content-type-options"] == ["nosniff"]
     assert "x-request-id" not in headers  # Django never ran
     assert b"{" in content
+
+
+async def test_async_to_sync_in_a_view_runs_on_the_servers_loop(handler):
+    """The channel layer's group_send from a view must reach the hub on daphne's loop."""
+    server_loop = asyncio.get_running_loop()
+    loops: list[asyncio.AbstractEventLoop] = []
+
+    async def announce() -> None:
+        loops.append(asyncio.get_running_loop())
+
+    def view(request):
+        async_to_sync(announce)()
+        return HttpResponse("ok")
+
+    handler.get_response = view
+    status, _headers, content = await call(handler, "/anything/")
+    assert (status, content) == (200, b"ok")
+    assert loops == [server_loop]

@@ -24,7 +24,12 @@ def test_docs_permissions_md_is_rendered_from_the_table():
 
 def test_the_table_gives_each_role_what_the_design_says():
     assert PERMISSIONS[Role.FACILITATOR] == frozenset(Capability)
-    assert PERMISSIONS[Role.MEMBER] == {Capability.VIEW, Capability.POST, Capability.UPLOAD}
+    assert PERMISSIONS[Role.MEMBER] == {
+        Capability.VIEW,
+        Capability.POST,
+        Capability.UPLOAD,
+        Capability.REPORT,
+    }
     assert PERMISSIONS[Role.OBSERVER] == {Capability.VIEW}
     assert Capability.POST not in PERMISSIONS[STAFF]
 

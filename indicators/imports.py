@@ -140,7 +140,13 @@ def round_import(
                 submission = submissions.get(unit_id) or Submission.objects.create(
                     round=data_round, unit_id=unit_id
                 )
-                submission_save(actor=actor, submission=submission, values=values)
+                submission_save(
+                    actor=actor,
+                    submission=submission,
+                    values=values,
+                    source=ValueSource.FILE,
+                    source_detail=name[:300],
+                )
     return result
 
 

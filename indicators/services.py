@@ -282,9 +282,12 @@ def submission_save(
     submission: Submission,
     values: dict[int, Decimal | None],
     submit: bool = False,
+    source: str = ValueSource.TYPED,
+    source_detail: str = "",
 ) -> Submission:
     """Save the figures a unit's official typed into the round's form, and submit them
-    when `submit`: then every indicator of the round needs a figure.
+    when `submit`: then every indicator of the round needs a figure. `source` and
+    `source_detail` say where new figures came from (a spreadsheet's file name).
 
     `values` maps indicator ids of the round to a number, or None for a cell left
     empty (which removes nothing: a figure once saved stays in the history). A round
@@ -339,6 +342,11 @@ def submission_save(
             value=number,
             round=data_round,
             status=status,
+            # A figure kept from before (submitted as it was) keeps where it came from.
+            source=source if values.get(pk) is not None else existing[pk].source,
+            source_detail=(
+                source_detail if values.get(pk) is not None else existing[pk].source_detail
+            ),
         )
     if submit:
         submission.status = Submission.Status.SUBMITTED

@@ -62,7 +62,8 @@ def test_every_row_gets_its_result_and_only_good_rows_are_written(
     assert stored["roads-share"].value == D("64.5")
     assert stored["tax-cost"].value == D("1234.5")
     assert stored["roads-share"].status == ValueStatus.DRAFT
-    assert stored["roads-share"].source == ValueSource.TYPED  # through the round's form
+    assert stored["roads-share"].source == ValueSource.FILE
+    assert stored["roads-share"].source_detail == "lublin.xlsx"
     assert not Value.objects.filter(unit=cities["kielce"]).exists()
     submission = Submission.objects.get(round=data_round, unit=cities["lublin"])
     assert submission.status == Submission.Status.IN_PROGRESS

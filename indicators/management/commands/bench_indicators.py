@@ -4,7 +4,8 @@ verified values for a run of years, in bulk inserts.
     manage.py bench_indicators --group bench --units 300 --indicators 200 --years 10
 
 gives 600,000 values. One in ten indicators is money (so the Ukrainian tenth of the units
-is ranked apart), one in twenty is derived per 1,000 inhabitants from two others. The
+is ranked apart); one more for every twenty is derived per 1,000 inhabitants from two
+stored ones (computed, so it holds no values). The
 values are made up (marked as demonstration data) and written without their history,
 which only people's changes need.
 """
@@ -104,17 +105,31 @@ class Command(BaseCommand):
                     source="bench",
                 )
             )
+        # And one in twenty more, per 1,000 inhabitants of indicator 0, the population,
+        # computed from a stored one: they add pages' work, not values.
+        for i in range(20, count, 20):
+            made.append(
+                Indicator(
+                    group=group,
+                    code=f"bench-d{i:03d}",
+                    name_pl=f"Wskaźnik {i} na 1000 mieszkańców",
+                    name_uk=f"Показник {i} на 1000 мешканців",
+                    name_en=f"Indicator {i} per 1,000 inhabitants",
+                    domain=domains[i % len(domains)],
+                    measure=Measure.PER_1000,
+                    direction=DIRECTIONS[i % 3],
+                    source="bench",
+                )
+            )
         Indicator.objects.bulk_create(made, batch_size=BATCH)
         indicators = list(Indicator.objects.filter(group=group, code__startswith="bench-"))
         by_code = {i.code: i for i in indicators}
-        # Every twentieth is per 1,000 inhabitants: indicator 0 counts the inhabitants.
         for i in range(20, count, 20):
-            derived = by_code[f"bench-{i:03d}"]
-            derived.numerator = by_code[f"bench-{i - 1:03d}"]
+            derived = by_code[f"bench-d{i:03d}"]
+            derived.numerator = by_code[f"bench-{i:03d}"]
             derived.denominator = by_code["bench-000"]
             derived.scale = 1000
-            derived.measure = Measure.PER_1000
-            derived.save(update_fields=["numerator", "denominator", "scale", "measure"])
+            derived.save(update_fields=["numerator", "denominator", "scale"])
         GroupIndicator.objects.bulk_create(
             [GroupIndicator(group=group, indicator=i) for i in indicators]
         )

@@ -16,6 +16,7 @@ class DecisionsConfig(AppConfig):
         events.event_types_register(live.EVENT_TYPES, live.polls_replay)
         # A thread shows the polls started in it.
         sections.thread_section_register(cards.thread_polls)
+        sections.thread_annotations_register(cards.thread_annotations)
         # The personal-data export and account deletion cover what polls keep.
         personal_data.register_sections()
         # A meeting's page lists the decisions taken at it beside the minutes.

@@ -1,15 +1,18 @@
 """A poll as a card: its vote form and results, on the poll page and in its thread
 (through groups.sections, registered in DecisionsConfig.ready)."""
 
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from decisions import access as rules
 from decisions import selectors
-from decisions.models import Availability, DecisionSettings, Poll, Stance
-from groups.access import GroupAccess
+from decisions.models import Availability, DecisionSettings, Poll, PollStarters, Stance
+from groups.access import Capability, GroupAccess
 from groups.models import Thread
 
 THREAD_POLLS = 20  # the newest polls a thread page shows; the register has them all
@@ -98,27 +101,44 @@ def _named_rows(poll: Poll, texts: dict[int, str]) -> list[dict[str, str]]:
     return rows
 
 
+def thread_annotations() -> dict[str, Any]:
+    """What the thread page's query learns of its thread for thread_polls: whether any
+    poll was started in it, and who may start one in its group."""
+    return {
+        "decisions_has_polls": Exists(Poll.objects.filter(thread=OuterRef("pk"))),
+        "decisions_poll_starters": Subquery(
+            DecisionSettings.objects.filter(group=OuterRef("group")).values("poll_starters")[:1]
+        ),
+    }
+
+
 def thread_polls(request: HttpRequest, access: GroupAccess, thread: Thread) -> SafeString | str:
     """The polls started in this thread, newest first, each as a card, and for one who
-    may the link to start another here."""
-    settings = rules.decision_settings(access.group)
-    polls = list(
-        Poll.objects.filter(group=access.group, thread=thread)
-        .select_related("group")
-        .order_by("-created_at", "-pk")[:THREAD_POLLS]
+    may the link to start another here. A thread without polls costs no query when its
+    page loaded it with thread_annotations()."""
+    if hasattr(thread, "decisions_has_polls"):
+        has_polls = getattr(thread, "decisions_has_polls")  # noqa: B009 — an annotation
+        starters = getattr(thread, "decisions_poll_starters") or PollStarters.FACILITATORS  # noqa: B009
+    else:
+        has_polls = Poll.objects.filter(thread=thread).exists()
+        starters = rules.decision_settings(access.group).poll_starters
+    may_start = access.can(Capability.POST) and (
+        starters == PollStarters.MEMBERS or access.can(Capability.MODERATE)
     )
-    may_start = rules.may_start_poll(access, settings)
-    if not polls and not may_start:
+    if not has_polls and not may_start:
         return ""
-    return mark_safe(
-        render_to_string(
-            "decisions/_thread_polls.html",
-            {
-                "cards": [poll_context(access, poll, settings=settings) for poll in polls],
-                "thread": thread,
-                "group": access.group,
-                "may_start": may_start,
-            },
-            request=request,
+    polls: list[Poll] = []
+    cards = []
+    if has_polls:
+        settings = rules.decision_settings(access.group)
+        polls = list(
+            Poll.objects.filter(group=access.group, thread=thread)
+            .select_related("group")
+            .order_by("-created_at", "-pk")[:THREAD_POLLS]
         )
+        cards = [poll_context(access, poll, settings=settings) for poll in polls]
+    return render_to_string(
+        "decisions/_thread_polls.html",
+        {"cards": cards, "thread": thread, "group": access.group, "may_start": may_start},
+        request=request,
     )

@@ -140,7 +140,11 @@ def thread_detail(
 ) -> HttpResponse:
     """A thread: its latest messages (or those before ?before=seq) and the reply form,
     answering the message ?reply_to=id when it is given."""
-    thread = group_object_get(access, Thread.objects.select_related("author"), thread_id)
+    thread = group_object_get(
+        access,
+        Thread.objects.select_related("author").annotate(**sections.thread_annotations()),
+        thread_id,
+    )
     if "reply_to" not in request.GET:
         return _thread_page(request, access, thread, form=MessageForm())
     reply_to = parse_id(request.GET["reply_to"])
@@ -276,7 +280,9 @@ def message_post(
 ) -> HttpResponse:
     """The reply form without JavaScript: same service as the socket, then back to the
     thread at the new message."""
-    thread = group_object_get(access, Thread.objects.all(), thread_id)
+    thread = group_object_get(
+        access, Thread.objects.annotate(**sections.thread_annotations()), thread_id
+    )
     form = MessageForm(request.POST)
     if not form.is_valid():
         if "reply_to" in form.errors or "quote" in form.errors:

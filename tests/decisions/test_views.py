@@ -385,3 +385,15 @@ def test_a_poll_past_its_closing_time_is_listed_as_closed_before_the_task_runs(
         "Po terminie"
         in client.get(url("register", group=group), {"state": "closed"}).content.decode()
     )
+
+
+def test_a_member_is_offered_a_poll_in_a_thread_only_where_members_may_start_one(
+    login, facilitator, member, group
+):
+    thread, _message = group_services.thread_create(
+        actor=facilitator, group=group, title="Oświetlenie", body="Dzień dobry", client_id="c1"
+    )
+    client = login(member)
+    assert f"?thread={thread.pk}" not in client.get(thread.get_absolute_url()).content.decode()
+    DecisionSettings.objects.create(group=group, poll_starters=PollStarters.MEMBERS)
+    assert f"?thread={thread.pk}" in client.get(thread.get_absolute_url()).content.decode()

@@ -142,12 +142,15 @@ def test_what_cannot_become_a_meeting_is_refused_and_nothing_is_written(
 
 
 def test_the_form_without_a_slot_says_so_and_writes_nothing(date_poll, organiser, login):
+    organiser.language = "en"
+    organiser.save(update_fields=["language"])
     client = login(organiser)
     url = reverse(
         "decisions:poll-meeting", kwargs={"slug": date_poll.group.slug, "poll_id": date_poll.pk}
     )
     response = client.post(url, {"option": "x"}, follow=True)
     assert response.status_code == 200
+    assert "Choose one of the poll&#x27;s time slots." in response.content.decode()
     assert not Meeting.objects.exists()
     assert Poll.objects.get(pk=date_poll.pk).state == Poll.State.OPEN
     response = client.post(url, {"option": slots_of(date_poll)[1].pk})

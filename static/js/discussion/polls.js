@@ -22,6 +22,9 @@ const numberFormat = new Intl.NumberFormat(LANG);
 
 /** The latest frame seen of each poll (id → poll payload), re-applied after a refresh. */
 const latest = new Map();
+/** Polls whose card waits to be fetched, and those being fetched (id → {again}). */
+const scheduled = new Set();
+const refreshing = new Map();
 
 const cardOf = (id) => $(`.poll-card[data-poll="${Number(id)}"]`);
 const cardUrl = (template, id) => template.replace(/\/0\/card\/$/, `/${Number(id)}/card/`);
@@ -75,8 +78,22 @@ function reshapes(card, poll) {
     || String(poll.meeting_created ?? "") !== card.dataset.meeting;
 }
 
-/** Fetch the card afresh and put it in place of `card` (or first in `container`). */
-async function refresh(id, { card = cardOf(id), container = null, url = card?.dataset.cardUrl } = {}) {
+/**
+ * Fetch the card afresh and put it in place (or first in `container` for a poll new to
+ * the thread). One fetch per poll at a time: what changes meanwhile fetches once more.
+ */
+async function refresh(id, options = {}) {
+  id = Number(id);
+  const running = refreshing.get(id);
+  if (running) { running.again = true; return; }
+  const entry = { again: false };
+  refreshing.set(id, entry);
+  try { await load(id, options); } finally { refreshing.delete(id); }
+  if (entry.again) await refresh(id, options);
+}
+
+async function load(id, { container = null, url = null } = {}) {
+  url = cardOf(id)?.dataset.cardUrl || url;
   if (!url) return;
   let response;
   try {
@@ -100,7 +117,12 @@ async function refresh(id, { card = cardOf(id), container = null, url = card?.da
   }
 }
 
-const later = (work) => setTimeout(work, Math.random() * REFRESH_SPREAD);
+/** Refresh a little later, at a moment of this page's own, once however many frames ask. */
+function refreshSoon(id, options = {}) {
+  if (scheduled.has(id)) return;
+  scheduled.add(id);
+  setTimeout(() => { scheduled.delete(id); refresh(id, options); }, Math.random() * REFRESH_SPREAD);
+}
 
 function onPoll(frame) {
   const poll = frame.poll;
@@ -111,11 +133,11 @@ function onPoll(frame) {
     // A poll new to this thread: its card goes first among the thread's polls.
     const container = poll.thread === threadId ? $(`[data-thread-polls="${threadId}"]`) : null;
     if (container?.dataset.cardUrl) {
-      later(() => { if (!cardOf(poll.id)) refresh(poll.id, { container, url: cardUrl(container.dataset.cardUrl, poll.id) }); });
+      refreshSoon(poll.id, { container, url: cardUrl(container.dataset.cardUrl, poll.id) });
     }
     return;
   }
-  if (reshapes(card, poll)) later(() => refresh(poll.id));
+  if (reshapes(card, poll)) refreshSoon(poll.id);
   else if (poll.results) applyNumbers(card, poll);
 }
 
@@ -158,7 +180,7 @@ async function onVoteSubmit(event) {
     });
     answer = await response.json().catch(() => null);
     if (response.ok && answer?.ok) {
-      await refresh(card.dataset.poll, { card }); // shows the vote as taken, as a reload would
+      await refresh(card.dataset.poll); // shows the vote as taken, as a reload would
       return;
     }
   } catch { /* offline: said below */ }

@@ -397,3 +397,39 @@ def test_a_member_is_offered_a_poll_in_a_thread_only_where_members_may_start_one
     assert f"?thread={thread.pk}" not in client.get(thread.get_absolute_url()).content.decode()
     DecisionSettings.objects.create(group=group, poll_starters=PollStarters.MEMBERS)
     assert f"?thread={thread.pk}" in client.get(thread.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("kind", ["single", "ranked", "proposal"])
+def test_a_polls_page_runs_the_same_queries_however_many_voted(
+    login, facilitator, member_factory, group, poll_factory, access_of, kind
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from decisions import services
+
+    poll = poll_factory(kind)
+    ids = option_ids(poll)
+
+    def add_voters(n):
+        for _ in range(n):
+            person = member_factory(group, "member")
+            services.vote_cast(
+                actor=person,
+                access=access_of(person, group),
+                poll=poll,
+                stance="disagree",
+                reason="Za drogo",
+                marks={ids[0]: 1} if ids else None,
+            )
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url("poll-detail", poll)).status_code == 200
+        return len(queries)
+
+    client = login(facilitator)
+    add_voters(2)
+    few = count()
+    add_voters(15)
+    assert count() == few

@@ -11,7 +11,9 @@ apart from what they chose:
   growing number, which would line ballots up with participations in time) and it keeps
   no timestamp, so nothing in the database, seen by staff or by anyone, links a person to
   a choice. The price: an anonymous vote cannot be changed, since nothing says which
-  ballot was whose, so an anonymous poll never allows changing a vote.
+  ballot was whose, so an anonymous poll never allows changing a vote. (The database's
+  own internals still pair the two rows of one vote — same transaction, adjacent
+  places — for someone reading them directly; docs/architecture.md says more.)
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ narrowed or widened by the group's decision settings.
 - Voting needs `post`; an observer votes too when the group allows it (not in an
   archived group, which allows no writing).
 - Closing a poll early follows the "poll" row rule: its author, or `manage`.
-- Writing the outcome needs `manage`.
+- Writing the outcome needs `manage`, in a group that is not archived.
 """
 
 from decisions.models import DecisionSettings, Poll, PollStarters
@@ -37,7 +37,8 @@ def may_close(access: GroupAccess, poll: Poll) -> bool:
 
 
 def may_publish_outcome(access: GroupAccess) -> bool:
-    return access.can(Capability.MANAGE)
+    # An archived group keeps `manage` only to be unarchived: its record stays as it was.
+    return access.can(Capability.MANAGE) and not access.group.archived
 
 
 def voter_ids(group: Group):

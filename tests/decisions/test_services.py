@@ -336,3 +336,15 @@ def test_creating_a_poll_with_a_closing_time_plans_the_reminder_and_the_close(
         "decisions.tasks.poll_close_due",
     }
     assert planned["decisions.tasks.poll_close_due"].run_after == poll.closes_at
+
+
+def test_an_archived_groups_polls_stay_as_they_were(poll_factory, facilitator, group, access_of):
+    poll = poll_factory()
+    services.poll_close(actor=facilitator, access=access_of(facilitator, group), poll=poll)
+    group.archived = True
+    group.save()
+    with pytest.raises(PermissionDenied):
+        services.outcome_publish(
+            actor=facilitator, access=access_of(facilitator, group), poll=poll, outcome="Późno"
+        )
+    assert Poll.objects.get().outcome == ""

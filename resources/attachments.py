@@ -11,26 +11,23 @@ those who may see the message (attachment_get).
 Plugged into groups' hook (groups/attachments.py) from ResourcesConfig.ready().
 """
 
-import logging
+import datetime as dt
 from collections.abc import Sequence
 
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from groups.access import GroupAccess, group_object_get
 from groups.models import Group, Message, User
 from gwd.errors import ServiceError
-from resources import files, images, services
+from resources import files, services
 from resources.models import Document, DocumentVersion, Folder, MessageAttachment
 from resources.search import document_search
-
-logger = logging.getLogger(__name__)
 
 # How many documents of the library the reply form offers without its script.
 COMPOSER_DOCUMENTS = 30
@@ -72,52 +69,50 @@ def attachments_folder(group: Group) -> Folder:
 def attachment_upload(*, actor: User, group: Group, upload: UploadedFile) -> Document:
     """Store a file to go with a message the actor is writing: a document of the
     attachments folder, checked, versioned and indexed as every upload of the library.
-    An image is stored without its metadata, with a thumbnail made on the server."""
-    content_type = services.check_upload(upload)
-    cleaned = images.image_clean(upload, content_type) if content_type in images.FORMATS else None
-    name = files.clean_name(upload.name, content_type)
+    An image is stored without its metadata, with a thumbnail made on the server
+    (services._add_version)."""
+    name = files.clean_name(upload.name, services.check_upload(upload))
     with transaction.atomic():
-        document = services.document_upload(
+        return services.document_upload(
             actor=actor,
             group=group,
-            upload=cleaned.upload if cleaned else upload,
+            upload=upload,
             title=name,
             folder=attachments_folder(group),
             language=actor.language if actor.language in ("pl", "uk", "en") else "pl",
             attachment=True,
         )
-        version = document.current_version
-        assert version is not None  # document_upload stores the first version
-        if cleaned is not None:
-            version.original_name = name  # the cleaned copy kept the name it was sent with
-            version.width, version.height = cleaned.width, cleaned.height
-            try:
-                version.thumbnail_key = default_storage.save(
-                    files.storage_key(group.pk), ContentFile(cleaned.thumbnail)
-                )
-            except Exception:  # without a thumbnail the image shows as a file card
-                logger.warning("could not store a thumbnail", exc_info=True)
-            version.save(update_fields=["original_name", "width", "height", "thumbnail_key"])
-    if cleaned is not None:
-        cleaned.upload.close()
-    return document
 
 
 def uploads_discard(*, actor: User, uploads: list[int]) -> None:
     """Delete the actor's uploads that went under no message, files and all."""
-    waiting = Document.objects.filter(pk__in=uploads, created_by=actor, is_attachment=True).exclude(
-        Exists(MessageAttachment.objects.filter(document=OuterRef("pk")))
+    _delete_waiting(Document.objects.filter(pk__in=uploads, created_by=actor))
+
+
+def uploads_purge() -> int:
+    """Delete files sent for a message that was never sent, a day after they came."""
+    cutoff = timezone.now() - dt.timedelta(hours=services.UPLOAD_SESSION_HOURS)
+    return _delete_waiting(Document.objects.filter(created_at__lt=cutoff))
+
+
+def _delete_waiting(documents) -> int:
+    """Delete those of `documents` that are files under no message; how many."""
+    waiting = list(
+        documents.filter(is_attachment=True)
+        .exclude(Exists(MessageAttachment.objects.filter(document=OuterRef("pk"))))
+        .values_list("pk", flat=True)
     )
     keys = list(
         DocumentVersion.objects.filter(document__in=waiting).values_list(
             "storage_key", "thumbnail_key"
         )
     )
-    waiting.delete()
+    Document.objects.filter(pk__in=waiting).delete()
     for key, thumbnail in keys:
         default_storage.delete(key)
         if thumbnail:
             default_storage.delete(thumbnail)
+    return len(waiting)
 
 
 def _refused() -> ServiceError:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Protocol
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
@@ -25,7 +26,7 @@ from gwd.commit import after_commit
 from gwd.errors import ServiceError
 from gwd.indexing import index_changed
 from gwd.text import clean_text
-from resources import files, search, tasks, uploads
+from resources import files, images, search, tasks, uploads
 from resources.models import Document, DocumentVersion, Folder, FolderFollow, Tag, UploadSession
 from resources.sizes import file_size
 
@@ -110,7 +111,20 @@ def _add_version(
     *, document: Document, upload: UploadedFile, actor: User, change_note: str
 ) -> DocumentVersion:
     content_type = check_upload(upload)
-    stored = _store(upload, document.group_id)
+    name = files.clean_name(upload.name, content_type)
+    # A file sent with a message that is an image is stored drawn again without its
+    # metadata, with a thumbnail (resources/images.py), its first version and any later.
+    cleaned = (
+        images.image_clean(upload, content_type)
+        if document.is_attachment and content_type in images.FORMATS
+        else None
+    )
+    try:
+        stored = _store(cleaned.upload if cleaned else upload, document.group_id)
+        thumbnail = _store_thumbnail(cleaned.thumbnail, document.group_id) if cleaned else ""
+    finally:
+        if cleaned is not None:
+            cleaned.upload.close()
     try:
         with transaction.atomic():
             number = (document.versions.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -118,24 +132,38 @@ def _add_version(
                 document=document,
                 number=number,
                 storage_key=stored.key,
-                original_name=files.clean_name(upload.name, content_type),
+                original_name=name,
                 size=stored.size,
                 content_type=content_type,
                 sha256=stored.sha256,
                 change_note=clean_text(change_note)[:500],
                 uploaded_by=actor,
+                thumbnail_key=thumbnail,
+                width=cleaned.width if cleaned else None,
+                height=cleaned.height if cleaned else None,
             )
             document.current_version = version
             document.updated_at = timezone.now()
             document.save(update_fields=["current_version", "updated_at"])
     except Exception:
         default_storage.delete(stored.key)
+        if thumbnail:
+            default_storage.delete(thumbnail)
         raise
     version_id = version.pk
     after_commit(lambda: tasks.extract_text.enqueue(version_id=version_id))
     if not document.is_attachment:  # followers hear of it with its message, if at all
         _notify_followers(document, actor, first=number == 1)
     return version
+
+
+def _store_thumbnail(thumbnail: bytes, group_id: int) -> str:
+    """Store a thumbnail; "" if the storage fails: the image then shows as a file card."""
+    try:
+        return default_storage.save(files.storage_key(group_id), ContentFile(thumbnail))
+    except Exception:
+        logger.warning("could not store a thumbnail", exc_info=True)
+        return ""
 
 
 def _notify_followers(document: Document, actor: User, *, first: bool) -> None:

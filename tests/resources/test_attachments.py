@@ -3,6 +3,7 @@ library's checks, images without their metadata, shown to whoever may see the me
 and to nobody else, live over the socket and after a reload."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -11,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from PIL import Image
 
 from groups import services
@@ -534,3 +535,27 @@ async def test_a_document_of_another_group_over_the_socket_is_not_found(
     )
     assert (await socket.receive("error"))["code"] == "not_found"
     assert not await sync_to_async(MessageAttachment.objects.exists)()
+
+
+def test_a_new_version_of_a_sent_photo_loses_its_location_too(member, group, thread):
+    photo = upload(member, group)
+    send(member, thread, uploads=[photo.pk])
+    version = library.version_upload(
+        actor=member, document=photo, upload=SimpleUploadedFile("nowe.jpg", jpeg_with_gps())
+    )
+    assert version.number == 2 and version.thumbnail_key
+    assert has_no_metadata(stored_bytes(version.storage_key))
+
+
+def test_files_sent_for_a_message_never_sent_are_purged_after_a_day(member, group, thread):
+    kept = upload(member, group)
+    send(member, thread, uploads=[kept.pk])
+    forgotten = upload(member, group)
+    recent = upload(member, group)
+    key = forgotten.current_version.storage_key
+    Document.objects.filter(pk__in=[kept.pk, forgotten.pk]).update(
+        created_at=timezone.now() - timedelta(days=2)
+    )
+    assert attachments.uploads_purge() == 1
+    assert set(Document.objects.values_list("pk", flat=True)) == {kept.pk, recent.pk}
+    assert not default_storage.exists(key)

@@ -5,14 +5,26 @@ PostgreSQL has no Polish or Ukrainian stemmer: words are matched by their beginn
 
 import re
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import Expression, F, QuerySet
 
 from resources.files import fold
 from resources.models import Document
 
 WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class StoredVector(Expression):
+    """The document's search vector: a column PostgreSQL computes from search_text
+    (migration 0007) and that the GIN index holds. It is no model field, since SQLite has
+    no such column, and nothing ever writes it."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return f"{table}.search_vector", []
 
 
 def document_search(queryset: QuerySet[Document], text: str) -> QuerySet[Document]:
@@ -24,9 +36,8 @@ def document_search(queryset: QuerySet[Document], text: str) -> QuerySet[Documen
     if connection.vendor == "postgresql":
         query = SearchQuery(" & ".join(f"{w}:*" for w in words), config="simple", search_type="raw")
         # Matched with @@, not by rank > 0: ts_rank gives 1e-20 to a document without the
-        # words. The vector is the expression of the GIN index (migration 0002); written
-        # any other way, PostgreSQL would not use the index.
-        vector = SearchVector("search_text", config="simple")
+        # words.
+        vector = StoredVector()
         return (
             queryset.alias(search=vector)
             .filter(search=query)

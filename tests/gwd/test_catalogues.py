@@ -19,7 +19,19 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = ["pl", "uk", "en"]
 DOMAINS = ["django", "djangojs"]
-SOURCES = ["gwd", "groups", "meetings", "resources", "templates", "static", "locale", "manage.py"]
+SOURCES = [
+    "gwd",
+    "groups",
+    "meetings",
+    "resources",
+    "decisions",
+    "indicators",
+    "search",
+    "templates",
+    "static",
+    "locale",
+    "manage.py",
+]
 # As `make messages` runs it.
 MAKEMESSAGES = {
     "django": [],
@@ -110,7 +122,15 @@ ALIASED = re.compile(r"^from django\.utils\.translation import .*\b(\w+) as (\w+
 def test_translation_functions_keep_names_the_extraction_knows():
     aliases = [
         f"{path.relative_to(ROOT)}: {name} as {alias}"
-        for package in ("gwd", "groups", "meetings", "resources")
+        for package in (
+            "gwd",
+            "groups",
+            "meetings",
+            "resources",
+            "decisions",
+            "indicators",
+            "search",
+        )
         for path in (ROOT / package).rglob("*.py")
         for name, alias in ALIASED.findall(path.read_text())
         if name in EXTRACTED and alias not in EXTRACTED

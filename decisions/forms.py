@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from decisions.models import Poll, PollStarters, Stance
 from decisions.slots import slot_instant
 from gwd.errors import ServiceError
+from gwd.text import PlainTextField
 
 SLOT_HELP = _(
     "One slot a line: date, start and (optionally) end, e.g. 2027-10-29 10:00-11:30, "
@@ -19,12 +20,13 @@ SLOT_HELP = _(
 
 class PollForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of poll"), choices=Poll.Kind.choices)
-    title = forms.CharField(label=_("Question"), max_length=200)
-    description = forms.CharField(
-        label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    title = PlainTextField(label=_("Question"), max_length=200)
+    description = PlainTextField(
+        label=_("Description"), multiline=True, max_length=10000, required=False
     )
-    options = forms.CharField(
+    options = PlainTextField(
         label=_("Options, one a line"),
+        multiline=True,
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
         help_text=_("Not needed for a proposal. For a date poll, the time slots."),
@@ -95,8 +97,9 @@ class PollForm(forms.Form):
 
 
 class OutcomeForm(forms.Form):
-    outcome = forms.CharField(
+    outcome = PlainTextField(
         label=_("The decision taken"),
+        multiline=True,
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=10000,
     )

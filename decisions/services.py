@@ -32,6 +32,7 @@ from groups.models import Membership, Notification, Thread, User
 from groups.services.notifications import notify
 from gwd.commit import after_commit
 from gwd.errors import ServiceError
+from gwd.text import clean_text
 from meetings.models import Meeting
 
 MAX_OPTIONS = 20
@@ -79,7 +80,7 @@ def decision_settings_save(
 
 
 def _clean_labels(labels: list[str]) -> list[str]:
-    cleaned = [label.strip() for label in labels if label.strip()]
+    cleaned = [clean_text(label) for label in labels if clean_text(label)]
     if len(cleaned) < 2:
         raise ServiceError(_("Give at least two options."), code="invalid")
     if len(cleaned) > MAX_OPTIONS:
@@ -140,7 +141,7 @@ def poll_create(
         raise PermissionDenied
     if kind not in Poll.Kind.values:
         raise ServiceError(_("Choose a kind of poll."), code="invalid")
-    title = title.strip()
+    title = clean_text(title)
     if not title:
         raise ServiceError(_("Write the question."), code="invalid")
     if len(title) > TITLE_MAX:
@@ -183,7 +184,7 @@ def poll_create(
         group=group,
         kind=kind,
         title=title,
-        description=description.strip(),
+        description=clean_text(description, multiline=True),
         thread=thread,
         meeting=meeting,
         created_by=actor,
@@ -290,7 +291,7 @@ def vote_cast(
     poll = Poll.objects.select_for_update().get(pk=poll.pk)
     if not poll.is_open:
         raise ServiceError(_("This poll is closed: votes are no longer taken."), code="closed")
-    reason = reason.strip()
+    reason = clean_text(reason, multiline=True)
     values: dict[int, int] = {}
     if poll.kind == Poll.Kind.PROPOSAL:
         if stance not in Stance.values:
@@ -356,7 +357,7 @@ def outcome_publish(*, actor: User, access: GroupAccess, poll: Poll, outcome: st
     poll = Poll.objects.select_for_update().get(pk=poll.pk)
     if poll.state != Poll.State.CLOSED:
         raise ServiceError(_("Close the poll before writing its outcome."), code="open")
-    outcome = outcome.strip()
+    outcome = clean_text(outcome, multiline=True)
     if not outcome:
         raise ServiceError(_("Write the decision taken."), code="invalid")
     if len(outcome) > OUTCOME_MAX:

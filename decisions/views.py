@@ -1,16 +1,13 @@
 """The decision pages: starting a poll, voting (a plain form, no script needed), the
 results, closing with the outcome, the group's register and its exports, the settings."""
 
-import csv
-import io
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
-from django.utils.http import urlencode
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -34,6 +31,7 @@ from groups.exports import (
 )
 from groups.models import Thread
 from gwd.errors import ServiceError
+from gwd.text import csv_lines
 from meetings.models import Meeting
 
 REGISTER_PER_PAGE = 25
@@ -276,48 +274,46 @@ def register_export(
                 },
             )
             return export_response(content, file_format="pdf", name=name)
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(
-            [
-                _("Question"),
-                _("Kind"),
-                _("State"),
-                _("Opened"),
-                _("Closed"),
-                _("Outcome"),
-                _("Decided on"),
-                _("Thread or meeting"),
-                _("Link"),
-            ]
-        )
-        for row in rows:
-            poll = row["poll"]
-            writer.writerow(
-                [
-                    _safe_cell(poll.title),
-                    poll.get_kind_display(),
-                    row["state"],
-                    timezone.localtime(row["created"]).strftime("%Y-%m-%d %H:%M"),
-                    timezone.localtime(row["closed"]).strftime("%Y-%m-%d %H:%M")
-                    if row["closed"]
-                    else "",
-                    _safe_cell(poll.outcome),
-                    timezone.localtime(poll.outcome_at).strftime("%Y-%m-%d")
-                    if poll.outcome_at
-                    else "",
-                    _safe_cell(row["where"]),
-                    request.build_absolute_uri(poll.get_absolute_url()),
+        header = [
+            _("Question"),
+            _("Kind"),
+            _("State"),
+            _("Opened"),
+            _("Closed"),
+            _("Outcome"),
+            _("Decided on"),
+            _("Thread or meeting"),
+            _("Link"),
+        ]
+        lines = list(
+            csv_lines(
+                [header]
+                + [
+                    [
+                        row["poll"].title,
+                        row["poll"].get_kind_display(),
+                        row["state"],
+                        _stamp(row["created"]),
+                        _stamp(row["closed"]),
+                        row["poll"].outcome,
+                        _stamp(row["poll"].outcome_at, "%Y-%m-%d"),
+                        row["where"],
+                        request.build_absolute_uri(row["poll"].get_absolute_url()),
+                    ]
+                    for row in rows
                 ]
             )
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        )
+    response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{name}.csv"
+    )
     return response
 
 
-def _safe_cell(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula (=, +, -, @ at the start)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+def _stamp(moment, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    """A time in the reader's zone (active in the export), or "" for none."""
+    return timezone.localtime(moment).strftime(pattern) if moment else ""
 
 
 # --- Settings -------------------------------------------------------------------------

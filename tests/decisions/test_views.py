@@ -433,3 +433,18 @@ def test_a_polls_page_runs_the_same_queries_however_many_voted(
     few = count()
     add_voters(15)
     assert count() == few
+
+
+def test_a_question_with_control_characters_is_stored_clean(login, facilitator, group):
+    login(facilitator).post(
+        url("poll-create", group=group),
+        {
+            "kind": "single",
+            "title": "Budżet\x00 \u202eobywatelski",
+            "options": "Tak\x00\nNie",
+            "results": "live",
+        },
+    )
+    poll = Poll.objects.get()
+    assert poll.title == "Budżet obywatelski"
+    assert [o.label for o in poll.options.all()] == ["Tak", "Nie"]

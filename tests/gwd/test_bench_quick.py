@@ -23,8 +23,10 @@ from groups.models import (
     Message,
     ReadPosition,
     Role,
+    TerritorialUnit,
     Thread,
 )
+from indicators.models import Indicator
 from resources import search
 from resources.models import Document
 
@@ -33,6 +35,11 @@ SIZES = {
     # that a query per row would show as a difference.
     "small": {"members": 8, "messages": 120, "documents": 40, "meetings": 8},
     "large": {"members": 30, "messages": 700, "documents": 150, "meetings": 40},
+}
+# The indicators' generator (manage.py bench_indicators) at the same two sizes.
+FIGURES = {
+    "small": {"units": 4, "indicators": 6, "years": 2},
+    "large": {"units": 30, "indicators": 45, "years": 3},
 }
 QUERY = "umowa"
 
@@ -50,12 +57,18 @@ def generated(db, settings, tmp_path):
     settings.S3_BUCKET = ""
     for prefix, size in SIZES.items():
         call_command("bench_data", prefix=prefix, stdout=io.StringIO(), **size)
+        call_command("bench_indicators", group=prefix, stdout=io.StringIO(), **FIGURES[prefix])
     return SIZES
 
 
 def pages(group: Group) -> dict[str, str]:
     thread = Thread.objects.filter(group=group).order_by("-message_count").first()
+    indicator = Indicator.objects.get(group=group, code="bench-004")
+    unit = TerritorialUnit.objects.of_group(group).order_by("pk").last()
     return {
+        "indicator comparison": f"/groups/{group.slug}/indicators/compare/"
+        f"?indicator={indicator.pk}&year=2025&unit={unit.pk}",
+        "municipality profile": f"/groups/{group.slug}/indicators/units/{unit.pk}/profile/",
         "dashboard": f"/groups/{group.slug}/",
         "big thread": f"/groups/{group.slug}/threads/{thread.pk}/",
         "library": f"/groups/{group.slug}/library/",

@@ -4,8 +4,11 @@ from decimal import Decimal
 
 from django import template
 from django.utils.translation import get_language, to_locale
+from django.utils.translation import gettext as _
 
+from groups.models import Country
 from indicators.entry import format_entry
+from indicators.models import Measure
 
 register = template.Library()
 
@@ -24,3 +27,11 @@ def figure_input(value: object) -> str:
     if not isinstance(value, Decimal):
         return ""
     return format_entry(value, to_locale(get_language() or "pl"))
+
+
+@register.simple_tag
+def measure_of(indicator, unit) -> str:
+    """The unit of measure of `indicator` for `unit`: money in the unit's own currency."""
+    if indicator.measure == Measure.MONEY:
+        return str(_("PLN") if unit.country == Country.POLAND else _("UAH"))
+    return indicator.get_measure_display()

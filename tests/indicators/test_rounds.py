@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from groups import services as group_services
@@ -25,6 +25,7 @@ from indicators.models import (
     ValueChange,
     ValueStatus,
 )
+from indicators.templatetags.figures import measure_of
 
 
 @pytest.fixture
@@ -580,3 +581,16 @@ def test_a_facilitator_adopts_from_the_catalogue_and_adds_the_groups_own(
     )
     assert response.status_code == 302
     assert Indicator.objects.of_group(group).filter(group=group).count() == 1
+
+
+def test_money_is_shown_in_the_municipalitys_own_currency(scene):
+    zhytomyr = group_services.unit_get_or_create(
+        country=Country.UKRAINE,
+        level=UnitLevel.HROMADA,
+        name="Житомирська міська громада",
+        code="UA18040410000032427",
+    )
+    with translation.override("en"):
+        assert measure_of(scene["cost"], scene["lublin"]) == "PLN"
+        assert measure_of(scene["cost"], zhytomyr) == "UAH"
+        assert measure_of(scene["roads"], zhytomyr) == "km"

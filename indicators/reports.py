@@ -17,6 +17,7 @@ from groups.exports import file_name, pdf_render
 from groups.models import Group, User
 from indicators import charts
 from indicators.comparisons import Comparison
+from indicators.models import Measure
 from indicators.numbers import format_number, reader_locale
 from resources.models import Document
 from resources.services import document_upload
@@ -42,7 +43,6 @@ def bar_svg(comparison: Comparison, section_index: int, focus_unit_id: int | Non
     rows = section.ranking.rows
     labels = [section.units[row.key].name for row in rows]
     focus = next((i for i, row in enumerate(rows) if row.key == focus_unit_id), None)
-    indicator = comparison.indicator
     median = section.ranking.summary.median
     description = _(
         "Bars, best first: %(values)s. The dashed line is the group's median, %(median)s."
@@ -61,38 +61,41 @@ def bar_svg(comparison: Comparison, section_index: int, focus_unit_id: int | Non
         median=median,
         median_label=_("median"),
         focus=focus,
-        axis_label=indicator.get_measure_display(),
+        axis_label=axis_label(comparison, section.country),
         locale=reader_locale(),
     )
 
 
-def box_svg(comparison: Comparison) -> str:
-    boxes = []
-    for section in comparison.sections:
-        assert section.ranking is not None
-        label = country_label(section.country) or str(comparison.year)
-        boxes.append((label, section.ranking.summary))
-    description = "; ".join(
-        _(
-            "%(label)s: lowest %(min)s, lower quartile %(q1)s, median %(median)s, "
-            "upper quartile %(q3)s, highest %(max)s"
-        )
-        % {
-            "label": label,
-            "min": format_number(s.minimum),
-            "q1": format_number(s.q1),
-            "median": format_number(s.median),
-            "q3": format_number(s.q3),
-            "max": format_number(s.maximum),
-        }
-        for label, s in boxes
-    )
+def axis_label(comparison: Comparison, country: str) -> str:
+    """The unit of measure on a chart's axis; money in the section's own currency."""
+    if comparison.indicator.measure == Measure.MONEY and country:
+        return {"PL": _("PLN"), "UA": _("UAH")}.get(country, "")
+    return str(comparison.indicator.get_measure_display())
+
+
+def box_svg(comparison: Comparison, section_index: int) -> str:
+    """The spread of one ranking: sums in two currencies never share an axis."""
+    section = comparison.sections[section_index]
+    assert section.ranking is not None
+    s = section.ranking.summary
+    label = country_label(section.country) or str(comparison.year)
+    description = _(
+        "%(label)s: lowest %(min)s, lower quartile %(q1)s, median %(median)s, "
+        "upper quartile %(q3)s, highest %(max)s"
+    ) % {
+        "label": label,
+        "min": format_number(s.minimum),
+        "q1": format_number(s.q1),
+        "median": format_number(s.median),
+        "q3": format_number(s.q3),
+        "max": format_number(s.maximum),
+    }
     return charts.box_chart(
         title=_("Spread of %(indicator)s in %(year)s")
         % {"indicator": comparison.indicator.display_name, "year": comparison.year},
         description=description,
-        boxes=boxes,
-        axis_label=comparison.indicator.get_measure_display(),
+        boxes=[(label, s)],
+        axis_label=axis_label(comparison, section.country),
         locale=reader_locale(),
     )
 
@@ -105,7 +108,7 @@ def comparison_pdf(comparison: Comparison, group: Group) -> bytes:
         "made_at": timezone.localtime(),
         "language": get_language(),
         "bars": [mark_safe(bar_svg(comparison, i)) for i in range(len(comparison.sections))],
-        "box": mark_safe(box_svg(comparison)) if comparison.sections else "",
+        "boxes": [mark_safe(box_svg(comparison, i)) for i in range(len(comparison.sections))],
     }
     return pdf_render("indicators/report_comparison.html", context)
 

@@ -121,7 +121,8 @@ def _no_figures_svg() -> str:
 @require_GET
 def chart(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
     """One chart as an SVG document, for the <img> of the comparison page: `kind` is
-    bar (one ranking), box (the spread) or line (chosen units year by year)."""
+    bar (one ranking), box (its spread) or line (chosen units year by year); `section`
+    picks the ranking when money is ranked per country."""
     kind = request.GET.get("kind", "bar")
     if kind == "line":
         indicator = _indicator(access, request.GET.get("indicator"))
@@ -146,13 +147,12 @@ def chart(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpRespons
         result = _comparison_for(access, request)
         if result is None:
             svg = _no_figures_svg()
-        elif kind == "box":
-            svg = reports.box_svg(result)
         else:
             section = request.GET.get("section", "0")
             if not section.isdigit() or int(section) >= len(result.sections):
                 raise Http404
-            svg = reports.bar_svg(result, int(section))
+            draw = reports.box_svg if kind == "box" else reports.bar_svg
+            svg = draw(result, int(section))
     else:
         raise Http404
     response = HttpResponse(svg, content_type=SVG)

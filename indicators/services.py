@@ -327,12 +327,15 @@ def submission_save(
                 % {"names": ", ".join(missing)},
                 code="incomplete",
             )
+    changed = False
     for pk, indicator in indicators.items():
         number = values.get(pk)
         if number is None and submit:
             number = existing[pk].value
         if number is None:
             continue
+        before = existing.get(pk)
+        changed = changed or before is None or (before.value, before.status) != (number, status)
         value_set(
             actor=actor,
             group=data_round.group,
@@ -348,6 +351,12 @@ def submission_save(
                 source_detail if values.get(pk) is not None else existing[pk].source_detail
             ),
         )
+    if not submit and submission.status == Submission.Status.SUBMITTED and changed:
+        # A figure changed after submitting is a draft again: so is the form, until it
+        # is submitted once more.
+        submission.status = Submission.Status.IN_PROGRESS
+        submission.submitted_at = submission.submitted_by = None
+        submission.save(update_fields=["status", "submitted_at", "submitted_by"])
     if submit:
         submission.status = Submission.Status.SUBMITTED
         submission.submitted_at, submission.submitted_by = timezone.now(), actor

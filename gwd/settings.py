@@ -481,6 +481,8 @@ LOGGING = {
         # import, on every start); its warnings and errors still come through.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # pymorphy3 announces its dictionary each time a process first lemmatises.
+        "pymorphy3": {"level": "WARNING"},
     },
 }
 

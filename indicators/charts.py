@@ -107,7 +107,8 @@ def bar_chart(
             axes.axvline(
                 float(median), color=INK, linestyle="--", linewidth=1.2, label=median_label
             )
-            axes.legend(loc="lower right", frameon=False)
+            # Above the bars, never over one.
+            axes.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False)
         axes.xaxis.set_major_formatter(_number_formatter(locale))
         axes.xaxis.set_major_locator(MaxNLocator(6))
         axes.grid(axis="x", color=GRID, linewidth=0.6)
@@ -165,7 +166,7 @@ def box_chart(
     """One box per label from summaries computed in ``indicators.stats`` (the whiskers
     reach the minimum and maximum), so the chart shows exactly the table's quartiles."""
     with matplotlib.rc_context(RC):
-        figure, axes = _figure(max(2.2, 1.0 + 0.5 * len(boxes)))
+        figure, axes = _figure(max(1.5, 0.9 + 0.5 * len(boxes)))
         stats = [
             {
                 "label": label,

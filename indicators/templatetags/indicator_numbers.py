@@ -8,6 +8,7 @@ from django.utils.html import conditional_escape, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from indicators.models import Measure
 from indicators.numbers import format_number, format_percent_change
 
 register = template.Library()
@@ -93,9 +94,15 @@ def profile_rows(profile, comparison_url: str, year: int) -> str:
     of = _("%(rank)s of %(total)s")
     measures: dict[str, str] = {}
 
+    currency = {"PL": _("PLN"), "UA": _("UAH")}.get(profile.unit.country)
+
     def measure(indicator) -> str:
         if indicator.measure not in measures:
-            measures[indicator.measure] = str(indicator.get_measure_display())
+            measures[indicator.measure] = (
+                currency
+                if indicator.measure == Measure.MONEY and currency
+                else str(indicator.get_measure_display())
+            )
         return measures[indicator.measure]
 
     return format_html_join(

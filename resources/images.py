@@ -7,6 +7,7 @@ thumbnail tells anyone where it was taken. Both are made on the server with Pill
 """
 
 import io
+import warnings
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
@@ -36,18 +37,28 @@ def _refused() -> ServiceError:
     return ServiceError(_("This image cannot be read."), code="rejected")
 
 
+def _too_large() -> ServiceError:
+    return ServiceError(
+        _("The image is too large: at most %(megapixels)d megapixels.")
+        % {"megapixels": MAX_PIXELS // 1_000_000},
+        code="too_large",
+    )
+
+
 def _open(upload: UploadedFile) -> Image.Image:
     upload.seek(0)
     try:
-        image = Image.open(upload)
+        # Opening reads the header only. Pillow warns of a canvas over 89 MP and refuses
+        # one over 179 MP itself; MAX_PIXELS, below both, is checked just after.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(upload)
+    except Image.DecompressionBombError:
+        raise _too_large() from None
     except (UnidentifiedImageError, OSError, ValueError):
         raise _refused() from None
     if image.width * image.height > MAX_PIXELS:
-        raise ServiceError(
-            _("The image is too large: at most %(megapixels)d megapixels.")
-            % {"megapixels": MAX_PIXELS // 1_000_000},
-            code="too_large",
-        )
+        raise _too_large()
     try:
         image.load()
         upright = ImageOps.exif_transpose(image)

@@ -16,6 +16,25 @@ def png_bytes(size: tuple[int, int] = (64, 48)) -> bytes:
     return out.getvalue()
 
 
+def png_declaring(width: int, height: int) -> bytes:
+    """A few dozen bytes of PNG that declare a canvas of width × height (a
+    decompression bomb): the header only, with an empty image stream."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b""))
+        + chunk(b"IEND", b"")
+    )
+
+
 def jpeg_with_gps(size: tuple[int, int] = (800, 600), *, orientation: int = 1) -> bytes:
     """A photo as a phone takes it: EXIF with the camera, where it was taken (Kielce)."""
     image = Image.new("RGB", size, (200, 80, 40))

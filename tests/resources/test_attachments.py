@@ -22,7 +22,7 @@ from resources import attachments
 from resources import services as library
 from resources.models import Document, Folder, FolderFollow, MessageAttachment
 from tests.groups.test_consumer import connect  # noqa: F401 (the socket fixture)
-from tests.resources.images import GPS_IFD, jpeg_with_gps, pdf_bytes, png_bytes
+from tests.resources.images import GPS_IFD, jpeg_with_gps, pdf_bytes, png_bytes, png_declaring
 
 
 @pytest.fixture
@@ -365,6 +365,16 @@ def test_a_refused_file_is_a_clear_json_error(client, login, member, observer, g
     client.logout()
     login(observer)
     assert client.post(url, {"file": SimpleUploadedFile("a.png", png_bytes())}).status_code == 403
+    assert not Document.objects.exists()
+
+
+@pytest.mark.parametrize("side", [10_000, 20_000])  # 100 MP: over GWD's limit; 400 MP: Pillow's
+def test_an_image_declaring_a_huge_canvas_is_refused_clearly(client, login, member, group, side):
+    url = reverse("resources:attachment-upload", kwargs={"slug": group.slug})
+    login(member)
+    bomb = SimpleUploadedFile("bomb.png", png_declaring(side, side), content_type="image/png")
+    page = client.post(url, {"file": bomb})
+    assert page.status_code == 413 and page.json()["code"] == "too_large"
     assert not Document.objects.exists()
 
 

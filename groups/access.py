@@ -113,14 +113,16 @@ ROW_RULES: dict[str, RowRule] = {
         covers="close a poll before its closing time",
     ),
     # A municipality's figures are its officials' to enter (author: a member whose
-    # institution is the municipality's office); a facilitator may correct any, and
-    # every change keeps its author in the history.
+    # institution is the municipality's office, which only site staff make it: a
+    # profile can neither name such an office nor give an institution a unit); a
+    # facilitator may correct any, and every change keeps its author in the history.
     "figures": RowRule(
         author=Capability.REPORT,
         others=Capability.MANAGE,
         shared=Capability.MANAGE,
         covers="enter, save and submit a municipality's figures in a data round; its author "
-        "is any official who represents the municipality in the group",
+        "is any official who represents the municipality in the group: a member whose "
+        "institution site staff made the municipality's office (a profile cannot)",
     ),
     # Deleting for good goes through the trash (`upload`), so it is done where the trash
     # can be seen: not in an archived group, not by site staff who are not members.

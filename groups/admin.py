@@ -94,10 +94,19 @@ def service_action(name: str, description, call: Callable) -> Callable:
 
 @admin.register(Institution)
 class InstitutionAdmin(admin.ModelAdmin):
+    """Giving an institution its unit makes the people who work for it that unit's
+    officials in their groups: the form lists them, to check before saving."""
+
     list_display = ["name", "kind", "code", "unit"]
     list_filter = ["kind"]
     search_fields = ["name", "code"]
     autocomplete_fields = ["unit"]
+    readonly_fields = ["people_list"]
+
+    @admin.display(description=_("People who name it in their profile"))
+    def people_list(self, institution: Institution) -> str:
+        people = institution.people.order_by("email").values_list("email", flat=True)[:200]
+        return ", ".join(people) or "—"
 
 
 @admin.register(TerritorialUnit)

@@ -44,7 +44,10 @@ BULK_INVITATION_LIMIT = 500
 
 def institution_get_or_create(*, name: str, kind: str, code: str = "") -> Institution:
     """The institution of this name and kind; its code, when it is a known unit's TERYT
-    or KATOTTH code, makes it that unit's office."""
+    or KATOTTH code, makes it that unit's office.
+
+    For site staff and their commands only: the office of a unit decides who enters the
+    unit's figures, so no one's own profile reaches this (profile_update does not)."""
     code = code.strip()
     institution, created = Institution.objects.get_or_create(
         name=name.strip(), kind=kind, defaults={"code": code}
@@ -62,6 +65,26 @@ def institution_get_or_create(*, name: str, kind: str, code: str = "") -> Instit
     return institution
 
 
+def _profile_institution(*, actor: User, name: str, kind: str, code: str) -> Institution:
+    """The institution a person names in their profile, as it is: a profile never
+    changes an institution others share, nor makes one a unit's office. A unit's office
+    is given to its officials by site staff; naming it is refused to anyone else."""
+    name, code = name.strip(), code.strip()
+    institution = Institution.objects.filter(name=name, kind=kind).first()
+    if institution is None:
+        return Institution.objects.create(name=name, kind=kind, code=code)
+    if institution.unit_id is not None and actor.institution_id != institution.pk:
+        raise ServiceError(
+            _(
+                "“%(name)s” is the office of a municipality: the Association's staff add its "
+                "officials. Write to them, or name your institution differently."
+            )
+            % {"name": institution.name},
+            code="unit_office",
+        )
+    return institution
+
+
 @transaction.atomic
 def profile_update(
     *,
@@ -74,15 +97,19 @@ def profile_update(
     institution_kind: str = "",
     institution_code: str = "",
 ) -> User:
-    """Change the actor's own profile; the institution is found or created by name and kind."""
+    """Change the actor's own profile; the institution is found or created by name and
+    kind, and never changed (see _profile_institution). Raises ServiceError, writing
+    nothing, when the institution named is a unit's office the actor is not an official of."""
+    if institution_name:
+        institution = _profile_institution(
+            actor=actor, name=institution_name, kind=institution_kind, code=institution_code
+        )
     actor.full_name = full_name.strip()
     actor.position = position.strip()
     actor.language = language
     actor.time_zone = time_zone
     if institution_name:
-        actor.institution = institution_get_or_create(
-            name=institution_name, kind=institution_kind, code=institution_code
-        )
+        actor.institution = institution
     else:
         actor.institution = None
     actor.full_clean(exclude=["password"])
@@ -196,7 +223,9 @@ def _membership_activate(*, user: User, group: Group, role: str) -> Membership:
                 "institution",
             ]
         )
-    # The municipality joins with its first official and stays when they go.
+    # The municipality joins with its first official and stays when they go. An
+    # institution's unit is only ever set by site staff (never from a profile), so
+    # this joins no municipality a person merely claimed.
     unit = membership.institution.unit if membership.institution else None
     if unit is not None:
         group_unit_join(group=group, unit=unit)

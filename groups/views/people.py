@@ -89,10 +89,14 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ProfileForm(request.POST)
         if form.is_valid():
-            services.profile_update(actor=user, **form.cleaned_data)
-            translation.activate(user.language)
-            messages.success(request, _("Your profile has been saved."))
-            return redirect("groups:profile")
+            try:
+                services.profile_update(actor=user, **form.cleaned_data)
+            except ServiceError as error:
+                form.add_error("institution_name", error.message)
+            else:
+                translation.activate(user.language)
+                messages.success(request, _("Your profile has been saved."))
+                return redirect("groups:profile")
     else:
         institution = user.institution
         form = ProfileForm(

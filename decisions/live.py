@@ -33,10 +33,12 @@ def poll_tally(poll: Poll, option_ids: list[int], ballots: Iterable[BallotMarks]
     return tally(poll.kind, option_ids, list(ballots))
 
 
-def ballot_marks(ballot: Ballot) -> BallotMarks:
+def ballot_marks(stance: str, marks: dict | None) -> BallotMarks:
     """What the count needs of a ballot (never its voter)."""
-    marks = {int(option_id): int(mark) for option_id, mark in (ballot.marks or {}).items()}
-    return BallotMarks(stance=ballot.stance, marks=marks)
+    return BallotMarks(
+        stance=stance,
+        marks={int(option_id): int(mark) for option_id, mark in (marks or {}).items()},
+    )
 
 
 def result_numbers(poll: Poll, result: dict) -> dict[str, int | float]:
@@ -95,14 +97,14 @@ def poll_payload(poll: Poll, result: dict) -> dict[str, Any]:
 
 def _current(poll: Poll) -> dict:
     option_ids = list(poll.options.values_list("pk", flat=True))
-    ballots = [ballot_marks(b) for b in poll.ballots.only("stance", "marks")]
+    ballots = [ballot_marks(*row) for row in poll.ballots.values_list("stance", "marks")]
     return poll_tally(poll, option_ids, ballots)
 
 
 def poll_event(*, poll: Poll, type: str) -> None:
     """Number and announce a change of `poll` to its group; call inside the writing
-    transaction, after the write. Three statements: the group's next number, the
-    count (options, ballots), the event row."""
+    transaction, after the write. Four statements: the group's next number, the
+    poll's options and ballots for the count, the event row."""
     seq = events.next_seq(poll.group)
     events.event_record(
         group=poll.group,
@@ -124,8 +126,10 @@ def polls_replay(group_id: int, rows: list[tuple[int, str, int | None]]) -> dict
     ):
         options[owner].append(option_id)
     ballots: dict[int, list[BallotMarks]] = defaultdict(list)
-    for ballot in Ballot.objects.filter(poll_id__in=polls).only("poll_id", "stance", "marks"):
-        ballots[ballot.poll_id].append(ballot_marks(ballot))
+    for owner, stance, marks in Ballot.objects.filter(poll_id__in=polls).values_list(
+        "poll_id", "stance", "marks"
+    ):
+        ballots[owner].append(ballot_marks(stance, marks))
     results: dict[int, dict] = {}
     frames: dict[int, dict] = {}
     for seq, kind, subject in rows:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import docx
 import weasyprint
 from django.utils.html import escape
+from PIL import Image, ImageDraw
 
 # WeasyPrint reports each step of each document at INFO: the demo data's log would be
 # mostly that.
@@ -313,3 +314,23 @@ def model_pdf(model: Model) -> bytes:
     pdf = weasyprint.HTML(string=html).write_pdf()
     assert pdf is not None  # write_pdf without a target returns the bytes
     return pdf
+
+
+def school_photo() -> bytes:
+    """A drawn "photo" of a school building under insulation, as a JPEG, for the demo's
+    attachments: made here, so the demo carries no real person's picture or location."""
+    image = Image.new("RGB", (1200, 800), (176, 206, 232))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 600, 1200, 800), fill=(120, 150, 96))
+    draw.rectangle((180, 250, 1020, 640), fill=(214, 196, 160))
+    draw.rectangle((180, 250, 560, 640), fill=(236, 236, 228))  # the insulated part
+    draw.polygon([(150, 255), (600, 120), (1050, 255)], fill=(150, 62, 48))
+    for row in range(2):
+        for column in range(6):
+            left = 230 + column * 130
+            top = 320 + row * 150
+            draw.rectangle((left, top, left + 70, top + 90), fill=(70, 100, 140))
+    draw.rectangle((560, 520, 640, 640), fill=(90, 60, 40))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return out.getvalue()

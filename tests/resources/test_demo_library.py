@@ -10,7 +10,7 @@ from django.core.management import call_command
 from groups.models import Reaction
 from meetings.models import ActionItem, Meeting, Minutes
 from resources import demo, files
-from resources.models import Document, DocumentVersion, Folder
+from resources.models import Document, DocumentVersion, Folder, MessageAttachment
 from resources.search import document_search
 from tests.resources.test_library import private_files  # noqa: F401 — a fixture
 
@@ -60,6 +60,10 @@ def test_the_demo_data_shows_the_library_meetings_and_discussions(
     assert held.count() == 2
     assert Minutes.objects.filter(meeting__in=held, status=Minutes.Status.PUBLISHED).count() == 2
     assert Reaction.objects.exists()
+    # A message carries a photo (with its thumbnail), a PDF and a document of the library.
+    carried = MessageAttachment.objects.filter(message__client_id="seed-attachments-1")
+    assert sorted(carried.values_list("kind", flat=True)) == ["link", "upload", "upload"]
+    assert carried.exclude(document__current_version__thumbnail_key="").count() == 1
     # The words inside the files are found, the adapted copy's too.
     for word in ("stopniodni", "градусо-діб", "ZIN-3"):
         assert document_search(Document.objects.all(), word).exists(), word

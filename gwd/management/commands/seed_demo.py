@@ -24,7 +24,7 @@ from groups.services import institution_get_or_create
 from indicators import demo as indicator_demo
 from meetings import services as meeting_services
 from meetings.models import Meeting
-from resources import demo
+from resources import attachments, demo
 from resources import services as library
 from resources.models import Document, Domain, Folder
 
@@ -200,6 +200,7 @@ class Command(BaseCommand):
 
         self._content(people)
         self._library(people)
+        self._attachments(people)
         self._history(people)
         indicator_demo.seed(
             staff=people["staff"],
@@ -316,6 +317,40 @@ class Command(BaseCommand):
                     {"title": "Powitanie / Привітання", "presenter": "", "duration_minutes": 10}
                 ],
             )
+
+    def _attachments(self, people: dict[str, User]) -> None:
+        """A thread whose messages carry a photo, a PDF and a link to the library."""
+        city = Group.objects.get(slug="gwd-miejska")
+        title = "Termomodernizacja szkół — zdjęcia i audyty"
+        if city.threads.filter(title=title).exists():
+            return
+        thread, _ = group_services.thread_create(
+            actor=people["kielce"],
+            group=city,
+            title=title,
+            body="Kończymy docieplenie SP nr 5. Czy ktoś ma wyniki audytu po pierwszym sezonie?",
+            client_id="seed-attachments-0",
+        )
+        photo = attachments.attachment_upload(
+            actor=people["lublin"],
+            group=city,
+            upload=SimpleUploadedFile("sp5-elewacja.jpg", demo.school_photo()),
+        )
+        audit = attachments.attachment_upload(
+            actor=people["lublin"],
+            group=city,
+            upload=SimpleUploadedFile("umowa-esco-sp5.pdf", demo.model_pdf(demo.ESCO_PL)),
+        )
+        template = Document.objects.filter(group=city, is_attachment=False).first()
+        group_services.message_send(
+            actor=people["lublin"],
+            thread=thread,
+            body="U nas po sezonie zużycie ciepła spadło o 31%. Zdjęcie elewacji i naszą "
+            "umowę ESCO przesyłam w załącznikach, do tego dokument z biblioteki.",
+            client_id="seed-attachments-1",
+            uploads=[photo.pk, audit.pk],
+            documents=[template.pk] if template else [],
+        )
 
     def _library(self, people: dict[str, User]) -> None:
         """Model documents in the libraries, written out now as DOCX and PDF: the ESCO

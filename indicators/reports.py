@@ -15,6 +15,7 @@ from openpyxl import Workbook
 
 from groups.exports import file_name, pdf_render
 from groups.models import Group, User
+from gwd.text import spreadsheet_cell
 from indicators import charts
 from indicators.comparisons import Comparison
 from indicators.models import Measure
@@ -116,7 +117,8 @@ def comparison_pdf(comparison: Comparison, group: Group) -> bytes:
 def comparison_xlsx(comparison: Comparison) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(str(comparison.year))
-    sheet.append([title_of(comparison)])
+    # The title and the names were typed by people: "=…" must stay text, not a formula.
+    sheet.append([spreadsheet_cell(title_of(comparison))])
     sheet.append(
         [
             _("Country"),
@@ -134,7 +136,7 @@ def comparison_xlsx(comparison: Comparison) -> bytes:
                 [
                     country_label(section.country),
                     row.rank,
-                    section.units[row.key].name,
+                    spreadsheet_cell(section.units[row.key].name),
                     float(row.value),
                     None if row.index is None else round(float(row.index), 1),
                     None if row.change is None else round(float(row.change), 1),

@@ -3,9 +3,9 @@ saved responses of GUS BDL, each row reported back as accepted or with why not.
 
 Nothing here decides who may import: the view has checked the capability, and passes
 the units the person may enter figures for. Rows are checked first, all of them; the
-accepted ones are then written through the round's own service (``submission_save``),
-one unit at a time inside one transaction, so a file is taken whole or, if writing
-fails, not at all.
+accepted ones are then written as the round's form writes them (drafts, each with its
+entry in the history), in bulk and in one transaction, so a file is taken whole or, if
+writing fails, not at all.
 """
 
 from collections import defaultdict
@@ -13,14 +13,23 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.models import Group, TerritorialUnit, User
 from gwd.errors import ServiceError
 from indicators import bdl, sheets
 from indicators.entry import NumberError, parse_number
-from indicators.models import DataRound, Indicator, Submission, ValueSource, ValueStatus
-from indicators.services import submission_save, value_check, value_set
+from indicators.models import (
+    DataRound,
+    Indicator,
+    Submission,
+    Value,
+    ValueChange,
+    ValueSource,
+    ValueStatus,
+)
+from indicators.services import group_writable, value_check, value_set
 
 ACCEPTED = "accepted"
 EMPTY = "empty"
@@ -85,6 +94,7 @@ def round_import(
     """Check every row of the file against the round and write the accepted figures as
     drafts of their units' submissions. Raises SheetError for a file that cannot be read
     and ServiceError when the round takes no figures."""
+    group_writable(data_round.group)
     if data_round.status != DataRound.Status.OPEN:
         raise ServiceError(_("This round is closed."), code="closed")
     by_code = {unit.code: unit for unit in units}
@@ -131,23 +141,112 @@ def round_import(
         accepted[unit.pk][indicator.pk] = number
         report(ACCEPTED)
     if accepted:
-        with transaction.atomic():
-            submissions = {
-                s.unit_id: s
-                for s in Submission.objects.filter(round=data_round, unit_id__in=list(accepted))
-            }
-            for unit_id, values in accepted.items():
-                submission = submissions.get(unit_id) or Submission.objects.create(
-                    round=data_round, unit_id=unit_id
-                )
-                submission_save(
-                    actor=actor,
-                    submission=submission,
-                    values=values,
-                    source=ValueSource.FILE,
-                    source_detail=name[:300],
-                )
+        _figures_write(
+            actor=actor, data_round=data_round, accepted=accepted, source_detail=name[:300]
+        )
     return result
+
+
+def _figures_write(
+    *,
+    actor: User,
+    data_round: DataRound,
+    accepted: dict[int, dict[int, Decimal | None]],
+    source_detail: str,
+) -> None:
+    """Save accepted figures as drafts of their units' submissions, in bulk.
+
+    The rules are those of the round's form (`services.submission_save` without
+    submitting): an open round, a submission not verified yet, each figure and its entry
+    in the history. Written here in a few statements rather than three per figure: a
+    facilitator's file of 10,000 rows took 25 s of CPU one figure at a time.
+    """
+    group = data_round.group
+    with transaction.atomic():
+        data_round = DataRound.objects.select_for_update().get(pk=data_round.pk)
+        if data_round.status != DataRound.Status.OPEN:
+            raise ServiceError(_("This round is closed."), code="closed")
+        submissions = {
+            s.unit_id: s
+            for s in Submission.objects.select_for_update().filter(
+                round=data_round, unit_id__in=list(accepted)
+            )
+        }
+        Submission.objects.bulk_create(
+            [Submission(round=data_round, unit_id=u) for u in accepted if u not in submissions]
+        )
+        verified = {u for u, s in submissions.items() if s.status == Submission.Status.VERIFIED}
+        if verified:
+            raise ServiceError(_("These figures are verified already."), code="verified")
+        indicator_ids = {pk for values in accepted.values() for pk in values}
+        existing = {
+            (v.unit_id, v.indicator_id): v
+            for v in Value.objects.select_for_update().filter(
+                group=group,
+                year=data_round.year,
+                district__isnull=True,
+                unit_id__in=list(accepted),
+                indicator_id__in=list(indicator_ids),
+            )
+        }
+        now = timezone.now()
+        new: list[Value] = []
+        changed: list[tuple[Value, Decimal | None, str]] = []
+        for unit_id, values in accepted.items():
+            for indicator_id, number in values.items():
+                row = existing.get((unit_id, indicator_id))
+                if row is not None and row.value == number and row.status == ValueStatus.DRAFT:
+                    continue
+                if row is None:
+                    row = Value(
+                        group=group,
+                        unit_id=unit_id,
+                        indicator_id=indicator_id,
+                        year=data_round.year,
+                    )
+                    new.append(row)
+                    old: tuple[Decimal | None, str] = (None, "")
+                else:
+                    old = (row.value, row.status)
+                assert number is not None
+                row.value, row.status, row.comment = number, ValueStatus.DRAFT, ""
+                row.source, row.source_detail, row.round = (
+                    ValueSource.FILE,
+                    source_detail,
+                    data_round,
+                )
+                row.entered_by, row.updated_at = actor, now
+                changed.append((row, *old))
+        created = {id(row) for row in new}
+        Value.objects.bulk_create(new, batch_size=1000)
+        Value.objects.bulk_update(
+            [row for row, _v, _s in changed if id(row) not in created],
+            ["value", "status", "comment", "source", "source_detail", "round", "entered_by",
+             "updated_at"],
+            batch_size=1000,
+        )  # fmt: skip
+        ValueChange.objects.bulk_create(
+            [
+                ValueChange(
+                    value=row,
+                    group_id=group.pk,
+                    unit_id_at=row.unit_id,
+                    indicator_id_at=row.indicator_id,
+                    year=row.year,
+                    old_value=old_value,
+                    new_value=row.value,
+                    old_status=old_status,
+                    new_status=row.status,
+                    source=row.source,
+                    source_detail=row.source_detail,
+                    actor=actor,
+                    actor_name=actor.full_name,
+                    created_at=now,
+                )
+                for row, old_value, old_status in changed
+            ],
+            batch_size=1000,
+        )
 
 
 def template_rows(
@@ -180,7 +279,9 @@ def bdl_import(
     source_detail: str,
 ) -> ImportResult:
     """Write BDL's values for the group's units and indicators (matched by BDL's unit
-    and variable ids) as verified figures: the statistics office published them."""
+    and variable ids) as verified figures: the statistics office published them.
+    Raises ServiceError in an archived group."""
+    group_writable(group)
     by_bdl_unit = {unit.bdl_id: unit for unit in units if unit.bdl_id}
     by_variable = {i.bdl_variable_id: i for i in group_indicators if i.bdl_variable_id}
     result = ImportResult()

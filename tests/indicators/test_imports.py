@@ -89,3 +89,48 @@ def test_the_template_has_a_row_per_unit_and_indicator(cities, data_round):
     rows = imports.template_rows(data_round, [cities["lublin"], cities["kielce"]], "pl")
     assert len(rows) == 6
     assert rows[0][0] == "0663011" and rows[0][5] == 2025 and rows[0][6] is None
+
+
+@pytest.mark.django_db
+def test_a_second_file_changes_figures_and_keeps_each_change(member, cities, catalogue, data_round):
+    from indicators.models import ValueChange
+
+    def send(value):
+        content = _xlsx([["0663011", "Lublin", "roads-share", "", "", 2025, value]])
+        return imports.round_import(
+            actor=member,
+            data_round=data_round,
+            units=[cities["lublin"]],
+            content=content,
+            name="x.xlsx",
+            locale="pl",
+        )
+
+    send(40)
+    send(45)
+    send(45)  # the same figure again changes nothing
+    stored = Value.objects.get(unit=cities["lublin"], indicator=catalogue["roads"])
+    assert stored.value == 45
+    history = list(ValueChange.objects.filter(value=stored).order_by("pk"))
+    assert [(c.old_value, c.new_value) for c in history] == [(None, 40), (40, 45)]
+    assert history[0].actor == member and history[0].source == ValueSource.FILE
+
+
+@pytest.mark.django_db
+def test_figures_verified_already_are_not_overwritten(member, cities, catalogue, data_round):
+    from gwd.errors import ServiceError
+
+    Submission.objects.filter(round=data_round, unit=cities["lublin"]).update(
+        status=Submission.Status.VERIFIED
+    )
+    content = _xlsx([["0663011", "Lublin", "roads-share", "", "", 2025, 40]])
+    with pytest.raises(ServiceError):
+        imports.round_import(
+            actor=member,
+            data_round=data_round,
+            units=[cities["lublin"]],
+            content=content,
+            name="x.xlsx",
+            locale="pl",
+        )
+    assert not Value.objects.exists()

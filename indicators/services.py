@@ -55,6 +55,16 @@ INDICATOR_FIELDS = (
 )
 
 
+def group_writable(group: Group | None) -> None:
+    """Refuse a write to an archived group's figures, rounds or indicators: they stay as
+    they were (an archived group still lets its facilitators and site staff `manage`)."""
+    if group is not None and group.archived:
+        raise ServiceError(
+            _("This group is archived: its figures and rounds stay as they are."),
+            code="archived",
+        )
+
+
 # --- The catalogue -------------------------------------------------------------------
 
 
@@ -74,6 +84,7 @@ def indicator_create(*, actor: User, group: Group | None, **fields) -> Indicator
     own, which the group then works with at once."""
     if group is None and not actor.is_staff:
         raise ServiceError(_("Only site staff keep the shared catalogue."), code="forbidden")
+    group_writable(group)
     indicator = Indicator(group=group, **{k: v for k, v in fields.items() if k in INDICATOR_FIELDS})
     _indicator_check(indicator)
     indicator.save()
@@ -86,6 +97,7 @@ def indicator_create(*, actor: User, group: Group | None, **fields) -> Indicator
 def indicator_update(*, actor: User, indicator: Indicator, **fields) -> Indicator:
     if indicator.group_id is None and not actor.is_staff:
         raise ServiceError(_("Only site staff keep the shared catalogue."), code="forbidden")
+    group_writable(indicator.group)
     for name, value in fields.items():
         if name in INDICATOR_FIELDS:
             setattr(indicator, name, value)
@@ -98,6 +110,7 @@ def indicator_update(*, actor: User, indicator: Indicator, **fields) -> Indicato
 def indicator_adopt(*, actor: User, group: Group, indicators: list[Indicator]) -> int:
     """The group works with these indicators of the shared catalogue from now on.
     Returns how many were new to it."""
+    group_writable(group)
     if any(i.group_id is not None for i in indicators):
         raise ServiceError(_("Only indicators of the shared catalogue can be adopted."))
     have = set(GroupIndicator.objects.filter(group=group).values_list("indicator_id", flat=True))
@@ -217,6 +230,7 @@ def round_open(
 ) -> DataRound:
     """Open a round for every unit that is a member of the group now, tell their
     officials, and plan the reminder before the deadline."""
+    group_writable(group)
     title = title.strip()
     if not title:
         raise ServiceError(_("Give the round a title."))
@@ -256,6 +270,7 @@ def round_open(
 
 @transaction.atomic
 def round_close(*, actor: User, data_round: DataRound) -> DataRound:
+    group_writable(data_round.group)
     data_round.status = DataRound.Status.CLOSED
     data_round.save(update_fields=["status"])
     return data_round
@@ -264,6 +279,7 @@ def round_close(*, actor: User, data_round: DataRound) -> DataRound:
 def round_remind(*, actor: User | None, data_round: DataRound) -> int:
     """Remind the officials of every unit that has not submitted yet, now. Returns how
     many units were reminded (none when the round is closed)."""
+    group_writable(data_round.group)
     return tasks.waiting_remind(actor=actor, data_round=data_round)
 
 
@@ -295,6 +311,7 @@ def submission_save(
     """
     submission = _submission_lock(submission)
     data_round = submission.round
+    group_writable(data_round.group)
     if data_round.status != DataRound.Status.OPEN:
         raise ServiceError(_("This round is closed."), code="closed")
     if submission.status == Submission.Status.VERIFIED:
@@ -381,6 +398,7 @@ def submission_save(
 def submission_verify(*, actor: User, submission: Submission) -> Submission:
     """A facilitator accepts a unit's submitted figures: they become verified."""
     submission = _submission_lock(submission)
+    group_writable(submission.round.group)
     if submission.status != Submission.Status.SUBMITTED:
         raise ServiceError(_("Only submitted figures can be verified."), code="not_submitted")
     _values_status(actor=actor, submission=submission, status=ValueStatus.VERIFIED)
@@ -402,6 +420,7 @@ def submission_return(
     """A facilitator sends a unit's figures back with a comment; `flags` (indicator id →
     comment) marks the figures to look at. The officials are told."""
     submission = _submission_lock(submission)
+    group_writable(submission.round.group)
     comment = comment.strip()
     flags = {pk: text.strip()[:1000] for pk, text in (flags or {}).items() if text.strip()}
     if submission.status not in (Submission.Status.SUBMITTED, Submission.Status.VERIFIED):

@@ -45,8 +45,11 @@ def waiting_remind(*, actor: User | None, data_round: DataRound) -> int:
 
 @task(backend="reminders")
 def round_reminder(*, round_id: int) -> int:
-    """The reminder before the deadline; a round closed or deleted since is left alone."""
+    """The reminder before the deadline; a round closed or deleted since, or of a group
+    archived since, is left alone."""
     data_round = DataRound.objects.select_related("group").filter(pk=round_id).first()
     if data_round is None or data_round.status != DataRound.Status.OPEN:
+        return 0
+    if data_round.group.archived:
         return 0
     return waiting_remind(actor=None, data_round=data_round)

@@ -86,11 +86,15 @@ def indicator_adopt(request: AuthenticatedHttpRequest, access: GroupAccess) -> H
         if not chosen:
             messages.error(request, _("Choose at least one indicator."))
         else:
-            count = services.indicator_adopt(
-                actor=access.user, group=access.group, indicators=chosen
-            )
-            messages.success(request, _("Indicators adopted: %(count)d.") % {"count": count})
-            return redirect("indicators:indicator-list", slug=access.group.slug)
+            try:
+                count = services.indicator_adopt(
+                    actor=access.user, group=access.group, indicators=chosen
+                )
+            except ServiceError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("Indicators adopted: %(count)d.") % {"count": count})
+                return redirect("indicators:indicator-list", slug=access.group.slug)
     return render(
         request,
         "indicators/indicator_adopt.html",
@@ -201,11 +205,15 @@ def round_remind(
     request: AuthenticatedHttpRequest, access: GroupAccess, round_id: int
 ) -> HttpResponse:
     data_round = _round_get(access, round_id)
-    count = services.round_remind(actor=access.user, data_round=data_round)
-    if count:
-        messages.success(request, _("Reminded municipalities: %(count)d.") % {"count": count})
+    try:
+        count = services.round_remind(actor=access.user, data_round=data_round)
+    except ServiceError as error:
+        messages.error(request, error.message)
     else:
-        messages.info(request, _("No municipality is waiting to be reminded."))
+        if count:
+            messages.success(request, _("Reminded municipalities: %(count)d.") % {"count": count})
+        else:
+            messages.info(request, _("No municipality is waiting to be reminded."))
     return redirect("indicators:round-detail", slug=access.group.slug, round_id=data_round.pk)
 
 

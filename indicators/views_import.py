@@ -171,7 +171,7 @@ def bdl_import(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpRe
                 records=records,
                 source_detail=detail,
             )
-        except bdl.BdlError as error:
+        except (bdl.BdlError, ServiceError) as error:
             form.add_error(None, error.message)
             status = 400
     elif request.method == "POST":

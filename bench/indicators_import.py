@@ -1,5 +1,5 @@
 """Import benchmark: one 10,000-row XLSX file of a data round, read and checked row by
-row and written through the round's services, as a facilitator's upload is.
+row and written as drafts with their history, as a facilitator's upload is.
 
 Creates a temporary SQLite database (BENCH_DATABASE_URL for another), migrates it, makes
 a group with --units municipalities and --indicators indicators and opens a round for

@@ -569,3 +569,12 @@ def test_files_sent_for_a_message_never_sent_are_purged_after_a_day(member, grou
     assert attachments.uploads_purge() == 1
     assert set(Document.objects.values_list("pk", flat=True)) == {kept.pk, recent.pk}
     assert not default_storage.exists(key)
+
+
+def test_a_file_over_the_size_limit_is_a_413(client, login, member, group, settings):
+    settings.UPLOAD_MAX_BYTES = 1000
+    login(member)
+    url = reverse("resources:attachment-upload", kwargs={"slug": group.slug})
+    page = client.post(url, {"file": SimpleUploadedFile("a.pdf", pdf_bytes() + b" " * 2000)})
+    assert page.status_code == 413 and page.json()["code"] == "too_large"
+    assert not Document.objects.exists()

@@ -10,13 +10,12 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import BooleanField, Count, F, FloatField, Q, QuerySet
-from django.db.models.expressions import RawSQL, Window
-from django.db.models.functions import RowNumber
+from django.db.models import BooleanField, FloatField, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString, mark_safe
 
 from search.lemmas import fold, lemma, query_terms
-from search.models import Audience, Entry
+from search.models import Audience, Entry, Kind
 
 EXCERPT_CHARS = 240
 
@@ -53,11 +52,19 @@ def _tsquery(terms: list[tuple[str, ...]]) -> str:
     )
 
 
-def _matching(queryset: QuerySet[Entry], terms: list[tuple[str, ...]]) -> QuerySet[Entry]:
+def _matching(
+    queryset: QuerySet[Entry], terms: list[tuple[str, ...]], *, by_date: bool = False
+) -> QuerySet[Entry]:
+    """`queryset` narrowed to the entries with every word of `terms`. On PostgreSQL the
+    GIN index finds them; `by_date` asks for a test PostgreSQL cannot answer from that
+    index (the same test, IS TRUE), so that the entries are read in the order of the
+    index on (group, kind, date) and the reading stops at the page: for a word found
+    in most entries of a kind, which PostgreSQL underestimates and so collects all."""
     if connection.vendor == "postgresql":
+        test = "search_entry.vector @@ to_tsquery('simple', %s)"
         return queryset.filter(
-            RawSQL(
-                "search_entry.vector @@ to_tsquery('simple', %s)",
+            RawSQL(  # noqa: S611 (one of two fixed texts; the words are a parameter)
+                f"({test}) IS TRUE" if by_date else test,
                 [_tsquery(terms)],
                 output_field=BooleanField(),
             )
@@ -82,35 +89,89 @@ def _filtered(queryset: QuerySet[Entry], filters: Filters) -> QuerySet[Entry]:
     return queryset
 
 
-def _order(terms: list[tuple[str, ...]], order: str) -> list:
-    if order == "best" and connection.vendor == "postgresql":
-        rank = RawSQL(
-            "ts_rank_cd(search_entry.vector, to_tsquery('simple', %s))",
-            [_tsquery(terms)],
-            output_field=FloatField(),
-        )
-        return [rank.desc(), F("date").desc(), F("pk").desc()]
-    # SQLite has no rank over LIKE: best first is newest first there (docs/search.md).
-    return [F("date").desc(), F("pk").desc()]
+# The matches of each kind that are counted and ordered. A common word is in a fifth
+# of everything a group wrote; counting every match and ranking it read the whole
+# table (docs/search.md, Speed). Past this many a kind reads "1 000+", and its pages
+# reach the newest LIMIT matches, best first among them or newest first.
+LIMIT = 1_000
+
+
+def _sql(queryset: QuerySet) -> tuple[str, list]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, list(params)
 
 
 @dataclass
 class Found:
-    counts: dict[str, int]  # per kind, before the kind filter
-    total: int  # of the chosen kind (or all)
-    queryset: QuerySet[Entry]  # ordered, not yet sliced; only its ids are read
-    order: list  # the ordering of `queryset`, for first_of_each_kind
+    counts: dict[str, int]  # per kind, before the kind filter, each at most LIMIT
+    more: frozenset[str]  # the kinds with more than LIMIT matches
+    total: int  # of the chosen kind (or all), at most LIMIT a kind
+    matching: QuerySet[Entry]  # matched and filtered, of every kind
+    by_date: QuerySet[Entry]  # the same, read in date order (_matching)
+    terms: list[tuple[str, ...]]
+    order: str
+    kind: str
+
+    def _ids_sql(self, kind: str, start: int, stop: int) -> tuple[str, list]:
+        """The statement reading entries `start` to `stop` of one kind in order, as
+        (id, rank, date), ordered by rank then newest (rank is 0 when ordering by date).
+        Best first ranks the newest LIMIT matches only; newest first reads them in the
+        order of the index on (group, kind, date) and stops at the page."""
+        stop = min(stop, LIMIT)
+        # A kind with more matches than LIMIT has its newest LIMIT among the newest
+        # entries of the kind: reading in date order finds them soonest.
+        source = self.by_date if kind in self.more else self.matching
+        newest = source.filter(kind=kind).order_by("-date", "-pk")
+        if self.order == "best" and connection.vendor == "postgresql":
+            # The rank is computed for the LIMIT candidates only: reading the vector of
+            # every match (a document's is long, kept aside by PostgreSQL) cost most.
+            inner, params = _sql(newest.values_list("id", "date")[:LIMIT])
+            sql = (
+                "SELECT candidates.id AS id, candidates.date AS date,"  # noqa: S608
+                " ts_rank_cd(search_entry.vector, to_tsquery('simple', %s)) AS rank"
+                f" FROM ({inner}) AS candidates"
+                " JOIN search_entry ON search_entry.id = candidates.id"
+                " ORDER BY rank DESC, date DESC, id DESC LIMIT %s OFFSET %s"
+            )
+            return sql, [_tsquery(self.terms), *params, stop - start, start]
+        # SQLite has no rank over LIKE: best first is newest first there.
+        candidates = newest.annotate(rank=Value(0.0, output_field=FloatField()))
+        inner, params = _sql(candidates.values_list("id", "date", "rank")[start:stop])
+        # Every part is the ORM's own SQL with its parameters, or a fixed word.
+        sql = (
+            f"SELECT id, rank, date FROM ({inner}) AS candidates"  # noqa: S608
+            " ORDER BY rank DESC, date DESC, id DESC"
+        )
+        return sql, params
 
     def page(self, start: int, stop: int) -> list[Entry]:
-        """Entries `start` to `stop` in order: their ids are sorted, not the whole rows
-        with their texts, then the rows are read (two statements)."""
-        return _rows(list(self.queryset.values_list("pk", flat=True)[start:stop]))
+        """Entries `start` to `stop` of the chosen kind, in order: their ids are
+        ordered, not the whole rows with their texts, then the rows are read (two
+        statements)."""
+        if start >= min(stop, LIMIT, self.counts.get(self.kind, 0)):
+            return []
+        sql, params = self._ids_sql(self.kind, start, stop)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return _rows([row[0] for row in cursor.fetchall()])
 
     def first_of_each_kind(self, n: int) -> list[Entry]:
-        """The first `n` entries of every kind, in order (two statements)."""
-        place = Window(RowNumber(), partition_by=[F("kind")], order_by=self.order)
-        ids = self.queryset.annotate(place=place).filter(place__lte=n)
-        return _rows(list(ids.values_list("pk", flat=True)))
+        """The first `n` entries of every kind found, in order (two statements)."""
+        parts, params = [], []
+        for number, kind in enumerate(kind for kind in Kind.values if self.counts.get(kind)):
+            sql, more = self._ids_sql(kind, 0, n)
+            parts.append(f"SELECT %s AS part, id, rank, date FROM ({sql}) AS kind{number}")  # noqa: S608
+            params += [number, *more]
+        if not parts:
+            return []
+        union = " UNION ALL ".join(parts)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id FROM ({union}) AS firsts"  # noqa: S608
+                " ORDER BY part, rank DESC, date DESC, id DESC",
+                params,
+            )
+            return _rows([row[0] for row in cursor.fetchall()])
 
 
 def _rows(ids: list[int]) -> list[Entry]:
@@ -120,25 +181,40 @@ def _rows(ids: list[int]) -> list[Entry]:
     return [rows[pk] for pk in ids if pk in rows]
 
 
+def _counts(matching: QuerySet[Entry]) -> dict[str, int]:
+    """The matches of each kind, counted up to LIMIT + 1, in one statement."""
+    parts, params = [], []
+    for kind in Kind.values:
+        sql, more = _sql(matching.filter(kind=kind).order_by().values("pk")[: LIMIT + 1])
+        parts.append(f"SELECT %s, COUNT(*) FROM ({sql}) AS {kind}")  # noqa: S608
+        params += [kind, *more]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return {kind: n for kind, n in cursor.fetchall() if n}
+
+
 def entry_search(*, scope: Scope, query: str, filters: Filters) -> Found | None:
     """Entries of `scope` with every word of `query` (in any of its forms) that pass
     `filters`; None when the query has no word."""
     terms = query_terms(query)
     if not terms:
         return None
-    base = _filtered(_matching(Entry.objects.filter(scope.q()), terms), filters)
-    counts = {
-        row["kind"]: row["n"]
-        for row in base.order_by().values("kind").annotate(n=Count("pk")).values("kind", "n")
-    }
-    if filters.kind:
-        base = base.filter(kind=filters.kind)
-        total = counts.get(filters.kind, 0)
-    else:
-        total = sum(counts.values())
-    order = _order(terms, filters.order)
-    ordered = base.order_by(*order)
-    return Found(counts=counts, total=total, queryset=ordered, order=order)
+    entries = Entry.objects.filter(scope.q())
+    matching = _filtered(_matching(entries, terms), filters)
+    counted = _counts(matching) if scope.readers or scope.managers else {}
+    more = frozenset(kind for kind, n in counted.items() if n > LIMIT)
+    counts = {kind: min(n, LIMIT) for kind, n in counted.items()}
+    total = counts.get(filters.kind, 0) if filters.kind else sum(counts.values())
+    return Found(
+        counts=counts,
+        more=more,
+        total=total,
+        matching=matching,
+        by_date=_filtered(_matching(entries, terms, by_date=True), filters),
+        terms=terms,
+        order=filters.order,
+        kind=filters.kind,
+    )
 
 
 def _matches(word: str, wanted: set[str]) -> bool:

@@ -21,7 +21,7 @@ from groups.models import Group, Membership, Thread, User
 from gwd.http import parse_int
 from search.forms import SearchForm
 from search.models import Entry, Kind
-from search.selectors import Filters, Found, Scope, entry_search, excerpt
+from search.selectors import LIMIT, Filters, Found, Scope, entry_search, excerpt
 
 PER_PAGE = 20
 PER_KIND = 5  # results of each kind shown when no kind is chosen
@@ -44,6 +44,7 @@ class Section:
     kind: str
     label: str
     count: int
+    more: bool  # more than LIMIT found: the count reads "1 000+"
     results: list[Result]
     more_url: str  # all results of this kind, or "" when they are all shown
 
@@ -170,6 +171,7 @@ def _search(
                     kind=kind,
                     label=str(labels[kind]),
                     count=count,
+                    more=kind in found.more,
                     results=_results(request, entries, query, narrow=thread is None),
                     more_url="?" + _query_string(request, kind=kind) if count > PER_KIND else "",
                 )
@@ -179,6 +181,7 @@ def _search(
             kind,
             label,
             found.counts.get(kind, 0) if found else 0,
+            found is not None and kind in found.more,
             "?" + _query_string(request, kind=kind),
         )
         for kind, label in Kind.choices
@@ -192,6 +195,9 @@ def _search(
             "query": query,
             "found": found,
             "count_all": sum(found.counts.values()) if found else 0,
+            "more": bool(found and found.more),
+            "more_here": bool(found and found.kind in found.more),
+            "limit": LIMIT,
             "sections": sections,
             "page": page,
             "results": results,

@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from decisions import services as decision_services
 from groups import audit, services
-from groups.access import group_access
 from groups import personal_data as groups_personal_data
+from groups.access import group_access
 from groups.models import (
     DigestRun,
     Group,

@@ -29,7 +29,7 @@ from indicators.models import (
     ValueSource,
     ValueStatus,
 )
-from indicators.services import group_writable, value_check, value_set
+from indicators.services import group_writable, submitted_check, value_check, value_set
 
 ACCEPTED = "accepted"
 EMPTY = "empty"
@@ -157,7 +157,7 @@ def _figures_write(
     """Save accepted figures as drafts of their units' submissions, in bulk.
 
     The rules are those of the round's form (`services.submission_save` without
-    submitting): an open round, a submission not verified yet, each figure and its entry
+    submitting): an open round, a submission not verified nor submitted, each figure and its entry
     in the history. Written here in a few statements rather than three per figure: a
     facilitator's file of 10,000 rows took 25 s of CPU one figure at a time.
     """
@@ -178,6 +178,8 @@ def _figures_write(
         verified = {u for u, s in submissions.items() if s.status == Submission.Status.VERIFIED}
         if verified:
             raise ServiceError(_("These figures are verified already."), code="verified")
+        for submission in submissions.values():
+            submitted_check(submission)
         indicator_ids = {pk for values in accepted.values() for pk in values}
         existing = {
             (v.unit_id, v.indicator_id): v

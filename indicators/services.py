@@ -283,6 +283,18 @@ def round_remind(*, actor: User | None, data_round: DataRound) -> int:
     return tasks.waiting_remind(actor=actor, data_round=data_round)
 
 
+def submitted_check(submission: Submission) -> None:
+    """Refuse a change to figures that wait for the facilitator's review."""
+    if submission.status == Submission.Status.SUBMITTED:
+        raise ServiceError(
+            _(
+                "These figures are submitted and wait for the facilitator. To change one, "
+                "ask the facilitator to send them back."
+            ),
+            code="submitted",
+        )
+
+
 def _submission_lock(submission: Submission) -> Submission:
     return (
         Submission.objects.select_for_update()
@@ -307,7 +319,9 @@ def submission_save(
 
     `values` maps indicator ids of the round to a number, or None for a cell left
     empty (which removes nothing: a figure once saved stays in the history). A round
-    that is closed, or a submission that is verified, takes no more figures.
+    that is closed takes no more figures, nor does a submission that is verified or
+    waits for the facilitator (submitted): what the facilitator verifies is what they
+    saw, so figures change again only once sent back.
     """
     submission = _submission_lock(submission)
     data_round = submission.round
@@ -316,8 +330,7 @@ def submission_save(
         raise ServiceError(_("This round is closed."), code="closed")
     if submission.status == Submission.Status.VERIFIED:
         raise ServiceError(_("These figures are verified already."), code="verified")
-    if submit and submission.status == Submission.Status.SUBMITTED:
-        raise ServiceError(_("These figures are submitted already."), code="submitted")
+    submitted_check(submission)
     indicators = {i.pk: i for i in data_round.indicators.all()}
     if set(values) - set(indicators):
         raise ServiceError(_("This indicator is not part of the round."))
@@ -344,15 +357,12 @@ def submission_save(
                 % {"names": ", ".join(missing)},
                 code="incomplete",
             )
-    changed = False
     for pk, indicator in indicators.items():
         number = values.get(pk)
         if number is None and submit:
             number = existing[pk].value
         if number is None:
             continue
-        before = existing.get(pk)
-        changed = changed or before is None or (before.value, before.status) != (number, status)
         value_set(
             actor=actor,
             group=data_round.group,
@@ -368,12 +378,6 @@ def submission_save(
                 source_detail if values.get(pk) is not None else existing[pk].source_detail
             ),
         )
-    if not submit and submission.status == Submission.Status.SUBMITTED and changed:
-        # A figure changed after submitting is a draft again: so is the form, until it
-        # is submitted once more.
-        submission.status = Submission.Status.IN_PROGRESS
-        submission.submitted_at = submission.submitted_by = None
-        submission.save(update_fields=["status", "submitted_at", "submitted_by"])
     if submit:
         submission.status = Submission.Status.SUBMITTED
         submission.submitted_at, submission.submitted_by = timezone.now(), actor

@@ -21,7 +21,7 @@ from groups.access import (
     group_view,
 )
 from gwd.errors import ServiceError
-from gwd.http import parse_ids
+from gwd.http import parse_id, parse_ids
 from indicators import selectors, services
 from indicators.entry import NumberError, parse_number
 from indicators.forms import IndicatorForm, ReturnForm, RoundForm
@@ -164,7 +164,7 @@ def round_create(request: AuthenticatedHttpRequest, access: GroupAccess) -> Http
             access,
             form=form,
             domains=_by_domain(indicators),
-            chosen={int(pk) for pk in request.POST.getlist("indicators") if pk.isdecimal()},
+            chosen={parse_id(pk) for pk in request.POST.getlist("indicators")} - {None},
         ),
     )
 
@@ -227,12 +227,20 @@ def submission_edit(
     submission = _submission_get(access, data_round, unit_id)
     selectors.require_report(access, submission.unit)
     rows = selectors.grid_rows(submission)
-    editable = (
-        data_round.status == DataRound.Status.OPEN
-        and submission.status != Submission.Status.VERIFIED
+    # Submitted figures wait for the facilitator as they were sent: read only until
+    # sent back, so what is verified is what the facilitator saw.
+    editable = data_round.status == DataRound.Status.OPEN and submission.status not in (
+        Submission.Status.VERIFIED,
+        Submission.Status.SUBMITTED,
     )
     status = 200
     if request.method == "POST":
+        if submission.status == Submission.Status.SUBMITTED:
+            try:
+                services.submitted_check(submission)
+            except ServiceError as error:
+                messages.error(request, error.message)
+            return redirect(request.path)
         if not editable:
             messages.error(request, _("These figures can no longer be changed."))
             return redirect(request.path)

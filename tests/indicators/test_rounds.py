@@ -596,17 +596,18 @@ def test_money_is_shown_in_the_municipalitys_own_currency(scene):
         assert measure_of(scene["roads"], zhytomyr) == "km"
 
 
-def test_a_figure_changed_after_submitting_makes_the_form_a_draft_again(
+def test_submitted_figures_stay_as_sent_until_the_facilitator_sends_them_back(
     group, facilitator, member, scene
 ):
     data_round = submitted(group, facilitator, member, scene)
     submission = Submission.objects.get(round=data_round, unit=scene["lublin"])
-    services.submission_save(
-        actor=member, submission=submission, values={scene["cost"].pk: Decimal(88)}
-    )
+    with pytest.raises(ServiceError, match="send them back"):
+        services.submission_save(
+            actor=member, submission=submission, values={scene["cost"].pk: Decimal(87)}
+        )
     submission.refresh_from_db()
-    assert submission.status == Submission.Status.IN_PROGRESS
+    assert submission.status == Submission.Status.SUBMITTED
     assert figures(data_round, scene["lublin"])["tax-decision-cost"] == (
         Decimal(88),
-        ValueStatus.DRAFT,
+        ValueStatus.SUBMITTED,
     )

@@ -19,6 +19,7 @@ from groups.access import (
 )
 from groups.models import TerritorialUnit
 from gwd.errors import ServiceError
+from gwd.http import parse_id, parse_int
 from indicators import charts, comparisons, reports
 from indicators.models import Indicator
 from indicators.numbers import format_number, reader_locale
@@ -29,23 +30,25 @@ SVG = "image/svg+xml"
 
 
 def _indicator(access: GroupAccess, raw: str | None) -> Indicator:
-    if not raw or not raw.isdigit():
+    pk = parse_id(raw)
+    if pk is None:
         raise Http404
     try:
-        return group_indicators(access.group).only(*comparisons.LIST_FIELDS).get(pk=raw)
+        return group_indicators(access.group).only(*comparisons.LIST_FIELDS).get(pk=pk)
     except Indicator.DoesNotExist:
         raise Http404 from None
 
 
 def _year(raw: str | None, years: list[int]) -> int | None:
-    if raw and raw.isdigit() and int(raw) in years:
-        return int(raw)
+    year = parse_int(raw, minimum=0, maximum=9999)
+    if year in years:
+        return year
     return years[0] if years else None
 
 
 def _chosen_units(request, units: list[TerritorialUnit]) -> list[TerritorialUnit]:
-    wanted = {raw for raw in request.GET.getlist("unit") if raw.isdigit()}
-    chosen = [unit for unit in units if str(unit.pk) in wanted]
+    wanted = {parse_id(raw) for raw in request.GET.getlist("unit")}
+    chosen = [unit for unit in units if unit.pk in wanted]
     return chosen[:MAX_SERIES_UNITS]
 
 
@@ -148,11 +151,13 @@ def chart(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpRespons
         if result is None:
             svg = _no_figures_svg()
         else:
-            section = request.GET.get("section", "0")
-            if not section.isdigit() or int(section) >= len(result.sections):
+            section = parse_int(
+                request.GET.get("section", "0"), minimum=0, maximum=len(result.sections) - 1
+            )
+            if section is None:
                 raise Http404
             draw = reports.box_svg if kind == "box" else reports.bar_svg
-            svg = draw(result, int(section))
+            svg = draw(result, section)
     else:
         raise Http404
     response = HttpResponse(svg, content_type=SVG)

@@ -35,6 +35,9 @@ WIDTH_INCHES = 7.5
 # Typed loosely: Matplotlib types its keys as a literal union.
 RC: Any = {
     "svg.fonttype": "none",
+    # Names are drawn as written: "$…$" in a municipality's name is not mathematics, and
+    # a malformed one would fail the chart, the PDF report and its filing.
+    "text.parse_math": False,
     # Stable ids make the same data give the same bytes (tests, caches, versions).
     "svg.hashsalt": "gwd-chart",
     "font.family": "DejaVu Sans",

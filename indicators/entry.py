@@ -45,6 +45,16 @@ def parse_number(text: str, locale: str) -> Decimal:
         raise NumberError(_("“%(text)s” is not a number.") % {"text": text.strip()[:40]}) from None
     if not number.is_finite():
         raise NumberError(_("“%(text)s” is not a number.") % {"text": text.strip()[:40]})
+    return number_check(number)
+
+
+def number_check(number: Decimal) -> Decimal:
+    """`number` if a Value can hold it as it is, or NumberError: finite, at most four
+    decimal places and sixteen digits before the point. Numbers that come as numbers (a
+    spreadsheet's cell, BDL's JSON) go through it as typed text does, so none overflows
+    the column or loses decimals unseen."""
+    if not number.is_finite():
+        raise NumberError(_("This is not a number."))
     _sign, digits, exponent = number.normalize().as_tuple()
     assert isinstance(exponent, int)  # finite, checked above
     if -exponent > MAX_DECIMALS:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from groups.models import Group, TerritorialUnit, User
 from gwd.errors import ServiceError
 from indicators import bdl, sheets
-from indicators.entry import NumberError, parse_number
+from indicators.entry import NumberError, number_check, parse_number
 from indicators.models import (
     DataRound,
     Indicator,
@@ -78,7 +78,7 @@ def _unit_code(text: str) -> str:
 
 def _number(cell: sheets.Cell, locale: str) -> Decimal:
     if isinstance(cell, Decimal):
-        return cell
+        return number_check(cell)
     return parse_number(str(cell or ""), locale)
 
 
@@ -310,6 +310,11 @@ def bdl_import(
         elif (unit.pk, indicator.pk, record.year) in seen:
             report(DUPLICATE, _("An earlier value has the same unit, variable and year."))
         else:
+            try:
+                number_check(record.value)
+            except NumberError as error:
+                report(NOT_A_NUMBER, error.message)
+                continue
             try:
                 value_check(indicator, record.value)
             except ServiceError as error:

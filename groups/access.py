@@ -248,9 +248,14 @@ def group_object_get[M: Model](
     # get() raises its model's DoesNotExist, an ObjectDoesNotExist: the base class is the
     # one the type checker knows for any model.
     try:
-        return queryset.get(**{pk_field: pk, group_field: access.group})
+        row = queryset.get(**{pk_field: pk, group_field: access.group})
     except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404 from None
+    if group_field == "group" and getattr(row, "group_id", None) == access.group.pk:
+        # The row's group is the one just read: a link to the row (its URL names the
+        # group's slug) then costs no query of its own.
+        row.group = access.group  # type: ignore[attr-defined]
+    return row
 
 
 def message_get(access: GroupAccess, queryset: MessageQuerySet, pk: object) -> Message:

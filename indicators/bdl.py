@@ -38,6 +38,8 @@ ORDINARY_VALUE = 1
 PAGE_SIZE = 100
 MAX_PAGES = 50
 TIMEOUT_SECONDS = 15
+MAX_PAGE_BYTES = 5 * 1024 * 1024  # a page of 100 units is some 30 KB
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 CACHE_SECONDS = 24 * 3600
 
 
@@ -141,7 +143,37 @@ def variable_url(variable_id: str, *, unit_level: int, years: list[int]) -> str:
     )
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    # BDL answers where it is asked; a redirect could lead anywhere, file:// aside.
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        raise urllib.error.HTTPError(req.full_url, code, msg, headers, fp)
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
+def _check_url(url: str) -> None:
+    """Refuse an address that is not under settings.BDL_API_URL: a response's
+    `links.next` is followed only within BDL, over https (plain http only to this
+    machine, for a local mirror)."""
+    base = urllib.parse.urlsplit(settings.BDL_API_URL.rstrip("/") + "/")
+    asked = urllib.parse.urlsplit(url)
+    segments = urllib.parse.unquote(asked.path).split("/")
+    if (
+        (asked.scheme, asked.netloc) != (base.scheme, base.netloc)
+        or not asked.path.startswith(base.path)
+        or ".." in segments
+        or "." in segments
+    ):
+        raise BdlError(_("The BDL answer points to an address outside BDL."))
+    if asked.scheme != "https" and not (
+        asked.scheme == "http" and asked.netloc.rpartition(":")[0] in LOOPBACK_HOSTS
+    ):
+        raise BdlError(_("BDL is asked over https only."))
+
+
 def _get(url: str) -> Any:
+    _check_url(url)
     cached = cache.get(f"bdl:{url}")
     if cached is not None:
         return cached
@@ -156,8 +188,8 @@ def _get(url: str) -> Any:
         headers["X-ClientId"] = settings.BDL_CLIENT_ID
     request = urllib.request.Request(url, headers=headers)  # noqa: S310 (https from settings)
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-            payload = json.load(response)
+        with _OPENER.open(request, timeout=TIMEOUT_SECONDS) as response:
+            body = response.read(MAX_PAGE_BYTES + 1)
     except urllib.error.HTTPError as error:
         raise BdlError(
             _("BDL answered %(status)s %(reason)s.")
@@ -165,7 +197,14 @@ def _get(url: str) -> Any:
         ) from None
     except (urllib.error.URLError, TimeoutError, OSError) as error:
         raise BdlError(_("BDL cannot be reached: %(reason)s.") % {"reason": error}) from None
-    except json.JSONDecodeError:
+    if len(body) > MAX_PAGE_BYTES:
+        raise BdlError(
+            _("A page of the BDL answer is larger than %(mb)s MB.")
+            % {"mb": MAX_PAGE_BYTES // (1024 * 1024)}
+        )
+    try:
+        payload = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError):
         raise BdlError(_("BDL answered something that is not JSON.")) from None
     cache.set(f"bdl:{url}", payload, CACHE_SECONDS)
     return payload

@@ -32,7 +32,7 @@ from groups.exports import (
 from groups.models import Thread
 from gwd.errors import ServiceError
 from gwd.text import csv_lines
-from meetings.models import Meeting
+from meetings.selectors import meeting_shown, visible_meetings
 
 REGISTER_PER_PAGE = 25
 EXPORT_LIMIT = 2000
@@ -55,7 +55,7 @@ def poll_create(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpR
     if source.get("thread"):
         thread = group_object_get(access, Thread.objects.all(), source["thread"])
     if source.get("meeting"):
-        meeting = group_object_get(access, Meeting.objects.all(), source["meeting"])
+        meeting = group_object_get(access, visible_meetings(access), source["meeting"])
     zone = request.user.time_zone
     form = PollForm(
         request.POST or None,
@@ -108,9 +108,9 @@ def poll_create(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpR
 @group_view(Capability.VIEW)
 def poll_detail(request: AuthenticatedHttpRequest, access: GroupAccess, poll_id: int):
     poll = _poll(access, poll_id)
-    return render(
-        request, "decisions/poll_detail.html", cards.poll_context(access, poll, full=True)
-    )
+    context = cards.poll_context(access, poll, full=True)
+    context["poll_meeting"] = meeting_shown(access, poll.meeting)
+    return render(request, "decisions/poll_detail.html", context)
 
 
 def _marks(poll: Poll, data) -> dict[int, int]:
@@ -225,6 +225,7 @@ def register(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResp
             "access": access,
             "group": access.group,
             "page": page,
+            "rows": [(poll, meeting_shown(access, poll.meeting)) for poll in page.object_list],
             "filters": filters,
             "query_prefix": f"{query_prefix}&" if query_prefix else "",
             "export_query": f"?{query_prefix}" if query_prefix else "",
@@ -235,6 +236,11 @@ def register(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResp
     )
 
 
+def _meeting_title(access: GroupAccess, poll: Poll) -> str:
+    meeting = meeting_shown(access, poll.meeting)
+    return meeting.title if meeting else ""
+
+
 def _register_rows(access: GroupAccess, filters: dict[str, str]) -> list[dict]:
     polls = selectors.register_list(access, **filters)[:EXPORT_LIMIT]
     return [
@@ -243,9 +249,7 @@ def _register_rows(access: GroupAccess, filters: dict[str, str]) -> list[dict]:
             "state": _("open") if poll.is_open else _("closed"),
             "created": poll.created_at,
             "closed": poll.closed_at or (poll.closes_at if not poll.is_open else None),
-            "where": poll.thread.title
-            if poll.thread
-            else (poll.meeting.title if poll.meeting else ""),
+            "where": poll.thread.title if poll.thread else _meeting_title(access, poll),
         }
         for poll in polls
     ]

@@ -47,6 +47,7 @@ from meetings.models import (
     Registration,
 )
 from meetings.sections import minutes_sections
+from meetings.selectors import visible_meetings
 from resources.models import Document
 
 PAST_PER_PAGE = 20
@@ -54,10 +55,7 @@ PAST_PER_PAGE = 20
 
 def _meetings(access: GroupAccess):
     """Meetings of the group that this person may see: drafts only for managers."""
-    meetings = Meeting.objects.filter(group=access.group).select_related("group")
-    if not access.can_manage:
-        meetings = meetings.exclude(status=Meeting.Status.DRAFT)
-    return meetings
+    return visible_meetings(access)
 
 
 def _get_meeting(access: GroupAccess, meeting_id: int) -> Meeting:

@@ -38,7 +38,12 @@ class PollForm(forms.Form):
         label=_("at"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
     anonymous = forms.BooleanField(
-        label=_("Anonymous: nobody, not even staff, can see who voted what"), required=False
+        label=_("Anonymous: nobody, not even staff, can see who voted what"),
+        required=False,
+        help_text=_(
+            "An anonymous poll's results are shown only once it closes: in a small group, "
+            "totals changing right after each vote would tell who voted what."
+        ),
     )
     results = forms.ChoiceField(
         label=_("Results shown"), choices=Poll.Results.choices, initial=Poll.Results.LIVE
@@ -83,6 +88,8 @@ class PollForm(forms.Form):
                     )
         else:
             data["labels"] = lines
+        if data.get("anonymous"):
+            data["results"] = Poll.Results.AFTER_CLOSE
         return data
 
     def _slot(self, line: str) -> tuple[dt.datetime, dt.datetime | None]:

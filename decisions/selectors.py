@@ -19,8 +19,11 @@ REGISTER_STATES = ("open", "closed", "decided")
 
 
 def results_visible(poll: Poll) -> bool:
-    """Results show during voting, or only once the poll is closed, as the poll says."""
-    return poll.results == Poll.Results.LIVE or not poll.is_open
+    """Results show during voting, or only once the poll is closed, as the poll says; an
+    anonymous poll's only once it is closed, whatever it says (docs/architecture.md)."""
+    if not poll.is_open:
+        return True
+    return poll.results == Poll.Results.LIVE and not poll.anonymous
 
 
 def poll_results(poll: Poll, options: list[PollOption] | None = None) -> dict[str, Any]:

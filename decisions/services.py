@@ -134,8 +134,9 @@ def poll_create(
     """Start a poll in the accessed group, optionally in one of its threads or on one of
     its meetings' agendas. `options` are the labels (every kind but a proposal and a
     date poll); `slots` a date poll's (start, end) instants. An anonymous poll never
-    lets a vote change. The group's members are told; those who may vote and have not
-    are reminded a day before the closing time."""
+    lets a vote change and shows its results only once it closes. The group's members
+    are told; those who may vote and have not are reminded a day before the closing
+    time."""
     group = access.group
     if not rules.may_start_poll(access, rules.decision_settings(group)):
         raise PermissionDenied
@@ -190,7 +191,8 @@ def poll_create(
         created_by=actor,
         closes_at=closes_at,
         anonymous=anonymous,
-        results=results,
+        # Totals changing right after each vote would tell a small group who voted what.
+        results=Poll.Results.AFTER_CLOSE if anonymous else results,
         allow_change=allow_change and not anonymous,
         max_choices=max_choices,
         score_max=score_max,

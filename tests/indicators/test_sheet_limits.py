@@ -7,8 +7,11 @@ import resource
 import zipfile
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from indicators import sheets
+from indicators.models import Value
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -102,22 +105,22 @@ def test_an_xlsx_naming_the_last_cell_of_a_sheet_is_refused_before_its_grid_is_b
     message = _refusal(content)
     # Read as a grid, this file asks for 512 GB and aborts the process.
     assert _peak_mb() - before < 50
-    assert "20" in message
+    assert str(sheets.MAX_ROWS) in message
 
 
 def test_an_xlsx_with_a_row_beyond_the_limit_is_refused_with_the_limit():
     content = _xlsx(f'<row r="1">{_cell("A1")}</row><row r="20002">{_cell("A20002")}</row>')
-    assert "20" in _refusal(content)
+    assert str(sheets.MAX_ROWS) in _refusal(content)
 
 
 def test_an_xlsx_with_data_beyond_the_last_column_allowed_is_refused():
     message = _refusal(_xlsx(f'<row r="1">{_cell("A1")}{_cell("AA1")}</row>'))
-    assert "26" in message
+    assert str(sheets.MAX_COLUMNS) in message
 
 
 def test_cells_without_references_are_counted_as_a_reader_places_them():
     cells = "".join("<c><v>1</v></c>" for _ in range(30))
-    assert "26" in _refusal(_xlsx(f"<row>{cells}</row>"))
+    assert str(sheets.MAX_COLUMNS) in _refusal(_xlsx(f"<row>{cells}</row>"))
 
 
 def test_empty_styled_cells_far_away_do_not_count():
@@ -142,12 +145,12 @@ def test_an_ods_row_repeated_a_million_times_is_refused():
     content = _ods(
         f'<table:table-row table:number-rows-repeated="1000000">{_ods_cell()}</table:table-row>'
     )
-    assert "20" in _refusal(content)
+    assert str(sheets.MAX_ROWS) in _refusal(content)
 
 
 def test_an_ods_cell_repeated_across_the_sheet_is_refused():
     content = _ods(f"<table:table-row>{_ods_cell(repeated=16384)}</table:table-row>")
-    assert "26" in _refusal(content)
+    assert str(sheets.MAX_COLUMNS) in _refusal(content)
 
 
 def test_an_ods_with_the_empty_tail_spreadsheet_programs_write_reads():
@@ -168,7 +171,7 @@ def test_an_ods_with_the_empty_tail_spreadsheet_programs_write_reads():
 def test_a_csv_with_data_beyond_the_last_column_allowed_is_refused():
     line = ";".join(["x"] * 40)
     content = f"kod;nazwa;wskaźnik;n;j;rok;wartość\n{line}\n".encode()
-    assert "26" in _refusal(content)
+    assert str(sheets.MAX_COLUMNS) in _refusal(content)
 
 
 def test_a_csv_field_too_long_for_the_reader_is_refused_with_a_reason():
@@ -179,4 +182,18 @@ def test_a_csv_field_too_long_for_the_reader_is_refused_with_a_reason():
 def test_a_csv_with_more_rows_than_the_limit_is_refused():
     lines = "".join(f"0663011;Lublin;roads;;;2025;{i}\n" for i in range(sheets.MAX_ROWS + 1))
     content = ("kod;nazwa;wskaźnik;n;j;rok;wartość\n" + lines).encode()
-    assert "20" in _refusal(content)
+    assert str(sheets.MAX_ROWS) in _refusal(content)
+
+
+@pytest.mark.django_db
+def test_the_import_page_refuses_a_far_cell_with_a_reason_and_writes_nothing(
+    login, group, member, cities, data_round
+):
+    page = reverse(
+        "indicators:round-import", kwargs={"slug": group.slug, "round_id": data_round.pk}
+    )
+    content = _xlsx(f'<row r="1">{_cell("A1")}</row><row r="1048576">{_cell("XFD1048576")}</row>')
+    response = login(member).post(page, {"file": SimpleUploadedFile("dane.xlsx", content)})
+    assert response.status_code == 400
+    assert str(sheets.MAX_ROWS) in response.content.decode()
+    assert not Value.objects.exists()

@@ -71,7 +71,7 @@ class ImportResult:
 
 def _unit_code(text: str) -> str:
     # A spreadsheet that took a TERYT code for a number dropped its leading zero.
-    if text.isdigit() and len(text) in (1, 3, 6):
+    if text.isascii() and text.isdigit() and len(text) in (1, 3, 6):
         return text.zfill(len(text) + 1)
     return text.upper() if text[:2].lower() == "ua" else text
 

@@ -8,6 +8,12 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         from gwd.indexing import index_hook_register
+        from gwd.personal_data import omit
         from search.index import entry_refresh
 
         index_hook_register(entry_refresh)
+        omit(
+            "search.Entry.author",
+            "the index repeats what messages, meetings and documents say, which their own "
+            "sections export; an entry goes with what it was made from",
+        )

@@ -7,6 +7,7 @@ that points at people fails here until someone decides."""
 
 import datetime as dt
 import json
+from decimal import Decimal
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
@@ -23,6 +24,7 @@ from groups import audit, services
 from groups import personal_data as groups_personal_data
 from groups.access import group_access
 from groups.models import (
+    Country,
     DigestRun,
     Group,
     Invitation,
@@ -35,8 +37,12 @@ from groups.models import (
     Reaction,
     Report,
     Role,
+    TerritorialUnit,
+    UnitLevel,
 )
 from gwd import personal_data
+from indicators.models import Direction, Domain, Indicator, Measure
+from indicators.services import value_set
 from meetings.models import (
     ActionItem,
     Attendance,
@@ -195,6 +201,22 @@ def busy(member_factory, group, other_group, facilitator, outsider, site_staff):
     decision_services.poll_close(actor=anna, access=anna_access, poll=poll)
     decision_services.outcome_publish(actor=anna, access=anna_access, poll=poll, outcome="1,20")
 
+    kielce = TerritorialUnit.objects.create(
+        country=Country.POLAND, level=UnitLevel.CITY_COUNTY, name="Kielce", code="2661011"
+    )
+    tax_cost = Indicator.objects.create(
+        code="tax-cost",
+        name_pl="Koszt decyzji",
+        name_uk="Вартість рішення",
+        name_en="Cost of a decision",
+        domain=Domain.LOCAL_TAXES,
+        measure=Measure.MONEY,
+        direction=Direction.LOWER,
+    )
+    value_set(
+        actor=anna, group=group, unit=kielce, indicator=tax_cost, year=2025, value=Decimal("41.5")
+    )
+
     folder = Folder.objects.create(group=group, name="Uchwały", created_by=anna)
     document = Document.objects.create(
         group=group,
@@ -240,6 +262,8 @@ def test_the_export_holds_every_kind_of_record(client, login, busy):
     assert data["attendance"][0]["meeting"] == "Spotkanie w Kielcach"
     assert data["action_items"][0]["what"] == "Przesłać uchwałę"
     assert data["documents"][0]["title"] == "Uchwała w sprawie stawek"
+    assert data["indicator_figures"][0]["municipality"] == "Kielce"
+    assert data["indicator_figures"][0]["new_value"] == "41.5000"
     assert data["document_versions"][0]["file_name"] == "uchwala.pdf"
     # Credentials stay out of the file.
     text = response.content.decode()

@@ -3,10 +3,12 @@
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gwd.http import parse_id
 from gwd.text import PlainTextField
 from indicators.models import Indicator
 
@@ -61,6 +63,18 @@ class IndicatorForm(forms.ModelForm):
 class IndicatorChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         return f"{obj.display_name} ({obj.get_measure_display()})"
+
+    def _check_values(self, value):
+        # An id no table can hold is refused as a wrong choice: the database would fail
+        # on it (SQLite cannot bind an integer over 64 bits).
+        for pk in value:
+            if parse_id(str(pk)) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
 
 class RoundForm(forms.Form):

@@ -18,6 +18,8 @@ request is printed as a ratio to both.
 With --open-loop each page is also requested at a fixed arrival rate, a third of the
 rate its closed-loop run reached, as people arrive (not as clients that never pause):
 its p50 and p99 then say what a visitor waits when the server is not saturated.
+--rate N sets that arrival rate instead (the search target is 20 requests a second),
+and --only WORD… measures only the pages whose names hold one of the words.
 
     .venv/bin/python bench/pages.py --members 2000 --messages 100000 --documents 10000
 
@@ -392,7 +394,14 @@ def main() -> None:
     parser.add_argument(
         "--open-loop", action="store_true", help="also each page at a third of its req/s"
     )
+    parser.add_argument(
+        "--rate", type=float, help="the open loop at this many requests a second instead"
+    )
+    parser.add_argument(
+        "--only", nargs="+", metavar="WORD", help="only the pages whose name holds a word"
+    )
     args = parser.parse_args()
+    args.open_loop = args.open_loop or args.rate is not None
 
     work = Path(tempfile.mkdtemp(prefix="gwd-bench-http-"))
     if args.sqlite:
@@ -453,6 +462,13 @@ def main() -> None:
         "group search": f"/groups/bench/search/?q={quote(args.query)}",
         "group search, common word": "/groups/bench/search/?q=stawka",
     }
+    if args.only:
+        # The 404 page stays: the ratios are to it.
+        pages = {
+            name: path
+            for name, path in pages.items()
+            if name.startswith("floor") or any(word in name for word in args.only)
+        }
     measured = last_json(
         manage(
             env,
@@ -511,7 +527,7 @@ def main() -> None:
             result["rss"] = rss_mb(daphne.pid)
             result["cpu_ms"] = result["daphne_cpu"] / max(result["requests"], 1) * 1000
             if args.open_loop:
-                rate = result["rate"] / 3
+                rate = args.rate or result["rate"] / 3
                 opened = asyncio.run(
                     run_open_loop(port, path, data["sessions"], args.seconds, rate, status)
                 )

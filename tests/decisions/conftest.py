@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from decisions import services
 from groups.access import group_access
@@ -27,5 +28,24 @@ def poll_factory(access_of, facilitator, group):
         return services.poll_create(
             actor=actor, access=access_of(actor, target), kind=kind, **fields
         )
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests read the messages in English, the language the code is written in:
+    the catalogues' own tests check the Polish and Ukrainian."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def user_factory(user_factory):
+    """People who read GWD in English unless a test says otherwise."""
+
+    def make(**fields):
+        fields.setdefault("language", "en")
+        return user_factory(**fields)
 
     return make

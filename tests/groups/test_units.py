@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from groups import services
 from groups.models import (
@@ -48,6 +49,13 @@ INVALID = [
     (UA, L.HROMADA, "UA18040000000063299", "another level"),  # a raion's code
     (UA, L.OBLAST, "UA00000000000012345", "another level"),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The codes' reasons are read in English, the language the code is written in."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.parametrize("country, level, code", VALID)

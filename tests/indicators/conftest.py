@@ -4,6 +4,7 @@ import tests: verified values written through the services, as a round would."""
 from decimal import Decimal as D
 
 import pytest
+from django.utils import translation
 
 from groups.models import (
     Country,
@@ -139,3 +140,11 @@ def data_round(group, facilitator, cities, catalogue):
         deadline=timezone.localdate() + dt.timedelta(days=30),
         indicators=[catalogue["roads"], catalogue["tax_cost"], catalogue["accidents"]],
     )
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests read the messages in English, the language the code is written in:
+    the catalogues' own tests check the Polish and Ukrainian."""
+    with translation.override("en"):
+        yield

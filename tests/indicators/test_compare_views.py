@@ -181,4 +181,4 @@ def test_drafts_are_not_compared(login, group, member, catalogue, figures):
 def test_a_group_without_indicators_gets_a_page_that_says_so(login, group, member):
     page = login(member).get(_compare(group))
     assert page.status_code == 200
-    assert "The group works with no indicators yet." in page.content.decode()
+    assert "Grupa nie korzysta jeszcze z żadnych wskaźników." in page.content.decode()

@@ -5,6 +5,7 @@ are refused and write nothing."""
 import io
 from pathlib import Path
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
@@ -13,6 +14,17 @@ from indicators import sheets
 from indicators.models import Value
 
 BDL = Path(__file__).parent / "data" / "bdl"
+
+
+@pytest.fixture
+def user_factory(user_factory):
+    """The officials and facilitators here read GWD in English, as the messages below."""
+
+    def make(**fields):
+        fields.setdefault("language", "en")
+        return user_factory(**fields)
+
+    return make
 
 
 def _xlsx(rows) -> SimpleUploadedFile:

@@ -136,7 +136,7 @@ def test_a_facilitator_opens_a_round_for_every_member_municipality(
     [
         ("title", "", "title"),
         ("year", "1800", "year"),
-        ("deadline", "2001-01-01", "The deadline has passed"),
+        ("deadline", "2001-01-01", "Ten termin już minął"),  # the page is in Polish
         ("indicators", "999999", "indicators"),
     ],
 )

@@ -64,17 +64,17 @@ class IndicatorChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         return f"{obj.display_name} ({obj.get_measure_display()})"
 
-    def _check_values(self, value):
+    def clean(self, value):
         # An id no table can hold is refused as a wrong choice: the database would fail
         # on it (SQLite cannot bind an integer over 64 bits).
-        for pk in value:
+        for pk in value if isinstance(value, (list, tuple)) else ():
             if parse_id(str(pk)) is None:
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",
                     params={"pk": pk},
                 )
-        return super()._check_values(value)
+        return super().clean(value)
 
 
 class RoundForm(forms.Form):

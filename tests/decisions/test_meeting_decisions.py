@@ -53,6 +53,7 @@ def test_the_meeting_page_links_the_decisions_taken_at_it(
 
 
 def test_a_meeting_without_polls_shows_no_decisions_section(meeting_factory, member, login):
+    # The group lets only facilitators start polls: nothing for a member to show.
     page = login(member).get(meeting_factory().get_absolute_url()).content.decode()
     assert "meeting-decisions" not in page
 
@@ -71,3 +72,23 @@ def test_the_decisions_cost_the_same_queries_however_many(
         return len(captured)
 
     assert queries(1) == queries(4)
+
+
+def test_who_may_start_a_poll_finds_the_link_on_the_meetings_page(
+    meeting_factory, facilitator, member, observer, access_of, login, client
+):
+    meeting = meeting_factory()
+    start = f"/decisions/new/?meeting={meeting.pk}"
+    assert start in login(facilitator).get(meeting.get_absolute_url()).content.decode()
+    client.logout()
+    # Members start polls only where the group lets them; observers never.
+    assert start not in login(member).get(meeting.get_absolute_url()).content.decode()
+    services.decision_settings_save(
+        actor=facilitator,
+        access=access_of(facilitator, meeting.group),
+        poll_starters="members",
+        observers_vote=False,
+    )
+    assert start in login(member).get(meeting.get_absolute_url()).content.decode()
+    client.logout()
+    assert start not in login(observer).get(meeting.get_absolute_url()).content.decode()

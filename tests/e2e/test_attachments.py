@@ -100,6 +100,8 @@ def test_files_and_a_library_link_reach_another_member_live_and_survive_a_reload
     live.locator(".attachments > li").nth(2).wait_for()
     image = live.locator(".attachment__image img")
     expect(image).to_have_attribute("alt", f"szkola-{marker}.jpg")
+    # The thumbnail loads lazily: on a phone the new message may start below the fold.
+    image.scroll_into_view_if_needed()
     reader.wait_for_function(
         "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
     )

@@ -31,7 +31,7 @@ from groups.exports import (
 )
 from groups.models import Thread
 from gwd.errors import ServiceError
-from gwd.text import csv_lines
+from gwd.text import clean_text, csv_lines
 from meetings.selectors import meeting_shown, visible_meetings
 
 REGISTER_PER_PAGE = 25
@@ -201,10 +201,11 @@ def poll_outcome(request: AuthenticatedHttpRequest, access: GroupAccess, poll_id
 
 
 def _register_filters(request: AuthenticatedHttpRequest) -> dict[str, str]:
+    # Control characters go: PostgreSQL refuses a NUL in a query's text outright.
     return {
-        "query": request.GET.get("q", "")[:200],
-        "kind": request.GET.get("kind", ""),
-        "state": request.GET.get("state", ""),
+        "query": clean_text(request.GET.get("q", ""))[:200],
+        "kind": clean_text(request.GET.get("kind", "")),
+        "state": clean_text(request.GET.get("state", "")),
     }
 
 

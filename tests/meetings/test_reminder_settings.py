@@ -3,6 +3,7 @@ rest of a series) and as each member turns them off, for one meeting or for all 
 meetings of a group; the reminder task follows both."""
 
 import datetime as dt
+import zoneinfo
 
 import pytest
 from django.core import mail
@@ -45,7 +46,10 @@ def planned(meeting) -> list[tuple[int, dt.datetime]]:
 
 @pytest.fixture
 def meeting(facilitator, group, django_capture_on_commit_callbacks) -> Meeting:
-    starts = timezone.now() + dt.timedelta(days=3)
+    # 10:00 in Warsaw three days ahead: at a time of day of its own the meeting could end
+    # after midnight, which the one-day edit form cannot say.
+    day = timezone.localdate() + dt.timedelta(days=3)
+    starts = dt.datetime.combine(day, dt.time(10), tzinfo=zoneinfo.ZoneInfo("Europe/Warsaw"))
     with django_capture_on_commit_callbacks(execute=True):
         return services.meeting_schedule(
             actor=facilitator,

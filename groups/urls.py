@@ -1,6 +1,14 @@
 from django.urls import path
 
-from groups.views import discussions, exports, invitations, moderation, notifications, people
+from groups.views import (
+    discussions,
+    exports,
+    invitations,
+    moderation,
+    notifications,
+    people,
+    units,
+)
 
 app_name = "groups"
 
@@ -26,6 +34,14 @@ urlpatterns = [
         "groups/<slug:slug>/members/<int:membership_id>/remove/",
         people.member_remove,
         name="member-remove",
+    ),
+    path("groups/<slug:slug>/units/", units.unit_list, name="unit-list"),
+    path("groups/<slug:slug>/units/add/", units.unit_add, name="unit-add"),
+    path("groups/<slug:slug>/units/<int:unit_id>/leave/", units.unit_leave, name="unit-leave"),
+    path(
+        "groups/<slug:slug>/units/<int:unit_id>/readmit/",
+        units.unit_readmit,
+        name="unit-readmit",
     ),
     path("groups/<slug:slug>/leave/", people.group_leave, name="group-leave"),
     path("groups/<slug:slug>/join/", invitations.group_join, name="group-join"),

@@ -106,6 +106,9 @@ class ModerationAction(models.Model):
         REJECT = "reject", _("rejected a held message")
         BLOCK_PHRASE = "block_phrase", _("added a blocked phrase")
         UNBLOCK_PHRASE = "unblock_phrase", _("removed a blocked phrase")
+        UNIT_ADD = "unit_add", _("added a member municipality")
+        UNIT_LEAVE = "unit_leave", _("marked a municipality as having left")
+        UNIT_READMIT = "unit_readmit", _("re-admitted a municipality")
 
     # No cascades: deleting a group, a user or a message must not take the log with it.
     group = models.ForeignKey(

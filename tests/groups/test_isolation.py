@@ -364,7 +364,7 @@ def test_refused_posts_write_nothing(client, scene, group, name, pattern, django
 
 def snapshot():
     from decisions.models import Ballot, Participation, Poll
-    from groups.models import Message, ModerationAction, Thread
+    from groups.models import GroupUnit, Message, ModerationAction, Thread
     from meetings.models import ActionItem, Attendance, Meeting, Minutes, Registration
     from resources.models import Document, DocumentVersion, Folder, MessageAttachment, UploadSession
 
@@ -384,6 +384,7 @@ def snapshot():
         list(UploadSession.objects.values_list("pk", "received").order_by("pk")),
         list(Folder.objects.values_list("pk", "name", "parent_id").order_by("pk")),
         ModerationAction.objects.count(),
+        list(GroupUnit.objects.values_list("pk", "unit_id", "left_at").order_by("pk")),
         MessageAttachment.objects.count(),
         list(Membership.objects.values_list("pk", "role", "status").order_by("pk")),
         list(Poll.objects.values_list("pk", "title", "state", "outcome").order_by("pk")),

@@ -120,7 +120,8 @@ ROW_RULES: dict[str, RowRule] = {
         author=Capability.REPORT,
         others=Capability.MANAGE,
         shared=Capability.MANAGE,
-        covers="enter, save and submit a municipality's figures in a data round; its author "
+        covers="enter, save and submit a municipality's figures in a data round, and the "
+        "figures of its districts; its author "
         "is any official who represents the municipality in the group: a member whose "
         "institution site staff made the municipality's office (a profile cannot)",
     ),

@@ -1,7 +1,7 @@
 # ruff: noqa: E501 -- the catalogue below is a table, one indicator to a few long lines
 """Demonstration data for the indicators: the demo cities as territorial units, a shared
 catalogue of 32 indicators across the domains, five years of figures for every member
-municipality of the demo groups, and an open data round.
+municipality of the demo groups and for Poznań's districts, and an open data round.
 
 Every figure made here is marked as demonstration data (its source says so, in the
 history too): the numbers are plausible, not true.
@@ -57,6 +57,23 @@ UNITS = {
     "UA05020030000031457": (UA, L.HROMADA, "Вінницька міська громада", 370_000),
     "UA61040390000067898": (UA, L.HROMADA, "Тернопільська міська громада", 225_000),
 }
+
+# Poznań's five delegatury (TERYT TERC, kind 9), the districts of the demo's intra-city
+# monitoring: a few indicators for each, around the city's own figure.
+DISTRICT_CITY = "3064011"
+DISTRICTS = {
+    "3064029": "Poznań-Grunwald",
+    "3064039": "Poznań-Jeżyce",
+    "3064049": "Poznań-Nowe Miasto",
+    "3064059": "Poznań-Stare Miasto",
+    "3064069": "Poznań-Wilda",
+}
+DISTRICT_INDICATORS = (
+    "green-area-share",
+    "separate-collection-share",
+    "pm10-days",
+    "municipal-flats-per-1000",
+)
 
 D, M, Dir = Domain, Measure, Direction
 
@@ -234,7 +251,11 @@ def values_create(group: Group, indicators: dict[str, Indicator]) -> int:
     none yet; verified, their source and history saying what they are."""
     codes = list(UNITS)
     units = [gu.unit for gu in GroupUnit.objects.filter(group=group).select_related("unit")]
-    have = set(Value.objects.filter(group=group).values_list("unit_id", "indicator_id", "year"))
+    have = set(
+        Value.objects.filter(group=group, district__isnull=True).values_list(
+            "unit_id", "indicator_id", "year"
+        )
+    )
     rows = []
     for unit in units:
         unit_index = codes.index(unit.code) if unit.code in codes else 0
@@ -254,6 +275,11 @@ def values_create(group: Group, indicators: dict[str, Indicator]) -> int:
                         source_detail=DEMO_NOTE,
                     )
                 )
+    return len(_demo_values_save(rows))
+
+
+def _demo_values_save(rows: list[Value]) -> list[Value]:
+    """Write demonstration figures with their one entry in the history each."""
     created = Value.objects.bulk_create(rows, batch_size=500)
     ValueChange.objects.bulk_create(
         [
@@ -272,7 +298,62 @@ def values_create(group: Group, indicators: dict[str, Indicator]) -> int:
         ],
         batch_size=500,
     )
-    return len(created)
+    return created
+
+
+def districts_create() -> list[TerritorialUnit]:
+    """Poznań's districts, parts of its unit (made by units_create)."""
+    city = TerritorialUnit.objects.get(code=DISTRICT_CITY)
+    return [
+        group_services.unit_get_or_create(
+            country=PL, level=L.DISTRICT, name=name, code=code, parent=city
+        )
+        for code, name in DISTRICTS.items()
+    ]
+
+
+def district_values_create(group: Group, indicators: dict[str, Indicator]) -> int:
+    """Five years of demonstration figures of a few indicators for each of Poznań's
+    districts, when Poznań is a member of `group`; verified and marked as the city's
+    figures are."""
+    city = TerritorialUnit.objects.of_group(group).filter(code=DISTRICT_CITY).first()
+    if city is None:
+        return 0
+    parts = districts_create()
+    have = set(
+        Value.objects.filter(group=group, unit=city, district__in=parts).values_list(
+            "district_id", "indicator_id", "year"
+        )
+    )
+    city_index, codes = list(UNITS).index(DISTRICT_CITY), list(CATALOGUE)
+    rows = []
+    for district_index, district in enumerate(parts):
+        for code in DISTRICT_INDICATORS:
+            indicator, decimals = indicators[code], CATALOGUE[code][3]
+            # The districts spread from 0.6 to 1.4 times the city's figure, each its own way.
+            spread = (
+                Decimal("0.6") + Decimal((district_index * 29 + codes.index(code) * 7) % 80) / 100
+            )
+            for year in YEARS:
+                if (district.pk, indicator.pk, year) in have:
+                    continue
+                figure = _figure(code, city_index, codes.index(code), year) * spread
+                if indicator.measure == Measure.PERCENT:
+                    figure = min(figure, Decimal(99))
+                rows.append(
+                    Value(
+                        group=group,
+                        unit=city,
+                        district=district,
+                        indicator=indicator,
+                        year=year,
+                        value=round(figure, decimals),
+                        status=ValueStatus.VERIFIED,
+                        source=ValueSource.DEMO,
+                        source_detail=DEMO_NOTE,
+                    )
+                )
+    return len(_demo_values_save(rows))
 
 
 def _round_demo(group: Group, facilitator: User, indicators: dict[str, Indicator]) -> None:
@@ -341,6 +422,7 @@ def seed(*, staff: User, facilitators: dict[str, User]) -> None:
             indicators=[i for i in indicators.values() if i.pk not in adopted],
         )
         values_create(group, indicators)
+        district_values_create(group, indicators)
     urban = Group.objects.filter(slug="gwd-miejska").first()
     if urban is not None and "gwd-miejska" in facilitators:
         _round_demo(urban, facilitators["gwd-miejska"], indicators)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators import views, views_compare, views_import
+from indicators import views, views_compare, views_districts, views_import
 
 app_name = "indicators"
 
@@ -47,4 +47,18 @@ urlpatterns += [
         name="round-template",
     ),
     path(f"{G}bdl/", views_import.bdl_import, name="bdl-import"),
+]
+
+# A city's districts (indicators/views_districts.py).
+urlpatterns += [
+    path(
+        f"{G}units/<int:unit_id>/districts/",
+        views_districts.district_comparison,
+        name="district-comparison",
+    ),
+    path(
+        f"{G}units/<int:unit_id>/districts/figures/",
+        views_districts.district_figures,
+        name="district-figures",
+    ),
 ]

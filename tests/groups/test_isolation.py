@@ -85,7 +85,7 @@ def test_the_pages_that_change_a_document_follow_the_document_rule():
     }
     assert following("folder") == {"resources:folder-update", "resources:folder-delete"}
     assert following("trash") == {"resources:document-restore"}
-    assert following("figures") == {"indicators:submission-edit"}
+    assert following("figures") == {"indicators:submission-edit", "indicators:district-figures"}
 
 
 @pytest.fixture

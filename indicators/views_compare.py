@@ -3,10 +3,16 @@ municipality's profile, the charts themselves as SVG, and the comparison as a re
 download or to file in the library. Members and observers read them all; filing a report
 needs `upload`, as any document does."""
 
+import functools
+import hashlib
+from collections.abc import Callable
+
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -21,12 +27,13 @@ from groups.models import TerritorialUnit
 from gwd.errors import ServiceError
 from gwd.http import parse_id, parse_int
 from indicators import charts, comparisons, reports
-from indicators.models import Indicator
+from indicators.models import Indicator, Value, ValueChange
 from indicators.numbers import format_number, reader_locale
 from indicators.selectors import group_indicators
 
 MAX_SERIES_UNITS = 8
 SVG = "image/svg+xml"
+CHART_SECONDS = 3600
 
 
 def _indicator(access: GroupAccess, raw: str | None) -> Indicator:
@@ -93,22 +100,35 @@ def comparison(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpRe
     return render(request, "indicators/comparison.html", context)
 
 
+def _indicator_or_first(access: GroupAccess, raw: str | None) -> Indicator | None:
+    """The indicator the query names, the group's first by default (None when it has
+    none); one that is not the group's is a 404."""
+    if raw is None:
+        return group_indicators(access.group).only(*comparisons.LIST_FIELDS).first()
+    return _indicator(access, raw)
+
+
 def _comparison_for(access: GroupAccess, request) -> comparisons.Comparison | None:
     """The comparison the query names, the group's first indicator and its latest year
     by default; None when there are no verified figures to compare. An indicator that is
     not the group's is a 404."""
-    raw = request.GET.get("indicator")
-    if raw is None:
-        indicator = group_indicators(access.group).only(*comparisons.LIST_FIELDS).first()
-        if indicator is None:
-            return None
-    else:
-        indicator = _indicator(access, raw)
-    years = comparisons.years_with_values(access.group, indicator)
-    year = _year(request.GET.get("year"), years)
-    if year is None:
+    indicator = _indicator_or_first(access, request.GET.get("indicator"))
+    if indicator is None:
         return None
     units = comparisons.group_units(access.group)
+    return _comparison_of(access, indicator, request.GET.get("year"), units)
+
+
+def _comparison_of(
+    access: GroupAccess,
+    indicator: Indicator,
+    raw_year: str | None,
+    units: list[TerritorialUnit],
+) -> comparisons.Comparison | None:
+    years = comparisons.years_with_values(access.group, indicator)
+    year = _year(raw_year, years)
+    if year is None:
+        return None
     result = comparisons.comparison_get(
         group=access.group, indicator=indicator, year=year, units=units
     )
@@ -120,49 +140,100 @@ def _no_figures_svg() -> str:
     return charts.bar_chart(title=text, description=text, labels=[], values=[])
 
 
+def _chart_key(access: GroupAccess, shown: object) -> str:
+    """The cache key of a chart of the group showing `shown` (what the query picked,
+    with the indicator's and the units' rows as read) to this reader.
+
+    A new value takes a new id and every change of one (its number or its status)
+    writes a ValueChange, so the newest id of each says whether any figure changed, as
+    for the profile's distributions; the rows in `shown` carry names and membership,
+    and the language the labels and the number format."""
+    group = access.group
+    newest_value = Value.objects.filter(group=group).order_by("-pk").values_list("pk")[:1]
+    newest_change = ValueChange.objects.filter(group=group).order_by("-pk").values_list("pk")[:1]
+    material = repr((list(newest_value), list(newest_change), get_language(), shown))
+    return f"indicators:chart:{group.pk}:{hashlib.sha256(material.encode()).hexdigest()}"
+
+
+def _rows(indicator: Indicator | None, units: list[TerritorialUnit]) -> tuple:
+    """What of the indicator and the units a chart draws, for its cache key."""
+    fields = None if indicator is None else [getattr(indicator, f) for f in comparisons.LIST_FIELDS]
+    return fields, [(unit.pk, unit.name, unit.country) for unit in units]
+
+
 @group_view(Capability.VIEW)
 @require_GET
 def chart(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
     """One chart as an SVG document, for the <img> of the comparison page: `kind` is
     bar (one ranking), box (its spread) or line (chosen units year by year); `section`
-    picks the ranking when money is ranked per country."""
+    picks the ranking when money is ranked per country.
+
+    Matplotlib takes 70–100 ms a chart, so a drawn chart is kept in the cache until a
+    figure of the group changes or what it shows does (see _chart_key)."""
     kind = request.GET.get("kind", "bar")
+    units = comparisons.group_units(access.group)
+    draw: Callable[[], str]
     if kind == "line":
         indicator = _indicator(access, request.GET.get("indicator"))
-        units = _chosen_units(request, comparisons.group_units(access.group))
-        years = sorted(comparisons.years_with_values(access.group, indicator))
-        series = comparisons.series_get(
-            group=access.group, indicator=indicator, units=units, years=years
-        )
-        description = "; ".join(
-            f"{unit.name}: "
-            + ", ".join(f"{year} {format_number(v)}" for year, v in sorted(points.items()))
-            for unit, points in series.items()
-        )
-        svg = charts.line_chart(
-            title=_("%(indicator)s year by year") % {"indicator": indicator.display_name},
-            description=description or _("No figures yet."),
-            series={unit.name: points for unit, points in series.items()},
-            axis_label=indicator.get_measure_display(),
-            locale=reader_locale(),
-        )
+        chosen = _chosen_units(request, units)
+        shown: tuple = (kind, _rows(indicator, chosen))
+        draw = functools.partial(_line_svg, access, indicator, chosen)
     elif kind in ("bar", "box"):
-        result = _comparison_for(access, request)
-        if result is None:
-            svg = _no_figures_svg()
-        else:
-            section = parse_int(
-                request.GET.get("section", "0"), minimum=0, maximum=len(result.sections) - 1
-            )
-            if section is None:
-                raise Http404
-            draw = reports.box_svg if kind == "box" else reports.bar_svg
-            svg = draw(result, section)
+        first = _indicator_or_first(access, request.GET.get("indicator"))
+        raw_year = request.GET.get("year")
+        section = parse_int(request.GET.get("section", "0"), minimum=0, maximum=9999)
+        if section is None:
+            raise Http404
+        year = parse_int(raw_year, minimum=0, maximum=9999)
+        shown = (kind, year, section, _rows(first, units))
+        draw = functools.partial(_ranking_svg, access, kind, first, raw_year, section, units)
     else:
         raise Http404
+    key = _chart_key(access, shown)
+    svg = cache.get(key)
+    if svg is None:
+        svg = draw().encode()
+        cache.set(key, svg, CHART_SECONDS)
     response = HttpResponse(svg, content_type=SVG)
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+def _line_svg(access: GroupAccess, indicator: Indicator, units: list[TerritorialUnit]) -> str:
+    years = sorted(comparisons.years_with_values(access.group, indicator))
+    series = comparisons.series_get(
+        group=access.group, indicator=indicator, units=units, years=years
+    )
+    description = "; ".join(
+        f"{unit.name}: "
+        + ", ".join(f"{year} {format_number(v)}" for year, v in sorted(points.items()))
+        for unit, points in series.items()
+    )
+    return charts.line_chart(
+        title=_("%(indicator)s year by year") % {"indicator": indicator.display_name},
+        description=description or _("No figures yet."),
+        series={unit.name: points for unit, points in series.items()},
+        axis_label=indicator.get_measure_display(),
+        locale=reader_locale(),
+    )
+
+
+def _ranking_svg(
+    access: GroupAccess,
+    kind: str,
+    indicator: Indicator | None,
+    raw_year: str | None,
+    section: int,
+    units: list[TerritorialUnit],
+) -> str:
+    """A ranking's bars or box; a section the comparison does not have is a 404."""
+    result = None if indicator is None else _comparison_of(access, indicator, raw_year, units)
+    if result is None:
+        return _no_figures_svg()
+    if section >= len(result.sections):
+        raise Http404
+    draw = reports.box_svg if kind == "box" else reports.bar_svg
+    return draw(result, section)
 
 
 @group_view(Capability.VIEW)

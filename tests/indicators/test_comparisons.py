@@ -3,7 +3,10 @@ per-capita values derived from two indicators, profiles, in a fixed number of qu
 
 from decimal import Decimal as D
 
+from django.core.cache import cache
+
 from indicators import comparisons
+from indicators.models import Value
 
 
 def _ranked(section, cities):
@@ -80,6 +83,33 @@ def test_the_profile_reads_its_distributions_from_the_cache_until_a_value_change
             group=group, unit=cities["lublin"], year=2025, indicators=indicators
         )
     figures("vinnytsia", "roads", 2025, 90)
+    profile = comparisons.profile_get(
+        group=group, unit=cities["kielce"], year=2025, indicators=indicators
+    )
+    assert {row.indicator.code: row.rank for row in profile.rows}["roads-share"] == 2
+
+
+def test_a_second_profile_in_the_process_reads_only_the_token_of_its_distributions(
+    group, cities, catalogue, figures, monkeypatch
+):
+    indicators = list(catalogue.values())
+    comparisons.profile_get(group=group, unit=cities["kielce"], year=2025, indicators=indicators)
+    read = []
+    real_get = comparisons.cache.get
+    monkeypatch.setattr(
+        comparisons.cache, "get", lambda key, *args: read.append(key) or real_get(key, *args)
+    )
+    comparisons.profile_get(group=group, unit=cities["lublin"], year=2025, indicators=indicators)
+    assert read and all(key.endswith(":token") for key in read)
+
+
+def test_the_kept_distributions_go_with_the_shared_cache(group, cities, catalogue, figures):
+    indicators = list(catalogue.values())
+    comparisons.profile_get(group=group, unit=cities["kielce"], year=2025, indicators=indicators)
+    # A change that moves neither newest id (as a restored backup might): only clearing
+    # the cache shows it, in this process too.
+    Value.objects.filter(group=group, unit=cities["vinnytsia"], year=2025).update(value=D(90))
+    cache.clear()
     profile = comparisons.profile_get(
         group=group, unit=cities["kielce"], year=2025, indicators=indicators
     )

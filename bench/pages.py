@@ -299,6 +299,23 @@ def recreate_postgres_database(url: str) -> str:
         return connection.execute("SHOW server_version").fetchone()[0]
 
 
+def holds_bench_data(url: str) -> str | None:
+    """PostgreSQL's version when the database of `url` already holds an earlier run's
+    data (group "bench" with its figures), else None."""
+    import psycopg
+
+    try:
+        with psycopg.connect(url, autocommit=True) as connection:
+            found = connection.execute(
+                "SELECT 1 FROM groups_group g JOIN indicators_value v ON v.group_id = g.id"
+                " WHERE g.slug = 'bench' LIMIT 1"
+            ).fetchone()
+            version = connection.execute("SHOW server_version").fetchone()[0]
+    except psycopg.Error:
+        return None
+    return version if found else None
+
+
 def vacuum(url: str) -> None:
     """What autovacuum does after a large load: without it, it would run during the
     measurement, and the planner would meanwhile work from empty statistics."""
@@ -373,52 +390,8 @@ def measure_bare(env: dict[str, str], cookies: list[str], args) -> dict:
         process.wait()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--members", type=int, default=2000)
-    parser.add_argument("--messages", type=int, default=100_000)
-    parser.add_argument("--documents", type=int, default=10_000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--units", type=int, default=300, help="municipalities with figures")
-    parser.add_argument("--indicators", type=int, default=200)
-    parser.add_argument("--years", type=int, default=10)
-    parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--seconds", type=float, default=20, help="per page")
-    parser.add_argument("--warmup", type=float, default=2, help="seconds per page, not counted")
-    parser.add_argument("--query", default="umowa termomodernizacja", help="the search")
-    parser.add_argument("--database-url", default=DEFAULT_DATABASE)
-    parser.add_argument("--sqlite", action="store_true", help="a SQLite file instead")
-    parser.add_argument(
-        "--explain", action="store_true", help="print the plan of each page's slowest query"
-    )
-    parser.add_argument(
-        "--open-loop", action="store_true", help="also each page at a third of its req/s"
-    )
-    parser.add_argument(
-        "--rate", type=float, help="the open loop at this many requests a second instead"
-    )
-    parser.add_argument(
-        "--only", nargs="+", metavar="WORD", help="only the pages whose name holds a word"
-    )
-    args = parser.parse_args()
-    args.open_loop = args.open_loop or args.rate is not None
-
-    work = Path(tempfile.mkdtemp(prefix="gwd-bench-http-"))
-    if args.sqlite:
-        database_url = f"sqlite:///{work / 'bench.sqlite3'}"
-        database = f"SQLite {sqlite3.sqlite_version}"
-    else:
-        database_url = args.database_url
-        database = f"PostgreSQL {recreate_postgres_database(database_url)}"
-    env = environment(work, database_url)
-    print(
-        f"{dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}; {os.cpu_count()} CPUs; "
-        f"Python {platform.python_version()}; {database}; load average {os.getloadavg()[0]:.2f}; "
-        f"work directory {work} (removed at the end)",
-        flush=True,
-    )
-    manage(env, "migrate", "-v0")
-    manage(env, "collectstatic", "--no-input", "-v0")
+def load(env: dict[str, str], args) -> None:
+    """The members, messages, documents and figures the pages read."""
     manage(
         env,
         "bench_data",
@@ -436,7 +409,68 @@ def main() -> None:
         f"--years={args.years}",
         f"--seed={args.seed}",
     )
-    if not args.sqlite:
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=2000)
+    parser.add_argument("--messages", type=int, default=100_000)
+    parser.add_argument("--documents", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--units", type=int, default=300, help="municipalities with figures")
+    parser.add_argument("--indicators", type=int, default=200)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=20, help="per page")
+    parser.add_argument("--warmup", type=float, default=2, help="seconds per page, not counted")
+    parser.add_argument("--query", default="umowa termomodernizacja", help="the search")
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE)
+    parser.add_argument("--sqlite", action="store_true", help="a SQLite file instead")
+    parser.add_argument(
+        "--keep-database",
+        action="store_true",
+        help="use the PostgreSQL database as an earlier run left it, if it did (its sizes,"
+        " not those asked): loading 100,000 messages takes minutes",
+    )
+    parser.add_argument(
+        "--explain", action="store_true", help="print the plan of each page's slowest query"
+    )
+    parser.add_argument(
+        "--open-loop", action="store_true", help="also each page at a third of its req/s"
+    )
+    parser.add_argument(
+        "--rate", type=float, help="the open loop at this many requests a second instead"
+    )
+    parser.add_argument(
+        "--only", nargs="+", metavar="WORD", help="only the pages whose name holds a word"
+    )
+    args = parser.parse_args()
+    args.open_loop = args.open_loop or args.rate is not None
+
+    work = Path(tempfile.mkdtemp(prefix="gwd-bench-http-"))
+    kept = None
+    if args.sqlite:
+        database_url = f"sqlite:///{work / 'bench.sqlite3'}"
+        database = f"SQLite {sqlite3.sqlite_version}"
+    else:
+        database_url = args.database_url
+        kept = holds_bench_data(database_url) if args.keep_database else None
+        if kept:
+            database = f"PostgreSQL {kept} with an earlier run's data"
+        else:
+            database = f"PostgreSQL {recreate_postgres_database(database_url)}"
+    env = environment(work, database_url)
+    print(
+        f"{dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}; {os.cpu_count()} CPUs; "
+        f"Python {platform.python_version()}; {database}; load average {os.getloadavg()[0]:.2f}; "
+        f"work directory {work} (removed at the end)",
+        flush=True,
+    )
+    manage(env, "migrate", "-v0")
+    manage(env, "collectstatic", "--no-input", "-v0")
+    if not kept:
+        load(env, args)
+    if not args.sqlite and not kept:
         vacuum(database_url)
     setup = SETUP.format(prefix="bench", clients=args.clients)
     data = last_json(manage(env, "shell", "-c", setup, capture=True))

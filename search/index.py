@@ -1,18 +1,20 @@
 """Writing the index: an entry per findable row, rewritten when the row changes.
 
 Only what someone may find is written. A message that is deleted, hidden, held for
-review or removed has no entry (its entry is dropped when it changes so); a draft
-meeting and unpublished minutes are entries only its managers find (Audience).
+review or removed has no entry (its entry is dropped when it changes so), nor have the
+files sent with it; a draft meeting and unpublished minutes are entries only its
+managers find (Audience).
 """
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from itertools import islice
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from groups.models import Message, Thread
 from meetings.models import ActionItem, AgendaItem, Meeting, Minutes
-from resources.models import Document
+from resources.models import Document, MessageAttachment
 from search.lemmas import index_text
 from search.models import Audience, Entry, Kind
 
@@ -61,8 +63,12 @@ def _threads(rows: QuerySet[Thread]) -> Iterator[Entry]:
         )
 
 
+# A message every member reads: the only ones found, with the files sent with them.
+FINDABLE_MESSAGE = {"deleted_at": None, "hidden_at": None, "held_at": None, "seq__gt": 0}
+
+
 def _messages(rows: QuerySet[Message]) -> Iterator[Entry]:
-    findable = rows.filter(deleted_at=None, hidden_at=None, held_at=None, seq__gt=0)
+    findable = rows.filter(**FINDABLE_MESSAGE)
     for message in findable.select_related("thread").order_by("pk").iterator(chunk_size=BATCH):
         yield Entry(
             kind=Kind.MESSAGE,
@@ -117,9 +123,40 @@ def _meetings(rows: QuerySet[Meeting]) -> Iterator[Entry]:
             )
 
 
+def _files(links: QuerySet[MessageAttachment]) -> Iterator[Entry]:
+    """The files sent with messages every member reads, by their names and the text
+    inside: found as their message is (its thread, author and date), never on their own.
+    A library document linked to a message is found as a document, not again here."""
+    findable = links.filter(
+        kind=MessageAttachment.Kind.UPLOAD,
+        document__deleted_at=None,
+        **{f"message__{field}": value for field, value in FINDABLE_MESSAGE.items()},
+    ).select_related("message", "document__current_version")
+    for link in findable.order_by("pk").iterator(chunk_size=BATCH):
+        message, document = link.message, link.document
+        version = document.current_version
+        yield _entry(
+            Kind.ATTACHMENT,
+            link.pk,
+            document.content_text,
+            group_id=message.group_id,
+            thread_id=message.thread_id,
+            message=message,
+            document=document,
+            author_id=message.author_id,
+            date=message.created_at,
+            audience=Audience.READERS,
+            title=(version.original_name if version else document.title)[:300],
+        )
+
+
+def _files_of_messages(rows: QuerySet[Message]) -> Iterator[Entry]:
+    return _files(MessageAttachment.objects.filter(message__in=rows))
+
+
 def _documents(rows: QuerySet[Document]) -> Iterator[Entry]:
     # A message's files are documents too, readable only with their message: they are
-    # not found on their own.
+    # not found on their own (_files).
     documents = rows.filter(deleted_at=None, is_attachment=False).prefetch_related("tags")
     for document in documents.order_by("pk").iterator(chunk_size=BATCH):
         yield _entry(
@@ -137,13 +174,56 @@ def _documents(rows: QuerySet[Document]) -> Iterator[Entry]:
         )
 
 
-# What each hook kind reads, and the entry kinds it writes.
-SOURCES: dict[str, tuple[Callable[[], QuerySet], Callable[[QuerySet], Iterator[Entry]], list]] = {
-    "thread": (Thread.objects.all, _threads, [Kind.THREAD]),
-    "message": (Message.objects.all, _messages, [Kind.MESSAGE]),
-    "meeting": (Meeting.objects.all, _meetings, [Kind.MEETING, Kind.MINUTES]),
-    "document": (Document.objects.all, _documents, [Kind.DOCUMENT]),
+def _message_and_files(rows: QuerySet[Message]) -> Iterator[Entry]:
+    found = list(_messages(rows))
+    yield from found
+    if found:  # a message no longer found takes its files along, without a look
+        yield from _files_of_messages(rows)
+
+
+def _document_or_files(rows: QuerySet[Document]) -> Iterator[Entry]:
+    found = list(_documents(rows))
+    yield from found
+    if not found:  # a file sent with a message, whose text the worker has read, say
+        yield from _files(MessageAttachment.objects.filter(document__in=rows))
+
+
+@dataclass(frozen=True)
+class Source:
+    rows: Callable[[], QuerySet]
+    build: Callable[[QuerySet], Iterator[Entry]]
+    owned: Callable[[int], Q]  # the entries row `pk` writes, to drop those it no longer has
+
+
+# What each hook kind reads, and the entries that are its row's.
+SOURCES: dict[str, Source] = {
+    "thread": Source(Thread.objects.all, _threads, lambda pk: Q(kind=Kind.THREAD, object_id=pk)),
+    "message": Source(
+        Message.objects.all,
+        _message_and_files,
+        lambda pk: Q(kind=Kind.MESSAGE, object_id=pk) | Q(kind=Kind.ATTACHMENT, message_id=pk),
+    ),
+    "meeting": Source(
+        Meeting.objects.all,
+        _meetings,
+        lambda pk: Q(kind__in=[Kind.MEETING, Kind.MINUTES], object_id=pk),
+    ),
+    "document": Source(
+        Document.objects.all,
+        _document_or_files,
+        lambda pk: Q(kind=Kind.DOCUMENT, object_id=pk) | Q(kind=Kind.ATTACHMENT, document_id=pk),
+    ),
 }
+
+# A rebuild reads every table once: the files with the messages, not again with the
+# documents.
+REBUILT: list[tuple[Callable[[], QuerySet], Callable[[QuerySet], Iterator[Entry]]]] = [
+    (Thread.objects.all, _threads),
+    (Message.objects.all, _messages),
+    (Message.objects.all, _files_of_messages),
+    (Meeting.objects.all, _meetings),
+    (Document.objects.all, _documents),
+]
 
 
 def _write(entries: Iterable[Entry]) -> int:
@@ -162,15 +242,15 @@ def _write(entries: Iterable[Entry]) -> int:
 
 def entry_refresh(kind: str, pk: int) -> None:
     """Rewrite the entries of row `pk` of `kind` (a gwd.indexing hook kind) from what it
-    says now, and drop those it no longer has: a message deleted or hidden, a document
-    in the trash, minutes emptied."""
-    source, build, kinds = SOURCES[kind]
-    entries = list(build(source().filter(pk=pk)))
+    says now, and drop those it no longer has: a message deleted or hidden (with its
+    files), a document in the trash, minutes emptied."""
+    source = SOURCES[kind]
+    entries = list(source.build(source.rows().filter(pk=pk)))
     _write(entries)
-    kept = {entry.kind for entry in entries}
-    gone = [k for k in kinds if k not in kept]
-    if gone:
-        Entry.objects.filter(kind__in=gone, object_id=pk).delete()
+    gone = Entry.objects.filter(source.owned(pk))
+    for entry in entries:
+        gone = gone.exclude(kind=entry.kind, object_id=entry.object_id)
+    gone.delete()
 
 
 def index_rebuild(*, group_ids: list[int] | None = None) -> int:
@@ -180,7 +260,7 @@ def index_rebuild(*, group_ids: list[int] | None = None) -> int:
         stale = stale.filter(group_id__in=group_ids)
     stale.delete()
     written = 0
-    for source, build, _kinds in SOURCES.values():
+    for source, build in REBUILT:
         rows = source()
         if group_ids is not None:
             rows = rows.filter(group_id__in=group_ids)

@@ -12,6 +12,7 @@ from resources.models import Document
 class Kind(models.TextChoices):
     THREAD = "thread", _("Threads")
     MESSAGE = "message", _("Messages")
+    ATTACHMENT = "attachment", _("Files in messages")
     MEETING = "meeting", _("Meetings")
     MINUTES = "minutes", _("Minutes")
     DOCUMENT = "document", _("Documents")
@@ -26,10 +27,11 @@ class Audience(models.TextChoices):
 
 
 class Entry(models.Model):
-    """What one thread title, message, meeting, set of minutes or document says, in the
-    words the index matches (`lemmas`, see search.lemmas) and as written (`text`, for
-    the excerpt). On PostgreSQL a generated column `vector` holds `lemmas` as a
-    tsvector under a GIN index (migration 0001); the model does not know it.
+    """What one thread title, message, file sent with a message, meeting, set of minutes
+    or document says, in the words the index matches (`lemmas`, see search.lemmas) and
+    as written (`text`, for the excerpt). On PostgreSQL a generated column `vector`
+    holds `lemmas` as a tsvector under a GIN index (migration 0001); the model does not
+    know it.
 
     The row it comes from is linked, so deleting that row deletes its entry."""
 

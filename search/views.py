@@ -37,6 +37,7 @@ class Result:
     author: User | None
     entry: Entry
     thread_url: str  # this search narrowed to the message's thread, or ""
+    file_url: str  # a file sent with a message: the file itself, or ""
 
 
 @dataclass
@@ -59,6 +60,11 @@ def _url(entry: Entry) -> str:
         case Kind.MESSAGE:
             return reverse(
                 "groups:message-link", kwargs={"slug": slug, "message_id": entry.object_id}
+            )
+        case Kind.ATTACHMENT:
+            # A file is shown where it was sent: under its message, in its thread.
+            return reverse(
+                "groups:message-link", kwargs={"slug": slug, "message_id": entry.message_id}
             )
         case Kind.MEETING:
             return reverse(
@@ -103,9 +109,15 @@ def _results(
 ) -> list[Result]:
     results = []
     for entry in entries:
-        thread_url = ""
-        if narrow and entry.kind == Kind.MESSAGE and entry.thread_id:
+        thread_url = file_url = ""
+        if narrow and entry.kind in (Kind.MESSAGE, Kind.ATTACHMENT) and entry.thread_id:
             thread_url = "?" + _query_string(request, thread=str(entry.thread_id), kind=None)
+        if entry.kind == Kind.ATTACHMENT:
+            # The file's own address checks, as the message does, who may open it.
+            file_url = reverse(
+                "resources:attachment-file",
+                kwargs={"slug": entry.group.slug, "attachment_id": entry.object_id},
+            )
         results.append(
             Result(
                 kind=entry.kind,
@@ -116,6 +128,7 @@ def _results(
                 author=entry.author,
                 entry=entry,
                 thread_url=thread_url,
+                file_url=file_url,
             )
         )
     return results

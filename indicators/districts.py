@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groups.models import Group, TerritorialUnit, UnitLevel, User
+from groups.models import Group, GroupUnit, TerritorialUnit, UnitLevel, User
 from gwd.errors import ServiceError
 from indicators import stats
 from indicators.comparisons import COMPARED
@@ -88,6 +89,30 @@ def has_district_figures(group: Group, city: TerritorialUnit) -> bool:
     return Value.objects.filter(
         group=group, unit=city, district__parent=city, status__in=COMPARED
     ).exists()
+
+
+def with_district_marks(
+    units: QuerySet[TerritorialUnit], group: Group
+) -> QuerySet[TerritorialUnit]:
+    """`units`, each marked in the same query for the links of its profile:
+    `district_figures` (its districts have verified figures in `group`), `has_districts`
+    and `current_member` (of `group`, so its district figures may be entered)."""
+    return units.annotate(
+        district_figures=Exists(
+            Value.objects.filter(
+                group=group,
+                unit=OuterRef("pk"),
+                district__parent=OuterRef("pk"),
+                status__in=COMPARED,
+            )
+        ),
+        has_districts=Exists(
+            TerritorialUnit.objects.filter(parent=OuterRef("pk"), level=UnitLevel.DISTRICT)
+        ),
+        current_member=Exists(
+            GroupUnit.objects.filter(group=group, unit=OuterRef("pk"), left_at__isnull=True)
+        ),
+    )
 
 
 @dataclass

@@ -26,7 +26,7 @@ from groups.access import (
 from groups.models import TerritorialUnit
 from gwd.errors import ServiceError
 from gwd.http import parse_id, parse_int
-from indicators import charts, comparisons, reports
+from indicators import charts, comparisons, districts, reports
 from indicators.models import Indicator, Value, ValueChange
 from indicators.numbers import format_number, reader_locale
 from indicators.selectors import group_indicators
@@ -238,9 +238,9 @@ def _ranking_svg(
 
 @group_view(Capability.VIEW)
 def profile(request: AuthenticatedHttpRequest, access: GroupAccess, unit_id: int) -> HttpResponse:
-    unit = group_object_get(
-        access, TerritorialUnit.objects.all(), unit_id, group_field="group_memberships__group"
-    )
+    # Marked for the profile's links to its districts' pages, in the same query.
+    units = districts.with_district_marks(TerritorialUnit.objects.all(), access.group)
+    unit = group_object_get(access, units, unit_id, group_field="group_memberships__group")
     indicators = comparisons.indicator_list(access.group)
     years = comparisons.profile_years(access.group, unit)
     year = _year(request.GET.get("year"), years)

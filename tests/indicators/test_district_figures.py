@@ -247,3 +247,14 @@ def test_an_archived_group_takes_no_district_figures(
     group.save()
     login(facilitator)
     assert client.get(_url(group, poznan[0])).status_code == 403
+
+
+def test_the_profile_links_the_form_for_the_citys_officials_only(
+    client, login, group, official, member, poznan
+):
+    city, _parts = poznan
+    profile = reverse("indicators:profile", kwargs={"slug": group.slug, "unit_id": city.pk})
+    login(official)
+    assert _url(group, city) in client.get(profile).content.decode()
+    login(member)  # Lublin's official
+    assert _url(group, city) not in client.get(profile).content.decode()

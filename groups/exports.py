@@ -3,16 +3,18 @@ reader's language and time zone, for an official who files it or takes it to a m
 
 An export holds what the thread page shows every member: a hidden message is left out,
 a message held for review is not there at all, a deleted one is a placeholder without
-its text. The helpers at the top (fonts, the PDF, the response) serve the meetings'
-export too.
+its text. Under each message it lists the files sent with it and the library documents
+linked to it, as the page's cards name them. The helpers at the top (fonts, the PDF,
+the response) serve the meetings' export too.
 """
 
 import contextlib
 import io
 import logging
 import zoneinfo
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import batched
 from typing import Any
 
 import docx
@@ -25,6 +27,7 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from groups import attachments
 from groups.models import Group, Message, Thread, User
 
 # WeasyPrint reports each step of each document at INFO.
@@ -129,26 +132,41 @@ class ExportedMessage:
     deleted: bool
     body: str
     html: str
+    attachments: list[str] = field(default_factory=list)  # a line for each, as written
 
 
-def _rows(messages: Iterator[Message]) -> Iterator[ExportedMessage]:
-    for message in messages:
-        author = message.author
-        deleted = message.is_deleted
-        yield ExportedMessage(
-            author=author.full_name if author else _("Former member"),
-            institution=str(author.institution) if author and author.institution else "",
-            created=formats.date_format(timezone.localtime(message.created_at), "j E Y H:i"),
-            deleted=deleted,
-            body="" if deleted else message.body,
-            html="" if deleted else message.html,
-        )
+def _attachment_line(payload: dict) -> str:
+    """A file's name, type and size, a linked document's title, or that it is gone from
+    the library: plain text, sizes in the reader's language as on the page (the
+    library's `filesize`, which this app cannot import)."""
+    return render_to_string("groups/export/_attachment.txt", {"item": payload}).strip()
+
+
+def _rows(messages: Iterable[Message]) -> Iterator[ExportedMessage]:
+    """The messages as exported, their attachments read once for every CHUNK of them."""
+    for chunk in batched(messages, CHUNK):
+        carried = attachments.attachments_by_message(chunk)
+        for message in chunk:
+            author = message.author
+            deleted = message.is_deleted
+            yield ExportedMessage(
+                author=author.full_name if author else _("Former member"),
+                institution=str(author.institution) if author and author.institution else "",
+                created=formats.date_format(timezone.localtime(message.created_at), "j E Y H:i"),
+                deleted=deleted,
+                body="" if deleted else message.body,
+                html="" if deleted else message.html,
+                # A deleted message's files are not shown under its placeholder either.
+                attachments=[]
+                if deleted
+                else [_attachment_line(item) for item in carried.get(message.pk, [])],
+            )
 
 
 def thread_pdf(*, thread: Thread, group: Group, reader: User) -> bytes:
     """The thread as a PDF: its first PDF_MESSAGE_LIMIT messages, said so when cut."""
     with reader_context(reader):
-        messages = list(_rows(iter(_exported_messages(thread)[: PDF_MESSAGE_LIMIT + 1])))
+        messages = list(_rows(_exported_messages(thread)[: PDF_MESSAGE_LIMIT + 1]))
         return pdf_render(
             "groups/export/thread.html",
             {
@@ -185,4 +203,8 @@ def thread_docx(*, thread: Thread, group: Group, reader: User) -> bytes:
             else:
                 for paragraph in row.body.split("\n\n"):
                     document.add_paragraph(paragraph.strip())
+            if row.attachments:
+                document.add_paragraph().add_run(_("Attachments")).italic = True
+                for line in row.attachments:
+                    document.add_paragraph(line, style="List Bullet")
         return docx_bytes(document)

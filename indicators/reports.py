@@ -1,7 +1,7 @@
-"""A comparison as a report to keep: PDF (WeasyPrint, with the charts drawn inline and
-the numbers in tables) and XLSX (openpyxl, the numbers as numbers), and the report saved
-into the group's library as a document, where it can be discussed, versioned, put on an
-agenda and linked in a message."""
+"""A comparison or a municipality's profile as a report to keep: PDF (WeasyPrint, with
+the charts drawn inline and the numbers in tables) and XLSX (openpyxl, the numbers as
+numbers), and the report saved into the group's library as a document, where it can be
+discussed, versioned, put on an agenda and linked in a message."""
 
 import io
 from typing import Any
@@ -17,8 +17,8 @@ from groups.exports import file_name, pdf_render
 from groups.models import Group, User
 from gwd.text import spreadsheet_cell
 from indicators import charts
-from indicators.comparisons import Comparison
-from indicators.models import Measure
+from indicators.comparisons import Comparison, Profile
+from indicators.models import Indicator, Measure
 from indicators.numbers import format_number, reader_locale
 from resources.models import Document
 from resources.services import document_upload
@@ -69,9 +69,14 @@ def bar_svg(comparison: Comparison, section_index: int, focus_unit_id: int | Non
 
 def axis_label(comparison: Comparison, country: str) -> str:
     """The unit of measure on a chart's axis; money in the section's own currency."""
-    if comparison.indicator.measure == Measure.MONEY and country:
+    return measure_label(comparison.indicator, country)
+
+
+def measure_label(indicator: Indicator, country: str) -> str:
+    """The indicator's unit of measure; money in the country's own currency."""
+    if indicator.measure == Measure.MONEY and country:
         return {"PL": _("PLN"), "UA": _("UAH")}.get(country, "")
-    return str(comparison.indicator.get_measure_display())
+    return str(indicator.get_measure_display())
 
 
 def box_svg(comparison: Comparison, section_index: int) -> str:
@@ -178,14 +183,104 @@ def comparison_file(comparison: Comparison, group: Group, file_format: str) -> t
 def report_save(*, actor: User, group: Group, comparison: Comparison, file_format: str) -> Document:
     """The report filed in the group's library as a new document."""
     content, name = comparison_file(comparison, group, file_format)
-    upload = SimpleUploadedFile(name, content, content_type=CONTENT_TYPES[file_format])
+    domain = comparison.indicator.domain
+    return _file(
+        actor=actor,
+        group=group,
+        upload=SimpleUploadedFile(name, content, content_type=CONTENT_TYPES[file_format]),
+        title=title_of(comparison),
+        domain=domain if _domain_known(domain) else "",
+    )
+
+
+def profile_title(profile: Profile) -> str:
+    return _("Profile: %(unit)s, %(year)s") % {"unit": profile.unit.name, "year": profile.year}
+
+
+def profile_pdf(profile: Profile, group: Group) -> bytes:
+    context: dict[str, Any] = {
+        "profile": profile,
+        "group": group,
+        "title": profile_title(profile),
+        "made_at": timezone.localtime(),
+        "language": get_language(),
+        "rows": [(row, measure_label(row.indicator, profile.unit.country)) for row in profile.rows],
+    }
+    return pdf_render("indicators/report_profile.html", context)
+
+
+def profile_xlsx(profile: Profile) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(profile.year))
+    # The unit's and the indicators' names were typed by people: "=…" stays text.
+    sheet.append([spreadsheet_cell(profile_title(profile))])
+    sheet.append(
+        [
+            _("Indicator"),
+            _("Unit of measure"),
+            _("Value"),
+            _("Median"),
+            _("Index (median = 100)"),
+            _("Rank"),
+            _("Units"),
+        ]
+    )
+    for row in profile.rows:
+        sheet.append(
+            [
+                spreadsheet_cell(row.indicator.display_name),
+                spreadsheet_cell(measure_label(row.indicator, profile.unit.country)),
+                float(row.value),
+                float(row.summary.median),
+                None if row.index is None else round(float(row.index), 1),
+                row.rank,
+                row.summary.count,
+            ]
+        )
+    summary = workbook.create_sheet(_("Summary"))
+    summary.append(["", _("Indicator"), _("Rank"), _("Units")])
+    for label, rows in ((_("Strongest"), profile.strongest), (_("Weakest"), profile.weakest)):
+        for row in rows:
+            summary.append(
+                [label, spreadsheet_cell(row.indicator.display_name), row.rank, row.summary.count]
+            )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def profile_file(profile: Profile, group: Group, file_format: str) -> tuple[bytes, str]:
+    """The profile report's bytes and its file name."""
+    content = profile_pdf(profile, group) if file_format == "pdf" else profile_xlsx(profile)
+    name = file_name(profile_title(profile), profile.unit.pk, "profile")
+    return content, f"{name}-{profile.year}.{file_format}"
+
+
+def profile_report_save(
+    *, actor: User, group: Group, profile: Profile, file_format: str
+) -> Document:
+    """The profile report filed in the group's library as a new document, as a
+    comparison's is: each save is a document of its own, made from the figures then."""
+    content, name = profile_file(profile, group, file_format)
+    return _file(
+        actor=actor,
+        group=group,
+        upload=SimpleUploadedFile(name, content, content_type=CONTENT_TYPES[file_format]),
+        title=profile_title(profile),
+        domain="",
+    )
+
+
+def _file(
+    *, actor: User, group: Group, upload: SimpleUploadedFile, title: str, domain: str
+) -> Document:
     return document_upload(
         actor=actor,
         group=group,
         upload=upload,
-        title=title_of(comparison),
+        title=title,
         description=_("Report made by GWD from the group's verified figures."),
-        domain=comparison.indicator.domain if _domain_known(comparison.indicator.domain) else "",
+        domain=domain,
         language=(get_language() or "pl")[:2],
     )
 

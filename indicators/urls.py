@@ -38,6 +38,16 @@ urlpatterns += [
     path(f"{G}compare/", views_compare.comparison, name="comparison"),
     path(f"{G}chart.svg", views_compare.chart, name="chart"),
     path(f"{G}units/<int:unit_id>/profile/", views_compare.profile, name="profile"),
+    path(
+        f"{G}units/<int:unit_id>/profile/report/",
+        views_compare.profile_report,
+        name="profile-report",
+    ),
+    path(
+        f"{G}units/<int:unit_id>/profile/report/save/",
+        views_compare.profile_report_save,
+        name="profile-report-save",
+    ),
     path(f"{G}report/", views_compare.report, name="report"),
     path(f"{G}report/save/", views_compare.report_save, name="report-save"),
     path(f"{G}rounds/<int:round_id>/import/", views_import.round_import, name="round-import"),

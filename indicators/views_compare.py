@@ -1,7 +1,7 @@
 """Pages that compare: the ranking of an indicator in a year with its charts, a
-municipality's profile, the charts themselves as SVG, and the comparison as a report to
-download or to file in the library. Members and observers read them all; filing a report
-needs `upload`, as any document does."""
+municipality's profile, the charts themselves as SVG, and the comparison and the profile
+as reports to download or to file in the library. Members and observers read them all;
+filing a report needs `upload`, as any document does."""
 
 import functools
 import hashlib
@@ -236,11 +236,15 @@ def _ranking_svg(
     return draw(result, section)
 
 
-@group_view(Capability.VIEW)
-def profile(request: AuthenticatedHttpRequest, access: GroupAccess, unit_id: int) -> HttpResponse:
+def _profile_unit(access: GroupAccess, unit_id: int) -> TerritorialUnit:
     # Marked for the profile's links to its districts' pages, in the same query.
     units = districts.with_district_marks(TerritorialUnit.objects.all(), access.group)
-    unit = group_object_get(access, units, unit_id, group_field="group_memberships__group")
+    return group_object_get(access, units, unit_id, group_field="group_memberships__group")
+
+
+@group_view(Capability.VIEW)
+def profile(request: AuthenticatedHttpRequest, access: GroupAccess, unit_id: int) -> HttpResponse:
+    unit = _profile_unit(access, unit_id)
     indicators = comparisons.indicator_list(access.group)
     years = comparisons.profile_years(access.group, unit)
     year = _year(request.GET.get("year"), years)
@@ -291,6 +295,74 @@ def report_save(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpR
     except ServiceError as error:
         messages.error(request, error.message)
         return redirect("indicators:comparison", slug=access.group.slug)
+    messages.success(
+        request,
+        _("The report is in the library. Paste its address into a message to discuss it."),
+    )
+    return redirect("resources:document-detail", slug=access.group.slug, document_id=document.pk)
+
+
+def _profile_for(
+    access: GroupAccess, unit: TerritorialUnit, raw_year: str | None
+) -> comparisons.Profile | None:
+    """The unit's profile in the year the query names, its latest year with verified
+    figures by default; None when it has no verified figures in that year. A year that
+    is not a number is a 404."""
+    years = comparisons.profile_years(access.group, unit)
+    if raw_year is None:
+        year = years[0] if years else None
+    else:
+        year = parse_int(raw_year, minimum=0, maximum=9999)
+        if year is None:
+            raise Http404
+    if year not in years:
+        return None
+    indicators = comparisons.indicator_list(access.group)
+    result = comparisons.profile_get(
+        group=access.group, unit=unit, year=year, indicators=indicators
+    )
+    return result if result.rows else None
+
+
+@group_view(Capability.VIEW)
+def profile_report(
+    request: AuthenticatedHttpRequest, access: GroupAccess, unit_id: int
+) -> HttpResponse:
+    """The municipality's profile as a PDF or XLSX download (`format`)."""
+    unit = _profile_unit(access, unit_id)
+    file_format = request.GET.get("format", "pdf")
+    if file_format not in reports.CONTENT_TYPES:
+        raise Http404
+    result = _profile_for(access, unit, request.GET.get("year"))
+    if result is None:
+        messages.error(request, _("There are no verified figures to report yet."))
+        return redirect("indicators:profile", slug=access.group.slug, unit_id=unit.pk)
+    content, name = reports.profile_file(result, access.group, file_format)
+    response = HttpResponse(content, content_type=reports.CONTENT_TYPES[file_format])
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    return response
+
+
+@group_view(Capability.UPLOAD)
+@require_POST
+def profile_report_save(
+    request: AuthenticatedHttpRequest, access: GroupAccess, unit_id: int
+) -> HttpResponse:
+    """File the municipality's profile report in the group's library."""
+    unit = _profile_unit(access, unit_id)
+    file_format = request.POST.get("format", "pdf")
+    back = redirect("indicators:profile", slug=access.group.slug, unit_id=unit.pk)
+    result = _profile_for(access, unit, request.GET.get("year"))
+    if result is None or file_format not in reports.CONTENT_TYPES:
+        messages.error(request, _("There is no report to save."))
+        return back
+    try:
+        document = reports.profile_report_save(
+            actor=access.user, group=access.group, profile=result, file_format=file_format
+        )
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return back
     messages.success(
         request,
         _("The report is in the library. Paste its address into a message to discuss it."),

@@ -52,19 +52,13 @@ def _tsquery(terms: list[tuple[str, ...]]) -> str:
     )
 
 
-def _matching(
-    queryset: QuerySet[Entry], terms: list[tuple[str, ...]], *, by_date: bool = False
-) -> QuerySet[Entry]:
+def _matching(queryset: QuerySet[Entry], terms: list[tuple[str, ...]]) -> QuerySet[Entry]:
     """`queryset` narrowed to the entries with every word of `terms`. On PostgreSQL the
-    GIN index finds them; `by_date` asks for a test PostgreSQL cannot answer from that
-    index (the same test, IS TRUE), so that the entries are read in the order of the
-    index on (group, kind, date) and the reading stops at the page: for a word found
-    in most entries of a kind, which PostgreSQL underestimates and so collects all."""
+    GIN index on (group, kind, words) finds them (migration 0003)."""
     if connection.vendor == "postgresql":
-        test = "search_entry.vector @@ to_tsquery('simple', %s)"
         return queryset.filter(
-            RawSQL(  # noqa: S611 (one of two fixed texts; the words are a parameter)
-                f"({test}) IS TRUE" if by_date else test,
+            RawSQL(
+                "search_entry.vector @@ to_tsquery('simple', %s)",
                 [_tsquery(terms)],
                 output_field=BooleanField(),
             )
@@ -94,6 +88,10 @@ def _filtered(queryset: QuerySet[Entry], filters: Filters) -> QuerySet[Entry]:
 # table (docs/search.md, Speed). Past this many a kind reads "1 000+", and its pages
 # reach the newest LIMIT matches, best first among them or newest first.
 LIMIT = 1_000
+# The overview shows the first five of each kind: best first, they are the best of the
+# newest this many, since ranking reads each candidate's words again (a document's are
+# long, kept aside by PostgreSQL) and a thousand of them were most of the overview's SQL.
+OVERVIEW_CANDIDATES = 100
 
 
 def _sql(queryset: QuerySet) -> tuple[str, list]:
@@ -107,25 +105,22 @@ class Found:
     more: frozenset[str]  # the kinds with more than LIMIT matches
     total: int  # of the chosen kind (or all), at most LIMIT a kind
     matching: QuerySet[Entry]  # matched and filtered, of every kind
-    by_date: QuerySet[Entry]  # the same, read in date order (_matching)
     terms: list[tuple[str, ...]]
     order: str
     kind: str
 
-    def _ids_sql(self, kind: str, start: int, stop: int) -> tuple[str, list]:
+    def _ids_sql(
+        self, kind: str, start: int, stop: int, candidates: int = LIMIT
+    ) -> tuple[str, list]:
         """The statement reading entries `start` to `stop` of one kind in order, as
         (id, rank, date), ordered by rank then newest (rank is 0 when ordering by date).
-        Best first ranks the newest LIMIT matches only; newest first reads them in the
-        order of the index on (group, kind, date) and stops at the page."""
+        Best first ranks the newest `candidates` matches only."""
         stop = min(stop, LIMIT)
-        # A kind with more matches than LIMIT has its newest LIMIT among the newest
-        # entries of the kind: reading in date order finds them soonest.
-        source = self.by_date if kind in self.more else self.matching
-        newest = source.filter(kind=kind).order_by("-date", "-pk")
+        newest = self.matching.filter(kind=kind).order_by("-date", "-pk")
         if self.order == "best" and connection.vendor == "postgresql":
-            # The rank is computed for the LIMIT candidates only: reading the vector of
-            # every match (a document's is long, kept aside by PostgreSQL) cost most.
-            inner, params = _sql(newest.values_list("id", "date")[:LIMIT])
+            # The rank is computed for the candidates only: reading the vector of every
+            # match (a document's is long, kept aside by PostgreSQL) cost most.
+            inner, params = _sql(newest.values_list("id", "date")[:candidates])
             sql = (
                 "SELECT candidates.id AS id, candidates.date AS date,"  # noqa: S608
                 " ts_rank_cd(search_entry.vector, to_tsquery('simple', %s)) AS rank"
@@ -159,7 +154,7 @@ class Found:
         """The first `n` entries of every kind found, in order (two statements)."""
         parts, params = [], []
         for number, kind in enumerate(kind for kind in Kind.values if self.counts.get(kind)):
-            sql, more = self._ids_sql(kind, 0, n)
+            sql, more = self._ids_sql(kind, 0, n, candidates=OVERVIEW_CANDIDATES)
             parts.append(f"SELECT %s AS part, id, rank, date FROM ({sql}) AS kind{number}")  # noqa: S608
             params += [number, *more]
         if not parts:
@@ -210,7 +205,6 @@ def entry_search(*, scope: Scope, query: str, filters: Filters) -> Found | None:
         more=more,
         total=total,
         matching=matching,
-        by_date=_filtered(_matching(entries, terms, by_date=True), filters),
         terms=terms,
         order=filters.order,
         kind=filters.kind,

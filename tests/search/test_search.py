@@ -309,6 +309,7 @@ def test_filters_by_kind_author_date_and_thread(
     [
         {"kind": "everything"},
         {"author": "abc"},
+        {"author": "99999999"},
         {"thread": "-1"},
         {"thread": "99999999"},
         {"date_from": "2027-13-40"},

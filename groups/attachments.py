@@ -41,8 +41,9 @@ class AttachmentProvider(Protocol):
         """Remove uploads of `actor` that went under no message after all."""
         ...
 
-    def composer(self, access: GroupAccess) -> dict:
-        """What the reply form offers to attach (documents of the library to link)."""
+    def composer(self, access: GroupAccess, *, query: str | None = None) -> dict:
+        """What the reply form offers to attach (documents of the library to link: the
+        latest, or those `query` finds, typed into the form without its script)."""
         ...
 
 
@@ -108,5 +109,5 @@ def uploads_discard(*, actor: User, uploads: list[int]) -> None:
         _provider.discard(actor=actor, uploads=uploads)
 
 
-def composer_context(access: GroupAccess) -> dict:
-    return _provider.composer(access) if _provider is not None else {}
+def composer_context(access: GroupAccess, *, query: str | None = None) -> dict:
+    return _provider.composer(access, query=query) if _provider is not None else {}

@@ -25,12 +25,15 @@ from django.utils.translation import gettext as _
 from groups.access import GroupAccess, group_object_get
 from groups.models import Group, Message, User
 from gwd.errors import ServiceError
+from gwd.text import clean_text
 from resources import files, services
 from resources.models import Document, DocumentVersion, Folder, MessageAttachment
-from resources.search import document_search
+from resources.search import WORD, document_search
 
-# How many documents of the library the reply form offers without its script.
+# How many documents of the library the reply form offers without its script: the
+# latest, or those its search finds.
 COMPOSER_DOCUMENTS = 30
+COMPOSER_QUERY_MAX = 200
 PICK_RESULTS = 10
 # Short names of the types, the same in every language.
 TYPE_LABELS = {
@@ -240,6 +243,42 @@ def document_pick_list(access: GroupAccess, query: str):
     return documents.order_by("-updated_at", "-pk")[:PICK_RESULTS]
 
 
+def composer_documents(access: GroupAccess, query: str | None) -> dict:
+    """What the reply form offers to link without its script: the latest documents of
+    the library, or, with `query` (the thread page's ?library=), those the library's
+    search finds in the whole of it — never files sent with messages, at most
+    COMPOSER_DOCUMENTS either way. A query with no word to search, or too long, gets a
+    message and the latest documents."""
+    documents = (
+        Document.objects.readable()
+        .filter(group=access.group, is_attachment=False)
+        .select_related("current_version")
+    )
+    latest = documents.order_by("-updated_at", "-pk")
+    if query is None:
+        return {"library_documents": list(latest[:COMPOSER_DOCUMENTS])}
+    # Control characters go: PostgreSQL refuses a NUL in a query's text outright.
+    query = clean_text(query)
+    error = ""
+    if len(query) > COMPOSER_QUERY_MAX:
+        error = _("Search the library for at most %(limit)d characters.") % {
+            "limit": COMPOSER_QUERY_MAX
+        }
+    elif not WORD.search(query):
+        error = _("Type a word of the document's title or text to search the library.")
+    if error:
+        return {
+            "library_documents": list(latest[:COMPOSER_DOCUMENTS]),
+            "library_query": query[:COMPOSER_QUERY_MAX],
+            "library_error": error,
+        }
+    return {
+        "library_documents": list(document_search(documents, query)[:COMPOSER_DOCUMENTS]),
+        "library_query": query,
+        "library_searched": True,
+    }
+
+
 class Provider:
     """What groups/attachments.py asks of the library."""
 
@@ -257,15 +296,10 @@ class Provider:
     def discard(self, *, actor: User, uploads: list[int]) -> None:
         uploads_discard(actor=actor, uploads=uploads)
 
-    def composer(self, access: GroupAccess) -> dict:
+    def composer(self, access: GroupAccess, *, query: str | None = None) -> dict:
         slug = access.group.slug
-        documents = (
-            Document.objects.readable()
-            .filter(group=access.group, is_attachment=False)
-            .order_by("-updated_at", "-pk")[:COMPOSER_DOCUMENTS]
-        )
         return {
-            "library_documents": list(documents),
+            **composer_documents(access, query),
             "attachment_upload_url": reverse("resources:attachment-upload", kwargs={"slug": slug}),
             "document_pick_url": reverse("resources:document-pick", kwargs={"slug": slug}),
         }

@@ -240,7 +240,12 @@ def _thread_page(
             "reply_error": error,
             "slow_mode_choices": SLOW_MODE_LABELS,
             "thread_sections": sections.thread_sections(request, access, thread),
-            **(attachments.composer_context(access) if access.can_post else {}),
+            # ?library= searches the library for a document to link, without the script.
+            **(
+                attachments.composer_context(access, query=request.GET.get("library"))
+                if access.can_post
+                else {}
+            ),
             "socket": _socket_config(
                 request,
                 access,

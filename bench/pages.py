@@ -17,7 +17,9 @@ request is printed as a ratio to both.
 
 With --open-loop each page is also requested at a fixed arrival rate, a third of the
 rate its closed-loop run reached, as people arrive (not as clients that never pause):
-its p50 and p99 then say what a visitor waits when the server is not saturated.
+its p50 and p99 then say what a visitor waits when the server is not saturated, and
+daphne's and PostgreSQL's CPU per request what a page costs when requests do not
+contend for the two cores.
 --rate N sets that arrival rate instead (the search target is 20 requests a second),
 and --only WORD… measures only the pages whose names hold one of the words.
 
@@ -562,10 +564,21 @@ def main() -> None:
             result["cpu_ms"] = result["daphne_cpu"] / max(result["requests"], 1) * 1000
             if args.open_loop:
                 rate = args.rate or result["rate"] / 3
+                started = (cpu_seconds(daphne.pid), postgres_cpu_seconds())
                 opened = asyncio.run(
                     run_open_loop(port, path, data["sessions"], args.seconds, rate, status)
                 )
+                ended = (cpu_seconds(daphne.pid), postgres_cpu_seconds())
+                served = max(opened["requests"], 1)
                 result |= {"open_rate": rate, "open_p50": opened["p50"], "open_p99": opened["p99"]}
+                # What a request costs when it does not wait on others: daphne's and
+                # PostgreSQL's CPU per request at the open loop's rate.
+                result["open_cpu_ms"] = (ended[0] - started[0]) / served * 1000
+                result["open_db_cpu_ms"] = (
+                    (ended[1] - started[1]) / served * 1000
+                    if ended[1] is not None and started[1] is not None
+                    else float("nan")
+                )
                 result["open_errors"] = opened["errors"]
             rows.append((name, result, measured["pages"][name]))
             print(f"  {name}: done", flush=True)
@@ -601,7 +614,10 @@ def main() -> None:
     )
     header = f"{'page':<34} | {'CPU ms/req':>10} | {'× bare':>7} | {'× 404':>6}"
     if args.open_loop:
-        header += f" | {'open req/s':>10} | {'p50 ms':>7} | {'p99 ms':>7} | {'p99/p50':>7}"
+        header += (
+            f" | {'open req/s':>10} | {'p50 ms':>7} | {'p99 ms':>7} | {'p99/p50':>7}"
+            f" | {'CPU ms':>6} | {'db CPU ms':>9}"
+        )
     print(header)
     print("-" * len(header))
     for name, r, _q in rows:
@@ -612,7 +628,8 @@ def main() -> None:
         if args.open_loop:
             line += (
                 f" | {r['open_rate']:>10.1f} | {r['open_p50']:>7.1f} | {r['open_p99']:>7.1f} | "
-                f"{r['open_p99'] / r['open_p50']:>7.1f}"
+                f"{r['open_p99'] / r['open_p50']:>7.1f} | {r['open_cpu_ms']:>6.2f} | "
+                f"{r['open_db_cpu_ms']:>9.2f}"
             )
         print(line)
     if args.explain:

@@ -13,6 +13,7 @@ changes, which any write moves on.
 """
 
 import bisect
+import hashlib
 import threading
 import uuid
 from collections import OrderedDict, defaultdict
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.db.models import Subquery
 
 from groups.models import Group, TerritorialUnit
 from indicators import stats
@@ -169,7 +171,9 @@ def series_get(
 def years_with_values(group: Group, indicator: Indicator) -> list[int]:
     source = _sources(indicator)[0]
     return list(
-        Value.objects.filter(group=group, indicator_id=source, status__in=COMPARED)
+        Value.objects.filter(
+            group=group, indicator_id=source, status__in=COMPARED, district__isnull=True
+        )
         .values_list("year", flat=True)
         .distinct()
         .order_by("-year")
@@ -178,7 +182,7 @@ def years_with_values(group: Group, indicator: Indicator) -> list[int]:
 
 def profile_years(group: Group, unit: TerritorialUnit) -> list[int]:
     return list(
-        Value.objects.filter(group=group, unit=unit, status__in=COMPARED)
+        Value.objects.filter(group=group, unit=unit, status__in=COMPARED, district__isnull=True)
         .values_list("year", flat=True)
         .distinct()
         .order_by("-year")
@@ -197,14 +201,27 @@ def _distributions(
     *, group: Group, indicators: Sequence[Indicator], year: int
 ) -> dict[tuple[int, str], Distribution]:
     """(indicator id, country or "" when the indicator compares across countries) →
-    the distribution of its verified values in `year`."""
+    the distribution of its verified values in `year`, among the group's member units
+    of now."""
     # A new value takes a new id and every change of one (its number or its status)
     # writes a ValueChange, so the newest id of each says whether anything changed; each
     # is one short index scan, where counting the year's values would read them all.
-    newest_value = Value.objects.filter(group=group).order_by("-pk").values_list("pk")[:1]
-    newest_change = ValueChange.objects.filter(group=group).order_by("-pk").values_list("pk")[:1]
-    marks = (list(newest_value), list(newest_change))
-    key = f"indicators:dist:{group.pk}:{year}:{marks[0]}:{marks[1]}"
+    # The key also names the member units (one that left is not compared) and what the
+    # indicators are made of (a group's own derived indicator can change its parts).
+    newest_value = Value.objects.filter(group=group).order_by("-pk").values("pk")[:1]
+    newest_change = ValueChange.objects.filter(group=group).order_by("-pk").values("pk")[:1]
+    marks = Group.objects.filter(pk=group.pk).values_list(
+        Subquery(newest_value), Subquery(newest_change)
+    )
+    members = list(
+        TerritorialUnit.objects.of_group(group).values_list("pk", "country").order_by("pk")
+    )
+    made_of = [
+        (i.pk, i.numerator_id, i.denominator_id, str(i.scale), i.measure) for i in indicators
+    ]
+    digest = hashlib.blake2b(repr((members, made_of)).encode(), digest_size=16).hexdigest()
+    ((newest_value_id, newest_change_id),) = marks
+    key = f"indicators:dist:{group.pk}:{year}:{newest_value_id}:{newest_change_id}:{digest}"
     token = cache.get(f"{key}:token")
     if token is not None:
         with _kept_lock:
@@ -218,13 +235,14 @@ def _distributions(
             return cached
     sources = {pk for indicator in indicators for pk in _sources(indicator)}
     by_indicator = _by_indicator(_values(group=group, indicators=sources, years=[year]))
-    country_of = dict(TerritorialUnit.objects.of_group(group).values_list("pk", "country"))
+    country_of = dict(members)
     result = {}
     for indicator in indicators:
         split = not indicator.comparable_across_countries
         groups: dict[str, list[Decimal]] = defaultdict(list)
         for (unit_id, _year), value in _of_indicator(indicator, by_indicator).items():
-            groups[country_of.get(unit_id, "") if split else ""].append(value)
+            if unit_id in country_of:
+                groups[country_of[unit_id] if split else ""].append(value)
         for country, values in groups.items():
             summary = stats.summarise(values)
             if summary is not None:

@@ -5,8 +5,11 @@ from decimal import Decimal as D
 
 from django.core.cache import cache
 
+from groups.models import Country, TerritorialUnit, UnitLevel
+from groups.services.units import group_unit_leave, group_unit_readmit
 from indicators import comparisons
-from indicators.models import Value
+from indicators.models import Value, ValueStatus
+from indicators.services import value_set
 
 
 def _ranked(section, cities):
@@ -114,3 +117,64 @@ def test_the_kept_distributions_go_with_the_shared_cache(group, cities, catalogu
         group=group, unit=cities["kielce"], year=2025, indicators=indicators
     )
     assert {row.indicator.code: row.rank for row in profile.rows}["roads-share"] == 2
+
+
+def _roads_share(profile):
+    row = {row.indicator.code: row for row in profile.rows}["roads-share"]
+    return row.rank, row.summary.count
+
+
+def test_a_unit_that_left_is_not_in_the_profiles_medians_from_the_moment_it_leaves(
+    group, facilitator, cities, catalogue, figures
+):
+    indicators = list(catalogue.values())
+    kielce = cities["kielce"]
+    read = lambda: comparisons.profile_get(  # noqa: E731
+        group=group, unit=kielce, year=2025, indicators=indicators
+    )
+    assert _roads_share(read()) == (1, 4)
+    # Lublin shares the first place with Kielce (70); Вінниця (30) is last.
+    group_unit_leave(actor=facilitator, group=group, unit=cities["vinnytsia"])
+    assert _roads_share(read()) == (1, 3)
+    group_unit_readmit(actor=facilitator, group=group, unit=cities["vinnytsia"])
+    assert _roads_share(read()) == (1, 4)
+
+
+def test_a_changed_formula_of_a_derived_indicator_is_not_read_from_the_cache(
+    group, cities, catalogue, figures
+):
+    indicators = list(catalogue.values())
+    rate = catalogue["accidents_rate"]
+    read = lambda: comparisons.profile_get(  # noqa: E731
+        group=group, unit=cities["kielce"], year=2025, indicators=indicators
+    )
+    median = {row.indicator.code: row for row in read().rows}[rate.code].summary.median
+    rate.scale = 100  # per 100 inhabitants, not 1,000: no value changes
+    assert {row.indicator.code: row for row in read().rows}[rate.code].summary.median == (
+        median / 10
+    )
+
+
+def test_a_year_with_district_figures_only_is_no_ones_default(
+    group, facilitator, cities, catalogue, figures
+):
+    kielce = cities["kielce"]
+    part = TerritorialUnit.objects.create(
+        country=Country.POLAND,
+        level=UnitLevel.DISTRICT,
+        name="Kielce-Centrum",
+        code="2661019",
+        parent=kielce,
+    )
+    value_set(
+        actor=facilitator,
+        group=group,
+        unit=kielce,
+        district=part,
+        indicator=catalogue["roads"],
+        year=2026,
+        value=D(55),
+        status=ValueStatus.VERIFIED,
+    )
+    assert comparisons.years_with_values(group, catalogue["roads"])[0] == 2025
+    assert comparisons.profile_years(group, kielce)[0] == 2025

@@ -184,9 +184,14 @@ def chart(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpRespons
         section = parse_int(request.GET.get("section", "0"), minimum=0, maximum=9999)
         if section is None:
             raise Http404
-        year = parse_int(raw_year, minimum=0, maximum=9999)
+        # The year drawn, not the one asked: any other asks for the latest, and would
+        # otherwise be drawn again and kept under a key of its own.
+        years = comparisons.years_with_values(access.group, first) if first else []
+        year = _year(raw_year, years)
         shown = (kind, year, section, _rows(first, units))
-        draw = functools.partial(_ranking_svg, access, kind, first, raw_year, section, units)
+        draw = functools.partial(
+            _ranking_svg, access, kind, first, None if year is None else str(year), section, units
+        )
     else:
         raise Http404
     key = _chart_key(access, shown)

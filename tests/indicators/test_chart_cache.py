@@ -132,3 +132,16 @@ def test_a_chart_of_another_group_is_never_served_from_the_cache(
     client.get(url)
     elsewhere = url.replace(group.slug, other_group.slug)
     assert client.get(elsewhere).status_code == 404
+
+
+def test_years_without_figures_share_the_latest_years_chart(
+    login, group, member, catalogue, figures, drawn
+):
+    client = login(member)
+    roads = catalogue["roads"].pk
+    bodies = {
+        client.get(_chart(group, kind="bar", indicator=roads, year=year)).content
+        for year in ("1", "2", "9999", "2025", "x")
+    }
+    assert len(bodies) == 1
+    assert drawn == ["bar"]

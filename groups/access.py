@@ -250,7 +250,9 @@ def group_object_get[M: Model](
     # one the type checker knows for any model.
     try:
         row = queryset.get(**{pk_field: pk, group_field: access.group})
-    except (ObjectDoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError, OverflowError):
+        # OverflowError: an id past 64 bits looked up through a foreign key, which SQLite
+        # refuses to bind (the primary key's own lookup is guarded by Django).
         raise Http404 from None
     if group_field == "group" and getattr(row, "group_id", None) == access.group.pk:
         # The row's group is the one just read: a link to the row (its URL names the

@@ -75,3 +75,9 @@ def test_a_slug_that_is_no_slug_is_a_404_before_any_query(member, group, django_
     for slug in (f"{group.slug}\x00", "", "a/b", None):
         with django_assert_num_queries(0), pytest.raises(Http404):
             group_access(user=member, slug=slug, capability=Capability.VIEW)
+
+
+def test_an_id_past_64_bits_looked_up_through_a_foreign_key_is_not_found(group, member):
+    access = group_access(user=member, slug=group.slug, capability="view")
+    with pytest.raises(Http404):
+        group_object_get(access, Membership.objects.all(), 2**64 + 5, pk_field="user_id")

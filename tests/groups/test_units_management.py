@@ -309,3 +309,9 @@ def test_outsiders_get_404_and_members_403(
         login(user)
         assert getattr(client, method)(url, {"unit": register["kielce"].pk}).status_code == status
     assert _state() == before
+
+
+@pytest.mark.parametrize("name", ["unit-leave", "unit-readmit"])
+def test_an_id_too_large_for_any_table_is_not_found(client, login, group, facilitator, name):
+    login(facilitator)
+    assert client.post(_url(name, group, unit_id=10**25)).status_code == 404

@@ -186,3 +186,10 @@ def test_outsiders_and_other_groups_units_get_404(
             "indicators:district-comparison", kwargs={"slug": group.slug, "unit_id": unit.pk}
         )
         assert client.get(foreign).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["indicators:district-comparison", "indicators:district-figures"])
+def test_an_id_too_large_for_any_table_is_not_found(client, login, group, facilitator, name):
+    login(facilitator)
+    url = reverse(name, kwargs={"slug": group.slug, "unit_id": 10**25})
+    assert client.get(url).status_code == 404

@@ -328,6 +328,15 @@ def submission_save(
     group_writable(data_round.group)
     if data_round.status != DataRound.Status.OPEN:
         raise ServiceError(_("This round is closed."), code="closed")
+    if (
+        not TerritorialUnit.objects.of_group(data_round.group)
+        .filter(pk=submission.unit_id)
+        .exists()
+    ):
+        raise ServiceError(
+            _("This municipality has left the group: the round asks it for nothing more."),
+            code="unit_left",
+        )
     if submission.status == Submission.Status.VERIFIED:
         raise ServiceError(_("These figures are verified already."), code="verified")
     submitted_check(submission)

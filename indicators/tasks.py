@@ -23,6 +23,9 @@ def waiting_remind(*, actor: User | None, data_round: DataRound) -> int:
             .filter(
                 round=data_round,
                 status__in=[Submission.Status.IN_PROGRESS, Submission.Status.RETURNED],
+                # A unit that left the group is asked for nothing more.
+                unit__group_memberships__group=data_round.group,
+                unit__group_memberships__left_at__isnull=True,
             )
             .select_related("unit")
         )

@@ -184,7 +184,10 @@ def _seen(request, rows: list[districts.DistrictRow]) -> dict[int, Decimal]:
     for row in rows:
         raw = request.POST.get(f"seen-{row.district.pk}", "")[:MAX_CELL]
         try:
-            seen[row.district.pk] = Decimal(raw)
+            number = Decimal(raw)
         except (InvalidOperation, ValueError):
             continue
+        # "sNaN" parses and then refuses every comparison: no figure was shown as that.
+        if number.is_finite():
+            seen[row.district.pk] = number
     return seen

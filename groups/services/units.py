@@ -37,15 +37,13 @@ def unit_get_or_create(
 
 @transaction.atomic
 def group_unit_join(*, group: Group, unit: TerritorialUnit) -> GroupUnit:
-    """Make `unit` a member of `group` (again, if it had left). Called when one of its
-    officials becomes a member; it stays when they leave."""
-    membership, created = GroupUnit.objects.select_for_update().get_or_create(
+    """Make `unit` a member of `group` when one of its officials becomes a member; it
+    stays when they leave. A unit a facilitator marked as having left stays so until a
+    facilitator re-admits it (group_unit_readmit, in the moderation log): an official's
+    joining does not undo a facilitator's decision unseen."""
+    membership, _created = GroupUnit.objects.select_for_update().get_or_create(
         group=group, unit=unit
     )
-    if not created and membership.left_at is not None:
-        membership.left_at = None
-        membership.joined_at = timezone.now()
-        membership.save(update_fields=["left_at", "joined_at"])
     return membership
 
 

@@ -315,3 +315,13 @@ def test_outsiders_get_404_and_members_403(
 def test_an_id_too_large_for_any_table_is_not_found(client, login, group, facilitator, name):
     login(facilitator)
     assert client.post(_url(name, group, unit_id=10**25)).status_code == 404
+
+
+def test_an_official_joining_does_not_undo_a_facilitators_leave(group, facilitator, register):
+    lublin = register["lublin"]
+    services.group_unit_add(actor=facilitator, group=group, unit=lublin)
+    services.group_unit_leave(actor=facilitator, group=group, unit=lublin)
+    services.group_unit_join(group=group, unit=lublin)
+    assert not TerritorialUnit.objects.of_group(group).exists()
+    services.group_unit_readmit(actor=facilitator, group=group, unit=lublin)
+    assert list(TerritorialUnit.objects.of_group(group)) == [lublin]

@@ -111,6 +111,10 @@ def test_a_facilitator_verifies_what_the_page_showed_and_then_it_is_compared(
     stale = {"action": "verify", f"seen-{grunwald.pk}": "40.0000", f"seen-{jezyce.pk}": "10.0000"}
     assert client.post(url, stale).status_code == 400
     assert _state() == before
+    # A number no page shows ("sNaN" parses, then refuses every comparison) was not seen.
+    for odd in ("sNaN", "NaN", "Infinity"):
+        assert client.post(url, {**stale, f"seen-{jezyce.pk}": odd}).status_code == 400
+    assert _state() == before
     fresh = {**stale, f"seen-{jezyce.pk}": "12.0000"}
     assert client.post(url, fresh).status_code == 302
     assert set(Value.objects.filter(unit=city).values_list("status", flat=True)) == {"verified"}

@@ -472,6 +472,23 @@ def test_reminders_go_to_the_municipalities_still_waiting(
     assert tasks.round_reminder.call(round_id=data_round.pk) == 0
 
 
+def test_a_municipality_that_left_is_neither_reminded_nor_takes_figures(
+    group, facilitator, member, scene
+):
+    data_round = open_round(group, facilitator, scene)
+    group_services.group_unit_leave(actor=facilitator, group=group, unit=scene["lublin"])
+    Notification.objects.all().delete()
+    # Kielce, the facilitator's own, is still waiting; Lublin left.
+    assert tasks.round_reminder.call(round_id=data_round.pk) == 1
+    assert {n.params["unit"] for n in Notification.objects.all()} == {"Kielce"}
+    submission = Submission.objects.get(unit=scene["lublin"])
+    with pytest.raises(ServiceError, match="left the group"):
+        services.submission_save(
+            actor=member, submission=submission, values={scene["cost"].pk: Decimal(1)}
+        )
+    assert figures(data_round, scene["lublin"]) == {}
+
+
 # --- Query counts ----------------------------------------------------------------------
 
 

@@ -69,7 +69,7 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, authors: list[tuple[int, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["author"].widget.authors = authors  # type: ignore[attr-defined]
+        self.fields["author"].widget.authors = authors
         self._author_ids = {pk for pk, _name in authors}
 
     def clean_author(self) -> int | None:

@@ -130,8 +130,8 @@ class Found:
             )
             return sql, [_tsquery(self.terms), *params, stop - start, start]
         # SQLite has no rank over LIKE: best first is newest first there.
-        candidates = newest.annotate(rank=Value(0.0, output_field=FloatField()))
-        inner, params = _sql(candidates.values_list("id", "date", "rank")[start:stop])
+        unranked = newest.annotate(rank=Value(0.0, output_field=FloatField()))
+        inner, params = _sql(unranked.values_list("id", "date", "rank")[start:stop])
         # Every part is the ORM's own SQL with its parameters, or a fixed word.
         sql = (
             f"SELECT id, rank, date FROM ({inner}) AS candidates"  # noqa: S608

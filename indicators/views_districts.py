@@ -21,7 +21,7 @@ from gwd.errors import ServiceError
 from gwd.http import parse_id, parse_int
 from indicators import comparisons, districts, selectors
 from indicators.entry import NumberError, parse_number
-from indicators.models import Indicator
+from indicators.models import Indicator, Value, ValueStatus
 from indicators.numbers import reader_locale
 from indicators.services import value_check
 
@@ -40,10 +40,17 @@ def _city(access: GroupAccess, unit_id: int, *, current: bool = False) -> GroupU
     return group_object_get(access, memberships.select_related("unit"), unit_id, pk_field="unit_id")
 
 
-def _chosen(indicators: list[Indicator], raw: str | None) -> Indicator | None:
-    """The indicator the query names (404 for one that is not offered), the first by
-    default."""
+def _chosen(
+    indicators: list[Indicator], raw: str | None, preferred: set[int] | None = None
+) -> Indicator | None:
+    """The indicator the query names (404 for one that is not offered); by default the
+    first whose figures (or, for a derived one, whose numerator's) are among
+    `preferred`, else the first."""
     if raw is None:
+        if preferred:
+            for indicator in indicators:
+                if (indicator.numerator_id or indicator.pk) in preferred:
+                    return indicator
         return indicators[0] if indicators else None
     pk = parse_id(raw)
     found = next((i for i in indicators if i.pk == pk), None)
@@ -60,7 +67,23 @@ def district_comparison(
     membership = _city(access, unit_id)
     city = membership.unit
     indicators = comparisons.indicator_list(access.group)
-    indicator = _chosen(indicators, request.GET.get("indicator"))
+    raw = request.GET.get("indicator")
+    # Opened from the profile's link, the page shows an indicator with district figures.
+    with_figures = (
+        set(
+            Value.objects.filter(
+                group=access.group,
+                unit=city,
+                district__isnull=False,
+                status=ValueStatus.VERIFIED,
+            )
+            .values_list("indicator_id", flat=True)
+            .distinct()
+        )
+        if raw is None
+        else None
+    )
+    indicator = _chosen(indicators, raw, with_figures)
     context = {
         "access": access,
         "group": access.group,

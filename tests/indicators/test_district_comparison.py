@@ -193,3 +193,25 @@ def test_an_id_too_large_for_any_table_is_not_found(client, login, group, facili
     login(facilitator)
     url = reverse(name, kwargs={"slug": group.slug, "unit_id": 10**25})
     assert client.get(url).status_code == 404
+
+
+def test_the_page_opens_on_an_indicator_with_district_figures(
+    client, login, group, facilitator, member, poznan, catalogue
+):
+    city, parts = poznan
+    value_set(
+        actor=facilitator,
+        group=group,
+        unit=city,
+        district=parts["wilda"],
+        indicator=catalogue["roads"],
+        year=2025,
+        value=D(30),
+        status=ValueStatus.VERIFIED,
+    )
+    login(member)
+    url = reverse("indicators:district-comparison", kwargs={"slug": group.slug, "unit_id": city.pk})
+    page = client.get(url)
+    # "accidents" comes first in the catalogue's order, but no district has its figures.
+    assert page.context["indicator"] == catalogue["roads"]
+    assert page.context["year"] == 2025

@@ -33,6 +33,17 @@ def _english():
 
 
 @pytest.fixture
+def user_factory(user_factory):
+    """The people here read GWD in English, as the messages below."""
+
+    def make(**fields):
+        fields.setdefault("language", "en")
+        return user_factory(**fields)
+
+    return make
+
+
+@pytest.fixture
 def register(db):
     """Three units of the register: two cities and a district of one of them."""
     lublin = services.unit_get_or_create(

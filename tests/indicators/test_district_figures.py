@@ -13,6 +13,17 @@ from indicators.models import Value, ValueChange, ValueSource, ValueStatus
 
 
 @pytest.fixture
+def user_factory(user_factory):
+    """The people here read GWD in English, as the messages below."""
+
+    def make(**fields):
+        fields.setdefault("language", "en")
+        return user_factory(**fields)
+
+    return make
+
+
+@pytest.fixture
 def poznan(group, cities):
     city = TerritorialUnit.objects.create(
         country=Country.POLAND, level=UnitLevel.CITY_COUNTY, name="Poznań", code="3064011"

@@ -21,7 +21,10 @@ its p50 and p99 then say what a visitor waits when the server is not saturated, 
 daphne's and PostgreSQL's CPU per request what a page costs when requests do not
 contend for the two cores.
 --rate N sets that arrival rate instead (the search target is 20 requests a second),
-and --only WORD… measures only the pages whose names hold one of the words.
+--only WORD… measures only the pages whose names hold one of the words, and
+--daphnes N runs N daphne processes with the clients spread over them, as nginx spreads
+requests over deploy/'s daphnes: one Python process runs one request at a time, and on
+two cores a second one is what the deployment would have.
 
     .venv/bin/python bench/pages.py --members 2000 --messages 100000 --documents 10000
 
@@ -188,17 +191,19 @@ async def get(reader, writer, request: bytes) -> int:
 
 
 async def run_clients(
-    port: int, path: str, cookies: list[str], seconds: float, *, status: int = 200
+    ports: list[int], path: str, cookies: list[str], seconds: float, *, status: int = 200
 ) -> dict:
-    """len(cookies) clients, each on its own connection, requesting `path` one after
-    another for `seconds`; every latency and status is kept."""
+    """len(cookies) clients, each on its own connection (to the servers' ports in turn),
+    requesting `path` one after another for `seconds`; every latency and status is
+    kept."""
     latencies: list[float] = []
     errors = 0
     end = time.perf_counter() + seconds
     expected_status = status
 
-    async def client(cookie: str) -> None:
+    async def client(number: int, cookie: str) -> None:
         nonlocal errors
+        port = ports[number % len(ports)]
         request = (
             f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: sessionid={cookie}\r\n"
             "Accept: text/html\r\nConnection: keep-alive\r\n\r\n"
@@ -221,19 +226,19 @@ async def run_clients(
         if writer is not None:
             writer.close()
 
-    await asyncio.gather(*(client(cookie) for cookie in cookies))
+    await asyncio.gather(*(client(number, cookie) for number, cookie in enumerate(cookies)))
     return summary(latencies, errors, seconds)
 
 
 async def run_open_loop(
-    port: int, path: str, cookies: list[str], seconds: float, rate: float, status: int = 200
+    ports: list[int], path: str, cookies: list[str], seconds: float, rate: float, status: int = 200
 ) -> dict:
     """Requests of `path` arriving at `rate` a second, evenly spaced, whatever the
     answers: each on a connection of a pool (one per cookie), a new one if all are busy.
     Latency counts from the moment the request was due, so waiting is not hidden."""
     latencies: list[float] = []
     errors = 0
-    idle: list[tuple] = []
+    idle: dict[int, list[tuple]] = {port: [] for port in ports}
     start = time.perf_counter()
     total = int(seconds * rate)
 
@@ -241,20 +246,21 @@ async def run_open_loop(
         nonlocal errors
         due = start + n / rate
         cookie = cookies[n % len(cookies)]
+        port = ports[n % len(ports)]
         request = (
             f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: sessionid={cookie}\r\n"
             "Accept: text/html\r\nConnection: keep-alive\r\n\r\n"
         ).encode()
         try:
             reader, writer = (
-                idle.pop() if idle else await asyncio.open_connection("127.0.0.1", port)
+                idle[port].pop() if idle[port] else await asyncio.open_connection("127.0.0.1", port)
             )
             got = await asyncio.wait_for(get(reader, writer, request), timeout=60)
         except (OSError, EOFError, TimeoutError, asyncio.IncompleteReadError):
             errors += 1
             return
         latencies.append(time.perf_counter() - due)
-        idle.append((reader, writer))
+        idle[port].append((reader, writer))
         if got != status:
             errors += 1
 
@@ -263,7 +269,7 @@ async def run_open_loop(
         await asyncio.sleep(max(0.0, start + n / rate - time.perf_counter()))
         tasks.append(asyncio.create_task(one(n)))
     await asyncio.gather(*tasks)
-    for _reader, writer in idle:
+    for _reader, writer in (pair for pairs in idle.values() for pair in pairs):
         writer.close()
     return summary(latencies, errors, seconds)
 
@@ -382,9 +388,9 @@ def measure_bare(env: dict[str, str], cookies: list[str], args) -> dict:
     )
     try:
         wait_for(port)
-        asyncio.run(run_clients(port, "/", cookies, args.warmup))
+        asyncio.run(run_clients([port], "/", cookies, args.warmup))
         before = cpu_seconds(process.pid)
-        result = asyncio.run(run_clients(port, "/", cookies, args.seconds))
+        result = asyncio.run(run_clients([port], "/", cookies, args.seconds))
         result["cpu_ms"] = (cpu_seconds(process.pid) - before) / max(result["requests"], 1) * 1000
         return result
     finally:
@@ -423,6 +429,13 @@ def main() -> None:
     parser.add_argument("--indicators", type=int, default=200)
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument(
+        "--daphnes",
+        type=int,
+        default=1,
+        help="GWD's daphne processes, the clients spread over them (as nginx does over"
+        " deploy/'s four); the CPU columns add theirs up, RSS is the largest",
+    )
     parser.add_argument("--seconds", type=float, default=20, help="per page")
     parser.add_argument("--warmup", type=float, default=2, help="seconds per page, not counted")
     parser.add_argument("--query", default="umowa termomodernizacja", help="the search")
@@ -519,35 +532,43 @@ def main() -> None:
     print(f"Search {args.query!r} matches {measured['search_matches']} documents.")
 
     bare = measure_bare(env, data["sessions"], args)
-    port = free_port()
-    daphne = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "gwd.server"),  # how GWD runs daphne
-            *("-b", "127.0.0.1", "-p", str(port)),
-            "gwd.asgi:application",
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    ports = [free_port() for _ in range(args.daphnes)]
+    daphnes = [
+        subprocess.Popen(
+            [
+                *(sys.executable, "-m", "gwd.server"),  # how GWD runs daphne
+                *("-b", "127.0.0.1", "-p", str(port)),
+                "gwd.asgi:application",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for port in ports
+    ]
+
+    def daphne_cpu() -> float:
+        return sum(cpu_seconds(daphne.pid) for daphne in daphnes)
+
     rows = []
     try:
-        wait_for(port)
+        for port in ports:
+            wait_for(port)
         for name, path in pages.items():
             status = 404 if name == "floor: 404 page" else 200
-            asyncio.run(run_clients(port, path, data["sessions"], args.warmup, status=status))
+            asyncio.run(run_clients(ports, path, data["sessions"], args.warmup, status=status))
             before = (
-                cpu_seconds(daphne.pid),
+                daphne_cpu(),
                 postgres_cpu_seconds(),
                 client_cpu_seconds(),
                 machine_cpu_seconds(),
             )
             result = asyncio.run(
-                run_clients(port, path, data["sessions"], args.seconds, status=status)
+                run_clients(ports, path, data["sessions"], args.seconds, status=status)
             )
             after = (
-                cpu_seconds(daphne.pid),
+                daphne_cpu(),
                 postgres_cpu_seconds(),
                 client_cpu_seconds(),
                 machine_cpu_seconds(),
@@ -560,15 +581,15 @@ def main() -> None:
             result["other_cpu"] = (
                 after[3] - before[3] - result["daphne_cpu"] - db_cpu - result["client_cpu"]
             )
-            result["rss"] = rss_mb(daphne.pid)
+            result["rss"] = max(rss_mb(daphne.pid) for daphne in daphnes)
             result["cpu_ms"] = result["daphne_cpu"] / max(result["requests"], 1) * 1000
             if args.open_loop:
                 rate = args.rate or result["rate"] / 3
-                started = (cpu_seconds(daphne.pid), postgres_cpu_seconds())
+                started = (daphne_cpu(), postgres_cpu_seconds())
                 opened = asyncio.run(
-                    run_open_loop(port, path, data["sessions"], args.seconds, rate, status)
+                    run_open_loop(ports, path, data["sessions"], args.seconds, rate, status)
                 )
-                ended = (cpu_seconds(daphne.pid), postgres_cpu_seconds())
+                ended = (daphne_cpu(), postgres_cpu_seconds())
                 served = max(opened["requests"], 1)
                 result |= {"open_rate": rate, "open_p50": opened["p50"], "open_p99": opened["p99"]}
                 # What a request costs when it does not wait on others: daphne's and
@@ -583,12 +604,15 @@ def main() -> None:
             rows.append((name, result, measured["pages"][name]))
             print(f"  {name}: done", flush=True)
     finally:
-        daphne.terminate()
-        daphne.wait()
+        for daphne in daphnes:
+            daphne.terminate()
+        for daphne in daphnes:
+            daphne.wait()
         shutil.rmtree(work, ignore_errors=True)
 
     print(
         f"\n{args.clients} clients, {args.seconds:g} s per page after {args.warmup:g} s warm-up; "
+        f"{args.daphnes} daphne process{'es' if args.daphnes > 1 else ''}; "
         f"{args.members} members, {args.messages} messages, {args.documents} documents; "
         f"{database}, {os.cpu_count()} CPUs; queries and SQL ms: one request, measured apart\n"
     )

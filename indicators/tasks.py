@@ -19,7 +19,7 @@ def waiting_remind(*, actor: User | None, data_round: DataRound) -> int:
     """Tell the officials of every unit that has not submitted; returns how many units."""
     with transaction.atomic():
         waiting = list(
-            Submission.objects.select_for_update()
+            Submission.objects.select_for_update(of=("self",))
             .filter(
                 round=data_round,
                 status__in=[Submission.Status.IN_PROGRESS, Submission.Status.RETURNED],

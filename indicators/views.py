@@ -20,6 +20,7 @@ from groups.access import (
     group_object_get,
     group_view,
 )
+from groups.models import TerritorialUnit
 from gwd.errors import ServiceError
 from gwd.http import parse_id, parse_ids
 from indicators import selectors, services
@@ -175,8 +176,13 @@ def round_detail(
 ) -> HttpResponse:
     """The round's progress: each member municipality and how far its figures are."""
     data_round = _round_get(access, round_id)
+    # A unit that left the group is asked for nothing more: its figures stay, unlisted.
     submissions = list(
-        Submission.objects.filter(round=data_round)
+        Submission.objects.filter(
+            round=data_round,
+            unit__group_memberships__group=access.group,
+            unit__group_memberships__left_at__isnull=True,
+        )
         .select_related("unit", "submitted_by")
         .order_by("unit__name")
     )
@@ -229,9 +235,10 @@ def submission_edit(
     rows = selectors.grid_rows(submission)
     # Submitted figures wait for the facilitator as they were sent: read only until
     # sent back, so what is verified is what the facilitator saw.
-    editable = data_round.status == DataRound.Status.OPEN and submission.status not in (
-        Submission.Status.VERIFIED,
-        Submission.Status.SUBMITTED,
+    editable = (
+        data_round.status == DataRound.Status.OPEN
+        and submission.status not in (Submission.Status.VERIFIED, Submission.Status.SUBMITTED)
+        and TerritorialUnit.objects.of_group(access.group).filter(pk=submission.unit_id).exists()
     )
     status = 200
     if request.method == "POST":

@@ -259,8 +259,10 @@ def profile(request: AuthenticatedHttpRequest, access: GroupAccess, unit_id: int
         "unit": unit,
         "years": years,
         "year": year,
+        # A unit that left is compared no more: its medians and ranks are the members'.
+        "left": not unit.current_member,
     }
-    if year is not None:
+    if year is not None and unit.current_member:
         context["profile"] = comparisons.profile_get(
             group=access.group, unit=unit, year=year, indicators=indicators
         )
@@ -320,7 +322,7 @@ def _profile_for(
         year = parse_int(raw_year, minimum=0, maximum=9999)
         if year is None:
             raise Http404
-    if year not in years:
+    if year not in years or not unit.current_member:
         return None
     indicators = comparisons.indicator_list(access.group)
     result = comparisons.profile_get(

@@ -44,12 +44,17 @@ def _chosen(
     indicators: list[Indicator], raw: str | None, preferred: set[int] | None = None
 ) -> Indicator | None:
     """The indicator the query names (404 for one that is not offered); by default the
-    first whose figures (or, for a derived one, whose numerator's) are among
-    `preferred`, else the first."""
+    first whose figures (for a derived one, both its parts') are among `preferred`,
+    else the first."""
     if raw is None:
         if preferred:
             for indicator in indicators:
-                if (indicator.numerator_id or indicator.pk) in preferred:
+                parts = (
+                    {indicator.numerator_id, indicator.denominator_id}
+                    if indicator.is_derived
+                    else {indicator.pk}
+                )
+                if parts <= preferred:
                     return indicator
         return indicators[0] if indicators else None
     pk = parse_id(raw)

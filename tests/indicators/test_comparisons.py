@@ -4,6 +4,7 @@ per-capita values derived from two indicators, profiles, in a fixed number of qu
 from decimal import Decimal as D
 
 from django.core.cache import cache
+from django.urls import reverse
 
 from groups.models import Country, TerritorialUnit, UnitLevel
 from groups.services.units import group_unit_leave, group_unit_readmit
@@ -178,3 +179,17 @@ def test_a_year_with_district_figures_only_is_no_ones_default(
     )
     assert comparisons.years_with_values(group, catalogue["roads"])[0] == 2025
     assert comparisons.profile_years(group, kielce)[0] == 2025
+
+
+def test_a_unit_that_left_has_its_profile_page_but_no_ranks_nor_report(
+    client, login, group, facilitator, member, cities, catalogue, figures
+):
+    vinnytsia = cities["vinnytsia"]
+    group_unit_leave(actor=facilitator, group=group, unit=vinnytsia)
+    login(member)
+    kwargs = {"slug": group.slug, "unit_id": vinnytsia.pk}
+    page = client.get(reverse("indicators:profile", kwargs=kwargs))
+    # Ranked against the members without itself, it read "rank 4 of 3".
+    assert page.status_code == 200 and page.context["left"] and "profile" not in page.context
+    report = client.get(reverse("indicators:profile-report", kwargs=kwargs), {"format": "pdf"})
+    assert report.status_code == 302

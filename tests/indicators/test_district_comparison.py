@@ -10,6 +10,7 @@ from groups.models import Country, GroupUnit, TerritorialUnit, UnitLevel
 from indicators import districts
 from indicators.models import ValueStatus
 from indicators.services import value_set
+from tests.indicators.conftest import _indicator
 
 # Poznań's five delegatury, with their TERYT (TERC) codes.
 DELEGATURY = {
@@ -215,3 +216,42 @@ def test_the_page_opens_on_an_indicator_with_district_figures(
     # "accidents" comes first in the catalogue's order, but no district has its figures.
     assert page.context["indicator"] == catalogue["roads"]
     assert page.context["year"] == 2025
+
+
+def test_a_derived_indicator_opens_the_page_only_with_both_its_parts(
+    client, login, group, facilitator, member, poznan, catalogue
+):
+    city, parts = poznan
+    rate = _indicator(
+        group,
+        "aa-accidents-rate",  # first in the catalogue's order
+        catalogue["accidents_rate"].measure,
+        catalogue["accidents_rate"].direction,
+        numerator=catalogue["accidents"],
+        denominator=catalogue["population"],
+        scale=D(1000),
+    )
+    value_set(
+        actor=facilitator,
+        group=group,
+        unit=city,
+        district=parts["wilda"],
+        indicator=catalogue["accidents"],
+        year=2025,
+        value=D(30),
+        status=ValueStatus.VERIFIED,
+    )
+    login(member)
+    url = reverse("indicators:district-comparison", kwargs={"slug": group.slug, "unit_id": city.pk})
+    assert client.get(url).context["indicator"] == catalogue["accidents"]
+    value_set(
+        actor=facilitator,
+        group=group,
+        unit=city,
+        district=parts["wilda"],
+        indicator=catalogue["population"],
+        year=2025,
+        value=D(60_000),
+        status=ValueStatus.VERIFIED,
+    )
+    assert client.get(url).context["indicator"] == rate

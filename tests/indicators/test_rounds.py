@@ -489,6 +489,20 @@ def test_a_municipality_that_left_is_neither_reminded_nor_takes_figures(
     assert figures(data_round, scene["lublin"]) == {}
 
 
+def test_the_rounds_pages_leave_out_a_municipality_that_left(
+    client, login, group, facilitator, member, scene
+):
+    data_round = open_round(group, facilitator, scene)
+    group_services.group_unit_leave(actor=facilitator, group=group, unit=scene["lublin"])
+    login(facilitator)
+    detail = client.get(
+        reverse("indicators:round-detail", kwargs={"slug": group.slug, "round_id": data_round.pk})
+    )
+    assert [s.unit for s in detail.context["submissions"]] == [scene["kielce"]]
+    grid = client.get(grid_url(group, data_round, scene["lublin"]))
+    assert grid.status_code == 200 and not grid.context["editable"]
+
+
 # --- Query counts ----------------------------------------------------------------------
 
 

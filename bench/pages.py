@@ -460,6 +460,8 @@ def main() -> None:
         "--only", nargs="+", metavar="WORD", help="only the pages whose name holds a word"
     )
     args = parser.parse_args()
+    if args.daphnes < 1:
+        parser.error("--daphnes needs at least one daphne")
     args.open_loop = args.open_loop or args.rate is not None
 
     work = Path(tempfile.mkdtemp(prefix="gwd-bench-http-"))
@@ -532,7 +534,11 @@ def main() -> None:
     print(f"Search {args.query!r} matches {measured['search_matches']} documents.")
 
     bare = measure_bare(env, data["sessions"], args)
-    ports = [free_port() for _ in range(args.daphnes)]
+    ports: list[int] = []
+    while len(ports) < args.daphnes:  # a port freed by one probe can come back to the next
+        port = free_port()
+        if port not in ports:
+            ports.append(port)
     daphnes = [
         subprocess.Popen(
             [
@@ -553,8 +559,8 @@ def main() -> None:
 
     rows = []
     try:
-        for port in ports:
-            wait_for(port)
+        for port, daphne in zip(ports, daphnes, strict=True):
+            wait_for(port, daphne)
         for name, path in pages.items():
             status = 404 if name == "floor: 404 page" else 200
             asyncio.run(run_clients(ports, path, data["sessions"], args.warmup, status=status))

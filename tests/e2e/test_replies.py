@@ -31,7 +31,7 @@ def open_thread(page, group: str, title: str) -> str:
 
 def send(page, text: str) -> None:
     page.fill("#reply-form textarea[name=body]", text)
-    page.locator("#reply-form button[type=submit]").click()
+    page.locator("#reply-form button[type=submit]:not([form])").click()
 
 
 def select_text(page, article_id: str, phrase: str) -> None:
@@ -127,7 +127,7 @@ def test_a_reply_can_be_cancelled_and_a_plain_one_shows_the_start_of_the_origina
     expect(preview.locator("#reply-preview-excerpt")).to_have_text(f"Notatka {marker}")
     page.locator("#reply-cancel").click()
     expect(preview).to_be_hidden()
-    expect(page.locator("#reply-form input[name=reply_to]")).to_have_value("")
+    expect(page.locator("#reply-form #id_reply_to")).to_have_value("")
 
     own.locator(".message__reply").click()
     send(page, f"Dopisek {marker}")
@@ -187,10 +187,10 @@ def test_without_javascript_the_reply_link_opens_the_form_answering_the_message(
     original_id = original.get_attribute("id")
     original.locator(".message__reply").click()
     expect(page.locator("#reply-preview")).to_be_visible()
-    expect(page.locator("#reply-form input[name=reply_to]")).to_have_value(original_id[1:])
+    expect(page.locator("#reply-form #id_reply_to")).to_have_value(original_id[1:])
     marker = f"nojs-{language}-{viewport}"
     page.fill("#reply-form textarea[name=body]", f"Bez skryptu {marker}")
-    page.locator("#reply-form button[type=submit]").click()
+    page.locator("#reply-form button[type=submit]:not([form])").click()
     reply = page.locator("article.message", has_text=f"Bez skryptu {marker}")
     expect(reply.locator(".reply-quote__link")).to_have_attribute(
         "href", f"/groups/{group}/messages/{original_id[1:]}/"

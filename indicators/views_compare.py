@@ -241,6 +241,11 @@ def _ranking_svg(
     return draw(result, section)
 
 
+def _is_member(unit: TerritorialUnit) -> bool:
+    """Whether the unit _profile_unit found is a member of the group now (its mark)."""
+    return bool(getattr(unit, "current_member", False))
+
+
 def _profile_unit(access: GroupAccess, unit_id: int) -> TerritorialUnit:
     # Marked for the profile's links to its districts' pages, in the same query.
     units = districts.with_district_marks(TerritorialUnit.objects.all(), access.group)
@@ -260,9 +265,9 @@ def profile(request: AuthenticatedHttpRequest, access: GroupAccess, unit_id: int
         "years": years,
         "year": year,
         # A unit that left is compared no more: its medians and ranks are the members'.
-        "left": not unit.current_member,
+        "left": not _is_member(unit),
     }
-    if year is not None and unit.current_member:
+    if year is not None and _is_member(unit):
         context["profile"] = comparisons.profile_get(
             group=access.group, unit=unit, year=year, indicators=indicators
         )
@@ -322,7 +327,7 @@ def _profile_for(
         year = parse_int(raw_year, minimum=0, maximum=9999)
         if year is None:
             raise Http404
-    if year not in years or not unit.current_member:
+    if year not in years or not _is_member(unit):
         return None
     indicators = comparisons.indicator_list(access.group)
     result = comparisons.profile_get(

@@ -2,9 +2,11 @@
 
 from dataclasses import dataclass, field
 
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 
-from groups.models import Group, GroupUnit, Membership, TerritorialUnit
+from groups.models import Group, GroupUnit, Membership, Message, Report, TerritorialUnit
 
 
 def group_sort_key(group: Group) -> tuple[bool, str]:
@@ -12,6 +14,24 @@ def group_sort_key(group: Group) -> tuple[bool, str]:
     before archived ones, then by the name that reader sees. Lists sort in Python with
     it, not in SQL: which column holds that name differs from group to group."""
     return (group.archived, group.name_in(get_language()).casefold())
+
+
+def _count(queryset: QuerySet, field: str) -> Coalesce:
+    counted = (
+        queryset.order_by().values("group").annotate(n=Count(field, distinct=True)).values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def with_pending_moderation(groups: QuerySet[Group]) -> QuerySet[Group]:
+    """`groups` with `open_reports` (messages reported and not yet decided) and
+    `held_messages` (held for a blocked phrase), each counted by a subquery per group
+    through an index: a join with every message counted a whole group's 100,000."""
+    reports = Report.objects.filter(group=OuterRef("pk"), status=Report.Status.OPEN)
+    held = Message.objects.filter(group=OuterRef("pk"), held_at__isnull=False)
+    return groups.annotate(
+        open_reports=_count(reports, "message"), held_messages=_count(held, "pk")
+    )
 
 
 @dataclass

@@ -143,7 +143,16 @@ class Message(models.Model):
                 fields=["author", "client_id"], name="message_author_client_id_unique"
             ),
         ]
-        indexes = [models.Index(fields=["thread", "seq"])]
+        indexes = [
+            models.Index(fields=["thread", "seq"]),
+            # The moderation queue and its count in every group page's navigation (for
+            # moderators): a group's few held messages among its 100,000 read 104 ms.
+            models.Index(
+                fields=["group", "held_at"],
+                condition=models.Q(held_at__isnull=False),
+                name="message_held_in_group",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.author} in {self.thread_id}: {self.body[:40]}"

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -35,7 +34,7 @@ from groups.models import (
     Report,
     Thread,
 )
-from groups.selectors import group_sort_key
+from groups.selectors import group_sort_key, with_pending_moderation
 from gwd.errors import ServiceError
 from gwd.http import parse_ids, parse_int
 from gwd.text import clean_text, csv_lines
@@ -343,9 +342,6 @@ def staff_moderation(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every group's moderation queue at a glance, for the Association's staff."""
     if not request.user.is_staff:
         raise PermissionDenied
-    groups = Group.objects.annotate(
-        open_reports=Count("reports", filter=Q(reports__status=Report.Status.OPEN), distinct=True),
-        held=Count("messages", filter=Q(messages__held_at__isnull=False), distinct=True),
-    )
+    groups = with_pending_moderation(Group.objects.all())
     groups_in_order = sorted(groups, key=lambda g: (-g.open_reports, *group_sort_key(g)))
     return render(request, "groups/staff_moderation.html", {"groups": groups_in_order})

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import Subquery
 
 from groups.models import Group, TerritorialUnit
@@ -46,9 +47,56 @@ LIST_FIELDS = (
 )  # fmt: skip
 
 
+def _columns(model: type[models.Model], wanted: Iterable[str]) -> tuple[str, ...]:
+    """The columns of `wanted` fields in the model's own order, as `from_db` takes them."""
+    attnames = {model._meta.pk.attname if name == "pk" else name for name in wanted}
+    return tuple(f.attname for f in model._meta.concrete_fields if f.attname in attnames)
+
+
+INDICATOR_COLUMNS = _columns(Indicator, LIST_FIELDS)
+UNIT_COLUMNS = _columns(TerritorialUnit, ("pk", "name", "country", "code"))
+
+
+def indicator_rows(group: Group) -> list[tuple]:
+    """The group's indicators in the catalogue's order as rows of INDICATOR_COLUMNS: what
+    a page shows of them, cheap to read and to compare with what a cached page showed."""
+    return list(
+        Indicator.objects.of_group(group).order_by("domain", "code").values_list(*INDICATOR_COLUMNS)
+    )
+
+
+def indicators_of(rows: Iterable[tuple]) -> list[Indicator]:
+    return [Indicator.from_db(DEFAULT_DB_ALIAS, INDICATOR_COLUMNS, row) for row in rows]
+
+
 def indicator_list(group: Group) -> list[Indicator]:
     """The group's indicators in the catalogue's order, with the fields the pages use."""
-    return list(Indicator.objects.of_group(group).only(*LIST_FIELDS).order_by("domain", "code"))
+    return indicators_of(indicator_rows(group))
+
+
+def unit_rows(group: Group) -> list[tuple]:
+    """The group's member units by name as rows of UNIT_COLUMNS."""
+    return list(
+        TerritorialUnit.objects.of_group(group).order_by("name", "pk").values_list(*UNIT_COLUMNS)
+    )
+
+
+def units_of(rows: Iterable[tuple]) -> list[TerritorialUnit]:
+    return [TerritorialUnit.from_db(DEFAULT_DB_ALIAS, UNIT_COLUMNS, row) for row in rows]
+
+
+def figures_marks(group: Group) -> "Marks":
+    """The newest ids of the group's values and of their changes, in one statement.
+
+    A new value takes a new id and every change of one (its number or its status)
+    writes a ValueChange, so the two say whether any figure changed; each is one short
+    index scan, where counting the values would read them all."""
+    newest_value = Value.objects.filter(group=group).order_by("-pk").values("pk")[:1]
+    newest_change = ValueChange.objects.filter(group=group).order_by("-pk").values("pk")[:1]
+    ((value_id, change_id),) = Group.objects.filter(pk=group.pk).values_list(
+        Subquery(newest_value), Subquery(newest_change)
+    )
+    return value_id, change_id
 
 
 def _values(
@@ -121,11 +169,7 @@ class Comparison:
 
 
 def group_units(group: Group) -> list[TerritorialUnit]:
-    return list(
-        TerritorialUnit.objects.of_group(group)
-        .only("pk", "name", "country", "code")
-        .order_by("name", "pk")
-    )
+    return units_of(unit_rows(group))
 
 
 def comparison_get(
@@ -197,30 +241,40 @@ class Distribution:
     sorted_values: list[float]
 
 
+type Marks = tuple[int | None, int | None]
+type Members = list[tuple[int, str]]
+
+
+def members_of(unit_rows: Iterable[tuple]) -> Members:
+    """(unit id, country) of the member units in unit_rows, by id, as _distributions
+    reads them."""
+    pk, country = UNIT_COLUMNS.index("id"), UNIT_COLUMNS.index("country")
+    return sorted((row[pk], row[country]) for row in unit_rows)
+
+
 def _distributions(
-    *, group: Group, indicators: Sequence[Indicator], year: int
+    *,
+    group: Group,
+    indicators: Sequence[Indicator],
+    year: int,
+    marks: Marks | None = None,
+    members: Members | None = None,
 ) -> dict[tuple[int, str], Distribution]:
     """(indicator id, country or "" when the indicator compares across countries) →
     the distribution of its verified values in `year`, among the group's member units
     of now."""
-    # A new value takes a new id and every change of one (its number or its status)
-    # writes a ValueChange, so the newest id of each says whether anything changed; each
-    # is one short index scan, where counting the year's values would read them all.
-    # The key also names the member units (one that left is not compared) and what the
-    # indicators are made of (a group's own derived indicator can change its parts).
-    newest_value = Value.objects.filter(group=group).order_by("-pk").values("pk")[:1]
-    newest_change = ValueChange.objects.filter(group=group).order_by("-pk").values("pk")[:1]
-    marks = Group.objects.filter(pk=group.pk).values_list(
-        Subquery(newest_value), Subquery(newest_change)
-    )
-    members = list(
-        TerritorialUnit.objects.of_group(group).values_list("pk", "country").order_by("pk")
-    )
+    # The key names the newest figures (figures_marks), the member units (one that left
+    # is not compared) and what the indicators are made of (a group's own derived
+    # indicator can change its parts).
+    newest_value_id, newest_change_id = marks or figures_marks(group)
+    if members is None:
+        members = list(
+            TerritorialUnit.objects.of_group(group).values_list("pk", "country").order_by("pk")
+        )
     made_of = [
         (i.pk, i.numerator_id, i.denominator_id, str(i.scale), i.measure) for i in indicators
     ]
     digest = hashlib.blake2b(repr((members, made_of)).encode(), digest_size=16).hexdigest()
-    ((newest_value_id, newest_change_id),) = marks
     key = f"indicators:dist:{group.pk}:{year}:{newest_value_id}:{newest_change_id}:{digest}"
     token = cache.get(f"{key}:token")
     if token is not None:
@@ -295,11 +349,20 @@ class Profile:
 
 
 def profile_get(
-    *, group: Group, unit: TerritorialUnit, year: int, indicators: Sequence[Indicator]
+    *,
+    group: Group,
+    unit: TerritorialUnit,
+    year: int,
+    indicators: Sequence[Indicator],
+    marks: Marks | None = None,
+    members: Members | None = None,
 ) -> Profile:
     """Every indicator of the group for one unit against the group's median, with where
-    it stands best and worst (neutral indicators have no best or worst)."""
-    distributions = _distributions(group=group, indicators=indicators, year=year)
+    it stands best and worst (neutral indicators have no best or worst). `marks` and
+    `members` are figures_marks and members_of as the caller read them, if it did."""
+    distributions = _distributions(
+        group=group, indicators=indicators, year=year, marks=marks, members=members
+    )
     sources = {pk for indicator in indicators for pk in _sources(indicator)}
     mine = _by_indicator(
         {

@@ -5,13 +5,16 @@ filing a report needs `upload`, as any document does."""
 
 import functools
 import hashlib
+import zlib
 from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -27,13 +30,14 @@ from groups.models import TerritorialUnit
 from gwd.errors import ServiceError
 from gwd.http import parse_id, parse_int
 from indicators import charts, comparisons, districts, reports
-from indicators.models import Indicator, Value, ValueChange
+from indicators.models import Indicator
 from indicators.numbers import format_number, reader_locale
 from indicators.selectors import group_indicators
 
 MAX_SERIES_UNITS = 8
 SVG = "image/svg+xml"
 CHART_SECONDS = 3600
+PAGE_SECONDS = 600
 
 
 def _indicator(access: GroupAccess, raw: str | None) -> Indicator:
@@ -59,44 +63,109 @@ def _chosen_units(request, units: list[TerritorialUnit]) -> list[TerritorialUnit
     return chosen[:MAX_SERIES_UNITS]
 
 
+def _cached_parts(key: str, render: Callable[[], dict[str, str]]) -> dict[str, SafeString]:
+    """The parts of a page that every reader sees alike, rendered by `render` on the
+    first reading and then kept in the cache under `key`, compressed: a ranking of 300
+    municipalities is 150 kB of HTML, some 15 kB compressed.
+
+    The key names everything the parts show (the figures' marks, the indicators' and the
+    member units' rows, the language), so a change is a new key and the old entry is
+    left to expire. PAGE_SECONDS bounds how long a figure committed out of id order on
+    PostgreSQL (a lower id after a higher one) can go unseen."""
+    kept = cache.get(key)
+    if kept is not None:
+        return {name: mark_safe(zlib.decompress(data).decode()) for name, data in kept.items()}
+    parts = render()
+    packed = {name: zlib.compress(html.encode(), 1) for name, html in parts.items()}
+    cache.set(key, packed, PAGE_SECONDS)
+    return {name: mark_safe(html) for name, html in parts.items()}
+
+
+def _page_key(page: str, access: GroupAccess, marks: comparisons.Marks, *material: object) -> str:
+    group = access.group
+    shown = (marks, group.slug, get_language(), material)
+    digest = hashlib.blake2b(repr(shown).encode(), digest_size=20).hexdigest()
+    return f"indicators:page:{page}:{group.pk}:{digest}"
+
+
 @group_view(Capability.VIEW)
 @require_GET
 def comparison(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpResponse:
-    indicators = comparisons.indicator_list(access.group)
-    raw = request.GET.get("indicator")
-    indicator: Indicator | None
-    if raw is None:
-        indicator = indicators[0] if indicators else None
-    else:
-        indicator = next((i for i in indicators if str(i.pk) == raw), None)
-        if indicator is None:
-            raise Http404
-    context = {"access": access, "group": access.group, "indicators": indicators}
-    if indicator is None:
+    """One indicator's ranking in a year, with its charts, the report and the chosen
+    units year by year. The ranking is the same for every reader of a language and is
+    served from the cache until a figure, a member unit or an indicator changes."""
+    group = access.group
+    indicator_rows = comparisons.indicator_rows(group)
+    context: dict = {"access": access, "group": group, "indicators": indicator_rows}
+    if not indicator_rows:
         return render(request, "indicators/comparison.html", context)
-    years = comparisons.years_with_values(access.group, indicator)
+    raw = request.GET.get("indicator")
+    if raw is None:
+        row = indicator_rows[0]
+    else:
+        row = next((row for row in indicator_rows if str(row[0]) == raw), None)
+    if row is None:
+        raise Http404
+    # The whole row of the one shown: its definition is on the page.
+    indicator = Indicator.objects.get(pk=row[0])
+    years = comparisons.years_with_values(group, indicator)
     year = _year(request.GET.get("year"), years)
-    units = comparisons.group_units(access.group)
-    chosen = _chosen_units(request, units)
+    unit_rows = comparisons.unit_rows(group)
+    wanted = {parse_id(raw) for raw in request.GET.getlist("unit")}
+    chosen_ids = [r[0] for r in unit_rows if r[0] in wanted][:MAX_SERIES_UNITS]
+    query = f"indicator={indicator.pk}&year={year}"
+    fields = [getattr(indicator, f.attname) for f in Indicator._meta.concrete_fields]
+    marks = comparisons.figures_marks(group)
+    key = _page_key("comparison", access, marks, indicator_rows, unit_rows, fields, year)
+    units: list[TerritorialUnit] = []
+    parts_context = {"group": group, "indicator": indicator, "years": years, "year": year}
+
+    def render_parts() -> dict[str, str]:
+        units[:] = comparisons.units_of(unit_rows)
+        fragment = parts_context | {"indicators": comparisons.indicators_of(indicator_rows)}
+        ranked = ""
+        if year is not None:
+            result = comparisons.comparison_get(
+                group=group, indicator=indicator, year=year, units=units
+            )
+            fragment |= {"comparison": result, "query": query}
+            ranked = "yes" if result.sections else ""
+        return {
+            "rankings": render_to_string("indicators/_comparison_rankings.html", fragment),
+            "series": render_to_string(
+                "indicators/_comparison_series.html", fragment | {"units": units}
+            ),
+            "ranked": ranked,
+        }
+
+    parts = _cached_parts(key, render_parts)
     context |= {
         "indicator": indicator,
         "years": years,
         "year": year,
-        "units": units,
-        "chosen": chosen,
+        "rankings": parts["rankings"],
+        "ranked": bool(parts["ranked"]),
+        "series": parts["series"],
+        "query": query,
     }
-    if year is not None:
-        result = comparisons.comparison_get(
-            group=access.group, indicator=indicator, year=year, units=units
+    if chosen_ids and year is not None:
+        # The units a reader chose are that reader's: computed for each.
+        units = units or comparisons.units_of(unit_rows)
+        chosen = [unit for unit in units if unit.pk in chosen_ids]
+        series = comparisons.series_get(
+            group=group, indicator=indicator, units=chosen, years=sorted(years)
         )
-        context |= {"comparison": result, "query": f"indicator={indicator.pk}&year={year}"}
-        if chosen:
-            series = comparisons.series_get(
-                group=access.group, indicator=indicator, units=chosen, years=sorted(years)
-            )
-            context["series"] = [(unit, series[unit]) for unit in chosen]
-            context["series_years"] = sorted(years)
-            context["series_query"] = "&".join(f"unit={unit.pk}" for unit in chosen)
+        context["series"] = render_to_string(
+            "indicators/_comparison_series.html",
+            parts_context
+            | {
+                "units": units,
+                "chosen": chosen,
+                "series": [(unit, series[unit]) for unit in chosen],
+                "series_years": sorted(years),
+                "series_query": "&".join(f"unit={unit.pk}" for unit in chosen),
+            },
+        )
     return render(request, "indicators/comparison.html", context)
 
 
@@ -149,9 +218,7 @@ def _chart_key(access: GroupAccess, shown: object) -> str:
     for the profile's distributions; the rows in `shown` carry names and membership,
     and the language the labels and the number format."""
     group = access.group
-    newest_value = Value.objects.filter(group=group).order_by("-pk").values_list("pk")[:1]
-    newest_change = ValueChange.objects.filter(group=group).order_by("-pk").values_list("pk")[:1]
-    material = repr((list(newest_value), list(newest_change), get_language(), shown))
+    material = repr((comparisons.figures_marks(group), get_language(), shown))
     return f"indicators:chart:{group.pk}:{hashlib.sha256(material.encode()).hexdigest()}"
 
 
@@ -254,13 +321,15 @@ def _profile_unit(access: GroupAccess, unit_id: int) -> TerritorialUnit:
 
 @group_view(Capability.VIEW)
 def profile(request: AuthenticatedHttpRequest, access: GroupAccess, unit_id: int) -> HttpResponse:
+    """A municipality against the group on every indicator in a year; the same for every
+    reader of a language, so served from the cache like the ranking."""
+    group = access.group
     unit = _profile_unit(access, unit_id)
-    indicators = comparisons.indicator_list(access.group)
-    years = comparisons.profile_years(access.group, unit)
+    years = comparisons.profile_years(group, unit)
     year = _year(request.GET.get("year"), years)
     context = {
         "access": access,
-        "group": access.group,
+        "group": group,
         "unit": unit,
         "years": years,
         "year": year,
@@ -268,9 +337,29 @@ def profile(request: AuthenticatedHttpRequest, access: GroupAccess, unit_id: int
         "left": not _is_member(unit),
     }
     if year is not None and _is_member(unit):
-        context["profile"] = comparisons.profile_get(
-            group=access.group, unit=unit, year=year, indicators=indicators
-        )
+        indicator_rows = comparisons.indicator_rows(group)
+        unit_rows = comparisons.unit_rows(group)
+        shown = (unit.pk, unit.name, unit.country)
+        marks = comparisons.figures_marks(group)
+        key = _page_key("profile", access, marks, indicator_rows, unit_rows, shown, year)
+
+        def render_parts() -> dict[str, str]:
+            result = comparisons.profile_get(
+                group=group,
+                unit=unit,
+                year=year,
+                indicators=comparisons.indicators_of(indicator_rows),
+                marks=marks,
+                members=comparisons.members_of(unit_rows),
+            )
+            fragment = {"group": group, "unit": unit, "year": year, "profile": result}
+            return {
+                "body": render_to_string("indicators/_profile_body.html", fragment),
+                "ranked": "yes" if result.rows else "",
+            }
+
+        parts = _cached_parts(key, render_parts)
+        context |= {"body": parts["body"], "ranked": bool(parts["ranked"])}
     return render(request, "indicators/profile.html", context)
 
 

@@ -29,6 +29,12 @@ application = ProtocolTypeRouter(
     }
 )
 
+from search.lemmas import warm  # noqa: E402
+
+# The search index's lemmatisers read their dictionaries on first use, 4 s of CPU under
+# the interpreter lock: read here, before the process listens, not on the first message.
+warm()
+
 # A process holding a thousand sockets keeps a large heap of long-lived objects, and with
 # the default thresholds Python scanned all of it every few seconds: 240 ms pauses under
 # the fan-out benchmark (docs/performance.md). What exists once the application is loaded

@@ -55,6 +55,15 @@ def lemma(word: str) -> str:
     return fold(base)
 
 
+def warm() -> None:
+    """Read both lemmatisers' dictionaries now. Polish costs 4 s of CPU on first use
+    (simplemma indexes its whole stream), holding the interpreter lock: in a server, the
+    first message indexed after a start froze every socket of the process. The server
+    calls this before it listens (gwd/asgi.py)."""
+    simplemma.lemmatize("umowy", lang="pl", low_memory=True)
+    _ukrainian()
+
+
 def words(text: str) -> list[str]:
     return [w for w in WORD.findall(text.casefold()) if len(w) <= WORD_LENGTH_MAX]
 

@@ -29,10 +29,16 @@ application = ProtocolTypeRouter(
     }
 )
 
+from django.urls import reverse  # noqa: E402
+
 from search.lemmas import warm  # noqa: E402
 
-# The search index's lemmatisers read their dictionaries on first use, 4 s of CPU under
-# the interpreter lock: read here, before the process listens, not on the first message.
+# Loaded here, before the process listens, what the first request or message would load
+# with the interpreter lock held while every socket of the process waits: the URLconf
+# with the views and all they import (2 s of CPU, on the first link a message's
+# notification builds) and the search index's lemmatisers (4 s, on the first message
+# indexed).
+reverse("home")
 warm()
 
 # A process holding a thousand sockets keeps a large heap of long-lived objects, and with

@@ -2,9 +2,10 @@
 
     python -m gwd.server -b 127.0.0.1 -p 8000 gwd.asgi:application
 
-It is daphne, with five differences. The first three bound what a request costs before
-GWD sees it; the fourth tells a websocket client why it was cut off; the last lets one
-frame for a thousand sockets be framed once:
+It is daphne, with six differences. The first three bound what a request costs before
+GWD sees it; the fourth tells a websocket client why it was cut off; the fifth lets one
+frame for a thousand sockets be framed once; the last gives a handshake 20 s, not 5, to
+be answered while a thousand members connect at once:
 
 - Twisted does not parse request bodies. Left to itself, twisted.web parses every
   multipart/form-data POST whole with the e-mail parser, about 13 times the body in
@@ -25,6 +26,8 @@ frame for a thousand sockets be framed once:
   PreparedMessage and writes the same bytes to each socket's transport, where the
   ASGI road would frame it again per socket and pass each copy through Channels' send
   and daphne's reply handling.
+- A websocket handshake waits up to 20 s for the application (daphne's command line:
+  5 s), unless --websocket_connect_timeout says otherwise.
 
 Up to its limit a body is spooled to a temporary file by Twisted (above 100 kB) and then
 by Django (above FILE_UPLOAD_MAX_MEMORY_SIZE), so memory holds a block or two of it.
@@ -280,9 +283,21 @@ class Server(daphne.server.Server):
         return queue
 
 
+# How long a websocket handshake may wait for the application before daphne refuses it.
+# daphne's command line says 5 s (its Server class 20 s): when a thousand members
+# connect at once, as after a restart, on Redis a slower machine took longer than that
+# for the last of them, and 475 of 1,000 were refused (docs/performance.md, (a)); a
+# refused client comes back and adds to the storm.
+WEBSOCKET_CONNECT_TIMEOUT = 20
+
+
 class CommandLineInterface(cli.CommandLineInterface):
     description = "GWD's HTTP/WebSocket server (daphne with bounded request bodies)"
     server_class = Server
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parser.set_defaults(websocket_connect_timeout=WEBSOCKET_CONNECT_TIMEOUT)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -100,6 +100,7 @@ def comparison(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpRe
     if not indicator_rows:
         return render(request, "indicators/comparison.html", context)
     raw = request.GET.get("indicator")
+    row: tuple | None
     if raw is None:
         row = indicator_rows[0]
     else:
@@ -133,7 +134,7 @@ def comparison(request: AuthenticatedHttpRequest, access: GroupAccess) -> HttpRe
         return {
             "rankings": render_to_string("indicators/_comparison_rankings.html", fragment),
             "series": render_to_string(
-                "indicators/_comparison_series.html", fragment | {"units": units}
+                "indicators/_comparison_series.html", fragment | {"units": units, "chosen": []}
             ),
             "ranked": ranked,
         }

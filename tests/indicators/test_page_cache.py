@@ -4,6 +4,7 @@ the reader's language. What depends on the reader (who may file a report, the fo
 CSRF token, the units chosen for the year-by-year chart) is never taken from the cache."""
 
 import re
+
 import pytest
 from django.urls import reverse
 from django.utils import translation

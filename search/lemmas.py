@@ -60,7 +60,9 @@ def warm() -> None:
     (simplemma indexes its whole stream), holding the interpreter lock: in a server, the
     first message indexed after a start froze every socket of the process. The server
     calls this before it listens (gwd/asgi.py)."""
-    simplemma.lemmatize("umowy", lang="pl", low_memory=True)
+    # A lookup in the dictionary itself: a lemma may come from simplemma's cache of
+    # words already seen, which reads no dictionary.
+    simplemma.is_known("umowy", lang="pl", low_memory=True)
     _ukrainian()
 
 

@@ -161,6 +161,16 @@ async def check_flood(frame_times: deque[float]) -> None:
         raise FrameError("flood", _("Too many frames. Slow down."), retry_after=int(FLOOD_WINDOW))
 
 
+def _admitted(user: User, slug: str) -> GroupAccess:
+    """The socket's access to its group, and the member's institution with it: named in
+    the payload of every message the socket posts, so loaded once, in the same trip to
+    the database thread (a thousand members connect at a meeting's start)."""
+    access = group_access(user=user, slug=slug, capability=Capability.VIEW)
+    if user.institution_id:
+        user.institution  # noqa: B018 — loads and caches the relation
+    return access
+
+
 class GroupConsumer(AsyncWebsocketConsumer):
     user: User
     group_id: int
@@ -181,17 +191,11 @@ class GroupConsumer(AsyncWebsocketConsumer):
         user = self.scope.get("user")
         slug = self.scope["url_route"]["kwargs"]["slug"]
         try:
-            access = await database_sync_to_async(group_access)(
-                user=user, slug=slug, capability=Capability.VIEW
-            )
+            access = await database_sync_to_async(_admitted)(user, slug)
         except (Http404, PermissionDenied):
             await self.close()  # refused before accept: the handshake fails with 403
             return
         self.user = user
-        if user.institution_id:
-            # Named in the payload of every message this socket posts: loaded once here,
-            # not once per message.
-            await database_sync_to_async(lambda: user.institution)()
         self.slug = slug
         self.group_id = access.group.pk
         self.language = user.language
@@ -205,14 +209,15 @@ class GroupConsumer(AsyncWebsocketConsumer):
             events.member_channel(self.group_id, user.pk), self.channel_name
         )
         await self.hub.attach(self.group_id, user.pk, self)
+        attached = self.hub.ticket()
         try:
             await self.accept()
             await presence().join(self.group_id, user.pk, self.channel_name)
             self.hub.presence_changed(self.group_id)
-            online = await presence().online(self.group_id)
+            online = await self.hub.online(self.group_id, after=self.hub.ticket())
             await self._send({"type": "presence", "online": online})
             # Fresh at connect: a list page takes its starting seq from this heartbeat.
-            seq = await database_sync_to_async(events.latest_seq)(self.group_id)
+            seq = await self.hub.seq_now(self.group_id, after=attached)
             await self._send({"type": "heartbeat", "seq": seq})
         except BaseException:
             await self.hub.detach(self.group_id, user.pk, self)  # nothing left behind

@@ -13,14 +13,18 @@ every process subscribes to once, instead of one per person and socket.
 
 The hub also keeps per process and group what does not need to be per socket: presence
 broadcasts, coalesced to one per PRESENCE_DELAY, and the group's latest event number for
-heartbeats, read from the database at most once per fifth of the heartbeat interval.
+heartbeats, read from the database at most once per fifth of the heartbeat interval. A
+socket that connects is told who is online and the latest event number at once; the
+sockets that connect together (a meeting's start) share those reads (SharedReads).
 """
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import time
 import weakref
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from channels.db import database_sync_to_async
@@ -58,6 +62,62 @@ class Frame:
 
 
 USERS = None  # the key of the people channel's subscription (groups have int keys)
+
+
+class SharedReads[V]:
+    """One read per group at a time, shared by every socket of the process that asks while
+    it runs, and never older than the asker: `get(group, after=ticket)` answers from a
+    read that began after the ticket was taken. A socket takes its ticket once it has
+    joined, so the list of who is online that it gets has it in, and the event number it
+    gets has every event it will not be sent.
+
+    A thousand members arriving at once then cost a read of the store per round trip,
+    not one each: each read of who is online returns everyone there, so a read per
+    arrival was a thousand times a thousand names to fetch and decode."""
+
+    def __init__(self, read: Callable[[int], Awaitable[V]], tickets: itertools.count):
+        self._read = read
+        self._tickets = tickets
+        self._done: dict[int, tuple[int, V]] = {}
+        self._running: dict[int, tuple[int, asyncio.Future[V]]] = {}
+
+    async def get(self, group_id: int, *, after: int) -> V:
+        while True:
+            done = self._done.get(group_id)
+            if done is not None and done[0] > after:
+                return done[1]
+            running = self._running.get(group_id)
+            # A read that has ended is done with, though its callback may not have run
+            # yet: awaiting it again would return at once, and this loop never yield.
+            if running is None or running[1].done():
+                running = self._start(group_id)
+            started, future = running
+            if started > after:
+                return await asyncio.shield(future)
+            # Begun before the asker was there: wait for it to end, then share the next.
+            with contextlib.suppress(Exception):
+                await asyncio.shield(future)
+
+    def _start(self, group_id: int) -> tuple[int, asyncio.Future[V]]:
+        running = self._running[group_id] = (
+            next(self._tickets),
+            asyncio.ensure_future(self._read(group_id)),
+        )
+        running[1].add_done_callback(lambda _: self._finished(group_id, running))
+        return running
+
+    def _finished(self, group_id: int, running: tuple[int, asyncio.Future[V]]) -> None:
+        if self._running.get(group_id) is running:
+            del self._running[group_id]
+        started, future = running
+        if future.cancelled() or future.exception() is not None:
+            return
+        done = self._done.get(group_id)
+        if done is None or done[0] < started:
+            self._done[group_id] = (started, future.result())
+
+    def forget(self, group_id: int) -> None:
+        self._done.pop(group_id, None)
 
 
 class Subscription:
@@ -121,6 +181,13 @@ class Hub:
         self.seqs: dict[int, tuple[float, int]] = {}
         self.seq_reads: dict[int, asyncio.Future] = {}
         self.group_locks: dict[int, asyncio.Lock] = {}
+        self.tickets = itertools.count()
+        self.online_reads: SharedReads[list[int]] = SharedReads(
+            lambda group_id: presence().online(group_id), self.tickets
+        )
+        self.connect_seqs: SharedReads[int] = SharedReads(
+            lambda group_id: database_sync_to_async(events.latest_seq)(group_id), self.tickets
+        )
 
     async def attach(self, group_id: int | None, user_id: int, socket: Socket) -> None:
         """From now on the socket gets the group's frames and those sent to its person
@@ -151,6 +218,9 @@ class Hub:
             for subscription_key in closing:
                 if subscription := self.subscriptions.pop(subscription_key, None):
                     await subscription.close()
+                if subscription_key is not USERS:
+                    self.online_reads.forget(subscription_key)
+                    self.connect_seqs.forget(subscription_key)
 
     def group_lock(self, group_id: int) -> asyncio.Lock:
         """Held by a socket of the group while its action runs (groups.consumers)."""
@@ -183,6 +253,21 @@ class Hub:
             except Exception:  # one broken socket must not starve the others
                 logger.warning("could not deliver a frame to a socket", exc_info=True)
 
+    # --- What a socket is told when it connects -----------------------------------
+
+    def ticket(self) -> int:
+        """A point in the process's time: what is asked for `after` it is read later."""
+        return next(self.tickets)
+
+    async def online(self, group_id: int, *, after: int) -> list[int]:
+        """Who is online in the group, by a read of the store begun after `after`."""
+        return await self.online_reads.get(group_id, after=after)
+
+    async def seq_now(self, group_id: int, *, after: int) -> int:
+        """The group's latest seq, by a read of the database begun after `after`."""
+        self._saw_seq(group_id, await self.connect_seqs.get(group_id, after=after), fresh=True)
+        return self.seqs[group_id][1]
+
     # --- Presence -----------------------------------------------------------------
 
     def presence_changed(self, group_id: int) -> None:
@@ -196,7 +281,7 @@ class Hub:
             await asyncio.sleep(PRESENCE_DELAY)
         finally:
             self.presence_pending.pop(group_id, None)
-        online = await presence().online(group_id)
+        online = await self.online(group_id, after=self.ticket())
         text = events.frame_text({"type": "presence", "online": online})
         try:
             await self.layer.group_send(

@@ -68,16 +68,21 @@ class RedisPresence:
 
     async def join(self, group_id: int, user_id: int, socket: str) -> None:
         key = self._key(group_id)
-        await self._redis.zadd(key, {f"{user_id}:{socket}": time.time() + TTL_SECONDS})
-        await self._redis.expire(key, TTL_SECONDS * 2)
+        # One round trip: every socket joins at connect and again at each heartbeat.
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.zadd(key, {f"{user_id}:{socket}": time.time() + TTL_SECONDS})
+        pipe.expire(key, TTL_SECONDS * 2)
+        await pipe.execute()
 
     async def leave(self, group_id: int, user_id: int, socket: str) -> None:
         await self._redis.zrem(self._key(group_id), f"{user_id}:{socket}")
 
     async def online(self, group_id: int) -> list[int]:
         key = self._key(group_id)
-        await self._redis.zremrangebyscore(key, "-inf", time.time())
-        members = await self._redis.zrange(key, 0, -1)
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.zremrangebyscore(key, "-inf", time.time())
+        pipe.zrange(key, 0, -1)
+        _expired, members = await pipe.execute()
         return sorted({int(m.decode().split(":", 1)[0]) for m in members})
 
 

@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import itertools
 import json
 from datetime import timedelta
 
@@ -16,8 +17,9 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
 from groups import events, services
-from groups.hub import hub_for
+from groups.hub import SharedReads, hub_for
 from groups.models import Event, Membership, Message, Role
+from groups.presence import presence
 from gwd.asgi import application
 from tests.conftest import PASSWORD
 
@@ -639,6 +641,101 @@ async def test_heartbeats_read_the_latest_seq_once_per_interval(facilitator, gro
     assert await hub.latest_seq(group.pk) == 2  # the memory is fresh enough still
     hub.seqs[group.pk] = (0.0, 2)  # as if the interval had passed
     assert await hub.latest_seq(group.pk) == 3
+
+
+async def test_sockets_that_join_together_share_one_read_of_who_is_online(group, monkeypatch):
+    hub = hub_for(get_channel_layer())
+    store = presence()
+    reads = []
+    read = store.online
+
+    async def counted(group_id: int) -> list[int]:
+        reads.append(group_id)
+        return await read(group_id)
+
+    monkeypatch.setattr(store, "online", counted)
+    arrivals = range(10_001, 10_031)
+    for user_id in arrivals:
+        await store.join(group.pk, user_id, f"socket-{user_id}")
+    # Each asks once it has joined, all of them before the first read has begun.
+    answers = await asyncio.gather(*(hub.online(group.pk, after=hub.ticket()) for _ in arrivals))
+    assert reads == [group.pk]
+    assert all(set(arrivals) <= set(online) for online in answers)
+    for user_id in arrivals:
+        await store.leave(group.pk, user_id, f"socket-{user_id}")
+
+
+async def test_a_read_of_who_is_online_begun_before_a_socket_joined_is_not_its_answer(
+    group, monkeypatch
+):
+    hub = hub_for(get_channel_layer())
+    store = presence()
+    read = store.online
+    first_read_taken, release = asyncio.Event(), asyncio.Event()
+    reads = 0
+
+    async def slow_first(group_id: int) -> list[int]:
+        nonlocal reads
+        reads += 1
+        online = await read(group_id)
+        if reads == 1:
+            first_read_taken.set()
+            await release.wait()
+        return online
+
+    monkeypatch.setattr(store, "online", slow_first)
+    early = asyncio.ensure_future(hub.online(group.pk, after=hub.ticket()))
+    await asyncio.wait_for(first_read_taken.wait(), timeout=10)
+    await store.join(group.pk, 20_001, "late-socket")
+    late = asyncio.ensure_future(hub.online(group.pk, after=hub.ticket()))
+    release.set()
+    assert 20_001 not in await early
+    assert 20_001 in await late
+    assert reads == 2
+    await store.leave(group.pk, 20_001, "late-socket")
+
+
+async def test_a_shared_read_that_has_just_ended_is_read_again_not_awaited_forever():
+    loop = asyncio.get_running_loop()
+    calls = 0
+
+    def read(_group_id: int) -> asyncio.Future[int]:
+        nonlocal calls
+        calls += 1
+        ended = loop.create_future()
+        ended.set_result(calls)  # ended, its done callbacks not yet run
+        return ended
+
+    tickets = itertools.count()
+    reads = SharedReads(read, tickets)
+    assert await reads.get(7, after=next(tickets)) == 1
+    # In the same turn of the loop: the first read is over but not yet recorded as such.
+    assert await reads.get(7, after=next(tickets)) == 2
+
+
+async def test_sockets_connecting_together_share_a_read_of_the_latest_seq(
+    facilitator, group, thread, monkeypatch
+):
+    hub = hub_for(get_channel_layer())
+    reads = []
+    read = events.latest_seq
+
+    def counted(group_id: int) -> int:
+        reads.append(group_id)
+        return read(group_id)
+
+    monkeypatch.setattr(events, "latest_seq", counted)
+    assert (
+        await asyncio.gather(*(hub.seq_now(group.pk, after=hub.ticket()) for _ in range(20)))
+        == [2] * 20
+    )
+    assert reads == [group.pk]
+    await sync_to_async(services.message_send)(
+        actor=facilitator, thread=thread, body="nowe", client_id="t"
+    )
+    # Unlike a heartbeat's, a connecting socket's seq is never the memory of an earlier read.
+    assert await hub.seq_now(group.pk, after=hub.ticket()) == 3
+    assert reads == [group.pk, group.pk]
 
 
 async def test_messages_sent_at_once_from_many_sockets_arrive_in_order_everywhere(

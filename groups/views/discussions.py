@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from groups import attachments, events, sections, services
+from groups import attachments, events, message_rows, sections, services
 from groups.access import (
     AuthenticatedHttpRequest,
     Capability,
@@ -231,7 +231,19 @@ def _thread_page(
             "access": access,
             "group": access.group,
             "thread": thread,
-            "message_rows": list(zip(messages_page, payloads, strict=True)),
+            "message_rows": list(
+                zip(
+                    messages_page,
+                    payloads,
+                    message_rows.rendered_rows(
+                        user=request.user,
+                        access=access,
+                        thread=thread,
+                        rows=list(zip(messages_page, payloads, strict=True)),
+                    ),
+                    strict=True,
+                )
+            ),
             "has_earlier": has_earlier,
             "earliest_seq": messages_page[0].seq if messages_page else 0,
             "form": form,

@@ -250,7 +250,7 @@ def test_the_message_link_opens_the_page_that_holds_it(client, login, member, th
     older = client.get(link(early)).url
     assert older == f"{thread.get_absolute_url()}?before={early.seq + 1}#m{early.pk}"
     page = client.get(older.split("#")[0])
-    assert early in [message for message, _payload in page.context["message_rows"]]
+    assert early in [message for message, _payload, _html in page.context["message_rows"]]
 
 
 def test_the_message_link_of_another_group_or_a_held_message_is_not_found(

@@ -73,7 +73,7 @@ def rendered_rows(
     kept = cache.get_many(keys)
     fresh: dict[str, str] = {}
     template = get_template(TEMPLATE)
-    html = []
+    html: list[SafeString | None] = []
     for key, (message, payload) in zip(keys, rows, strict=True):
         row = kept.get(key)
         if row is None:

@@ -17,6 +17,7 @@ hidden text: those are rendered for each request and never kept.
 """
 
 import hashlib
+import logging
 from functools import cache as once
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from groups.access import GroupAccess
 from groups.models import Message, Thread, User
 
 ROW_SECONDS = 3600
+logger = logging.getLogger(__name__)
 TEMPLATE = "groups/_message.html"
 # Everything TEMPLATE includes.
 TEMPLATES = (TEMPLATE, "groups/_reply_quote.html", "groups/_attachments.html")
@@ -70,7 +72,11 @@ def rendered_rows(
         reason = message.hidden_reason if own and payload["hidden"] else ""
         material = repr((shared, own, reason, payload)).encode()
         keys.append(f"groups:row:{hashlib.blake2b(material, digest_size=20).hexdigest()}")
-    kept = cache.get_many(keys)
+    try:
+        kept = cache.get_many(keys)
+    except Exception:  # the cache is a saving, not a need: render them all
+        logger.warning("message rows not read from the cache", exc_info=True)
+        kept = {}
     fresh: dict[str, str] = {}
     template = get_template(TEMPLATE)
     html: list[SafeString | None] = []
@@ -89,5 +95,8 @@ def rendered_rows(
             )
         html.append(mark_safe(row))  # rendered by the template, escaped there
     if fresh:
-        cache.set_many(fresh, ROW_SECONDS)
+        try:
+            cache.set_many(fresh, ROW_SECONDS)
+        except Exception:
+            logger.warning("message rows not kept in the cache", exc_info=True)
     return html

@@ -126,3 +126,21 @@ def test_facilitators_rows_are_rendered_for_each_request_never_kept(
     assert message_rows.rendered_rows(
         user=facilitator, access=access, thread=thread, rows=[(message, {})]
     ) == [None]
+
+
+def test_the_thread_page_is_shown_while_the_cache_is_down(
+    client, login, member, facilitator, thread, monkeypatch
+):
+    send(facilitator, thread, "Czy ktoś ma wzór?")
+    login(member)
+
+    tried = []
+
+    def down(*_args, **_kwargs):
+        tried.append(True)
+        raise ConnectionError("cache unreachable")
+
+    monkeypatch.setattr(message_rows.cache, "get_many", down)
+    monkeypatch.setattr(message_rows.cache, "set_many", down)
+    assert "Czy ktoś ma wzór?" in rows_of(page(client, thread))
+    assert len(tried) == 2  # read, then keep: both refused, the page shown all the same

@@ -218,6 +218,7 @@ def _thread_page(
         )
         for m in messages_page
     ]
+    rows = list(zip(messages_page, payloads, strict=True))
     if before is None:
         services.thread_read(actor=request.user, thread=thread)
     muted_until = (
@@ -231,19 +232,16 @@ def _thread_page(
             "access": access,
             "group": access.group,
             "thread": thread,
-            "message_rows": list(
-                zip(
-                    messages_page,
-                    payloads,
+            "message_rows": [
+                (message, payload, html)
+                for (message, payload), html in zip(
+                    rows,
                     message_rows.rendered_rows(
-                        user=request.user,
-                        access=access,
-                        thread=thread,
-                        rows=list(zip(messages_page, payloads, strict=True)),
+                        user=request.user, access=access, thread=thread, rows=rows
                     ),
                     strict=True,
                 )
-            ),
+            ],
             "has_earlier": has_earlier,
             "earliest_seq": messages_page[0].seq if messages_page else 0,
             "form": form,

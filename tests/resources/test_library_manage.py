@@ -5,8 +5,8 @@ file sizes in the page's language."""
 # ruff: noqa: F811 — the fixtures imported below are taken as arguments
 
 import hashlib
-from importlib import import_module
 import re
+from importlib import import_module
 
 import pytest
 from django.apps import apps as django_apps

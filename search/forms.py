@@ -1,35 +1,103 @@
+import hashlib
+import logging
 from html import escape
 
 from django import forms
+from django.core.cache import cache
+from django.db.models import CharField, QuerySet, Value
+from django.db.models.aggregates import StringAgg
+from django.db.models.functions import Cast, Concat
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from groups.models import Membership
 from search.models import Kind
+
+log = logging.getLogger(__name__)
 
 QUERY_MAX = 200
 ANYONE = _("Anyone")
+# Between a member's id and name, and between members, in the listing read from the
+# database: control characters no name holds.
+_FIELD, _ROW = "\x1f", "\x1e"
+OPTIONS_SECONDS = 60 * 60
+
+
+class Authors:
+    """Whom a search can be narrowed to: the members of the groups searched.
+
+    They are read as one string aggregated by the database, one row, not a model row
+    for each of a PPP group's 2,000 members (a quarter of the search page's CPU with
+    their options). Their options are rendered once for each listing and kept under its
+    digest, so a new member, one who left and a new name are a new key and show at once.
+    """
+
+    def __init__(self, listing: str | None) -> None:
+        self.listing = listing or ""
+
+    @classmethod
+    def of(cls, memberships: QuerySet[Membership]) -> "Authors":
+        listing = memberships.aggregate(
+            listing=StringAgg(
+                Concat(Cast("user_id", CharField()), Value(_FIELD), "user__full_name"),
+                Value(_ROW),
+            )
+        )["listing"]
+        return cls(listing)
+
+    def choices(self) -> list[tuple[int, str]]:
+        """(id, name) of each member once, in name order."""
+        members: dict[int, str] = {}
+        for row in self.listing.split(_ROW) if self.listing else ():
+            pk, _sep, name = row.partition(_FIELD)
+            members[int(pk)] = name
+        return sorted(members.items(), key=lambda member: (member[1].casefold(), member[0]))
+
+    def ids(self) -> set[int]:
+        return {pk for pk, _name in self.choices()}
+
+    def options(self) -> str:
+        """The members' <option>s, none selected, every id and name escaped."""
+        digest = hashlib.blake2b(self.listing.encode(), digest_size=20).hexdigest()
+        key = f"search:authors:{digest}"
+        try:
+            kept = cache.get(key)
+        except Exception:  # the cache is a saving: without it the options are rendered
+            log.warning("the cache is unreachable; the authors are rendered", exc_info=True)
+            kept = None
+        if kept is not None:
+            return kept
+        options = "".join(
+            f'<option value="{pk}">{escape(name)}</option>' for pk, name in self.choices()
+        )
+        try:
+            cache.set(key, options, OPTIONS_SECONDS)
+        except Exception:
+            log.warning("the cache is unreachable; the authors are not kept", exc_info=True)
+        return options
 
 
 class AuthorSelect(forms.Widget):
-    """A choice of every member of the group, its options written in one go: Django's
-    template for each option took most of the page's time with 2,000 members, and its
-    choice fields normalise every choice again each time a form is made (a quarter of
-    the search page's time)."""
+    """A choice of every member of the group, its options written in one go and kept
+    (`Authors.options`): Django's template for each option took most of the page's time
+    with 2,000 members, and its choice fields normalise every choice again each time a
+    form is made (a quarter of the search page's time)."""
 
     def __init__(self, attrs=None) -> None:
         super().__init__(attrs)
-        self.authors: list[tuple[int, str]] = []
+        self.authors = Authors(None)
 
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
-        chosen = str(value) if value not in (None, "") else ""
-        options = "".join(
-            f'<option value="{int(key)}"{" selected" if str(key) == chosen else ""}>'
-            f"{escape(label)}</option>"
-            for key, label in self.authors
-        )
-        anyone = f'<option value=""{"" if chosen else " selected"}>{escape(str(ANYONE))}</option>'
+        options = self.authors.options()
+        selected = False
+        if value not in (None, "") and str(value).isdigit():
+            # The chosen member is marked in the kept options, by its id's own option.
+            chosen = f'<option value="{int(value)}">'
+            selected = chosen in options
+            options = options.replace(chosen, f'<option value="{int(value)}" selected>', 1)
+        anyone = f'<option value=""{"" if selected else " selected"}>{escape(str(ANYONE))}</option>'
         options = anyone + options
         return format_html(
             '<select name="{}"{}>{}</select>',
@@ -67,14 +135,14 @@ class SearchForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, authors: list[tuple[int, str]], **kwargs) -> None:
+    def __init__(self, *args, authors: Authors, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["author"].widget.authors = authors
-        self._author_ids = {pk for pk, _name in authors}
+        self._authors = authors
 
     def clean_author(self) -> int | None:
         author = self.cleaned_data.get("author")
-        if author is not None and author not in self._author_ids:
+        if author is not None and author not in self._authors.ids():
             raise forms.ValidationError(_("Choose an author from the list."))
         return author
 

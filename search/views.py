@@ -19,7 +19,7 @@ from groups.access import (
 )
 from groups.models import Group, Membership, Thread, User
 from gwd.http import parse_int
-from search.forms import SearchForm
+from search.forms import Authors, SearchForm
 from search.models import Entry, Kind
 from search.selectors import LIMIT, Filters, Found, Scope, entry_search, excerpt
 
@@ -138,7 +138,7 @@ def _search(
     request: AuthenticatedHttpRequest,
     *,
     scope: Scope,
-    authors: list[tuple[int, str]],
+    authors: Authors,
     template: str,
     context: dict,
 ) -> HttpResponse:
@@ -228,11 +228,7 @@ def group_search(request: AuthenticatedHttpRequest, access: GroupAccess) -> Http
     """Everything one group wrote that this person may read."""
     group = access.group
     scope = Scope(readers=[group.pk], managers=[group.pk] if access.can_manage else [])
-    authors = list(
-        Membership.objects.filter(group=group)
-        .order_by("user__full_name")
-        .values_list("user_id", "user__full_name")
-    )
+    authors = Authors.of(Membership.objects.filter(group=group))
     return _search(
         request,
         scope=scope,
@@ -256,12 +252,7 @@ def search_everywhere(request: AuthenticatedHttpRequest) -> HttpResponse:
             readers.append(membership.group_id)
         if Capability.MANAGE in allowed:
             managers.append(membership.group_id)
-    authors = list(
-        Membership.objects.filter(group_id__in=readers)
-        .order_by("user__full_name", "user_id")
-        .values_list("user_id", "user__full_name")
-        .distinct()
-    )
+    authors = Authors.of(Membership.objects.filter(group_id__in=readers))
     return _search(
         request,
         scope=Scope(readers=readers, managers=managers),

@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import Membership
+from search.lemmas import fold
 from search.models import Kind
 
 log = logging.getLogger(__name__)
@@ -53,10 +54,13 @@ class Authors:
         for row in self.listing.split(_ROW) if self.listing else ():
             pk, _sep, name = row.partition(_FIELD)
             members[int(pk)] = name
-        return sorted(members.items(), key=lambda member: (member[1].casefold(), member[0]))
+        # "Łukasz" among the L's and "Żaneta" among the Z's, not after every plain letter.
+        return sorted(
+            members.items(), key=lambda member: (fold(member[1]), member[1].casefold(), member[0])
+        )
 
     def ids(self) -> set[int]:
-        return {pk for pk, _name in self.choices()}
+        return {int(row.partition(_FIELD)[0]) for row in self.listing.split(_ROW) if row}
 
     def options(self) -> str:
         """The members' <option>s, none selected, every id and name escaped."""

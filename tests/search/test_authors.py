@@ -93,3 +93,15 @@ def test_the_listing_reads_names_with_separators_apart():
     assert authors.choices() == [(1, "Adam"), (2, "adam"), (3, "Ewa")]
     assert authors.ids() == {1, 2, 3}
     assert Authors(None).choices() == [] and Authors("").ids() == set()
+
+
+def test_polish_letters_sort_with_their_plain_ones():
+    authors = Authors(
+        "1\x1fŻaneta Bąk\x1e2\x1fMarek Zięba\x1e3\x1fŁukasz Nowak\x1e4\x1fLech Wiśniewski"
+    )
+    assert [name for _pk, name in authors.choices()] == [
+        "Lech Wiśniewski",
+        "Łukasz Nowak",
+        "Marek Zięba",
+        "Żaneta Bąk",
+    ]

@@ -4,9 +4,9 @@ from html import escape
 
 from django import forms
 from django.core.cache import cache
-from django.db.models import CharField, QuerySet, Value
+from django.db.models import CharField, F, QuerySet, Value
 from django.db.models.aggregates import StringAgg
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Cast, Concat, Replace
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -21,9 +21,15 @@ log = logging.getLogger(__name__)
 QUERY_MAX = 200
 ANYONE = _("Anyone")
 # Between a member's id and name, and between members, in the listing read from the
-# database: control characters no name holds.
+# database: control characters, taken out of the names as they are read (`_name`).
 _FIELD, _ROW = "\x1f", "\x1e"
 OPTIONS_SECONDS = 60 * 60
+
+
+def _name() -> Replace:
+    """A member's name without the listing's separators: a name is what its owner typed,
+    and one holding them would read as members who are not (or as no number at all)."""
+    return Replace(Replace(F("user__full_name"), Value(_ROW), Value("")), Value(_FIELD), Value(""))
 
 
 class Authors:
@@ -42,7 +48,7 @@ class Authors:
     def of(cls, memberships: QuerySet[Membership]) -> "Authors":
         listing = memberships.aggregate(
             listing=StringAgg(
-                Concat(Cast("user_id", CharField()), Value(_FIELD), "user__full_name"),
+                Concat(Cast("user_id", CharField()), Value(_FIELD), _name()),
                 Value(_ROW),
             )
         )["listing"]

@@ -66,6 +66,18 @@ def test_a_renamed_or_new_member_shows_at_once(client, login, member_factory, me
     assert labels[1:] == ["Maria Nowa"]
 
 
+def test_a_name_with_the_listings_separators_is_read_as_one_name(
+    client, login, member_factory, member, group
+):
+    odd = member_factory(group, full_name="Ewa\x1exyz\x1e1\x1fNikt")
+    login(member)
+    response = client.get(group_url(group), {"q": "stawki"})
+    assert response.status_code == 200
+    options = author_options(client, group_url(group))
+    assert (str(odd.pk), "Ewaxyz1Nikt", False) in options
+    assert len(options) == 3  # anyone, the member and the odd name: no invented member
+
+
 def test_someone_outside_the_group_is_not_an_author_to_choose(
     client, login, member, group, other_group, member_factory
 ):

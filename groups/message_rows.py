@@ -17,13 +17,11 @@ hidden text: those are rendered for each request and never kept.
 """
 
 import hashlib
-import logging
 from functools import cache as once
 from pathlib import Path
 
 import django
 from django.conf import settings
-from django.core.cache import cache
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import get_current_timezone_name
@@ -31,9 +29,9 @@ from django.utils.translation import get_language
 
 from groups.access import GroupAccess
 from groups.models import Message, Thread, User
+from gwd import caching
 
 ROW_SECONDS = 3600
-logger = logging.getLogger(__name__)
 TEMPLATE = "groups/_message.html"
 # Everything TEMPLATE includes.
 TEMPLATES = (TEMPLATE, "groups/_reply_quote.html", "groups/_attachments.html")
@@ -72,11 +70,7 @@ def rendered_rows(
         reason = message.hidden_reason if own and payload["hidden"] else ""
         material = repr((shared, own, reason, payload)).encode()
         keys.append(f"groups:row:{hashlib.blake2b(material, digest_size=20).hexdigest()}")
-    try:
-        kept = cache.get_many(keys)
-    except Exception:  # the cache is a saving, not a need: render them all
-        logger.warning("message rows not read from the cache", exc_info=True)
-        kept = {}
+    kept = caching.kept(keys, "message rows")
     fresh: dict[str, str] = {}
     template = get_template(TEMPLATE)
     html: list[SafeString | None] = []
@@ -95,8 +89,5 @@ def rendered_rows(
             )
         html.append(mark_safe(row))  # rendered by the template, escaped there
     if fresh:
-        try:
-            cache.set_many(fresh, ROW_SECONDS)
-        except Exception:
-            logger.warning("message rows not kept in the cache", exc_info=True)
+        caching.keep(fresh, ROW_SECONDS, "message rows")
     return html

@@ -1,9 +1,7 @@
 import hashlib
-import logging
 from html import escape
 
 from django import forms
-from django.core.cache import cache
 from django.db.models import CharField, F, QuerySet, Value
 from django.db.models.aggregates import StringAgg
 from django.db.models.functions import Cast, Concat, Replace
@@ -13,10 +11,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import Membership
+from gwd import caching
 from search.lemmas import fold
 from search.models import Kind
-
-log = logging.getLogger(__name__)
 
 QUERY_MAX = 200
 ANYONE = _("Anyone")
@@ -72,20 +69,13 @@ class Authors:
         """The members' <option>s, none selected, every id and name escaped."""
         digest = hashlib.blake2b(self.listing.encode(), digest_size=20).hexdigest()
         key = f"search:authors:{digest}"
-        try:
-            kept = cache.get(key)
-        except Exception:  # the cache is a saving: without it the options are rendered
-            log.warning("the cache is unreachable; the authors are rendered", exc_info=True)
-            kept = None
+        kept = caching.kept([key], "the search's authors").get(key)
         if kept is not None:
             return kept
         options = "".join(
             f'<option value="{pk}">{escape(name)}</option>' for pk, name in self.choices()
         )
-        try:
-            cache.set(key, options, OPTIONS_SECONDS)
-        except Exception:
-            log.warning("the cache is unreachable; the authors are not kept", exc_info=True)
+        caching.keep({key: options}, OPTIONS_SECONDS, "the search's authors")
         return options
 
 

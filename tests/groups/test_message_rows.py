@@ -4,6 +4,7 @@ what the template would render for them now (groups/message_rows.py)."""
 import re
 
 import pytest
+from django.core.cache import cache
 
 from groups import message_rows, services
 from groups.access import Capability, group_access
@@ -140,7 +141,7 @@ def test_the_thread_page_is_shown_while_the_cache_is_down(
         tried.append(True)
         raise ConnectionError("cache unreachable")
 
-    monkeypatch.setattr(message_rows.cache, "get_many", down)
-    monkeypatch.setattr(message_rows.cache, "set_many", down)
+    monkeypatch.setattr(cache, "get_many", down)
+    monkeypatch.setattr(cache, "set_many", down)
     assert "Czy ktoś ma wzór?" in rows_of(page(client, thread))
     assert len(tried) == 2  # read, then keep: both refused, the page shown all the same

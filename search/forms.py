@@ -2,6 +2,7 @@ import hashlib
 from html import escape
 
 from django import forms
+from django.db import connection
 from django.db.models import CharField, F, QuerySet, Value
 from django.db.models.aggregates import StringAgg
 from django.db.models.functions import Cast, Concat, Replace
@@ -43,10 +44,19 @@ class Authors:
 
     @classmethod
     def of(cls, memberships: QuerySet[Membership]) -> "Authors":
+        # In the order of the ids, not of the rows on disk: a sign-in rewrites a member's
+        # row, which PostgreSQL moves, and the listing read in the new order made a new
+        # digest. SQLite before 3.44 cannot order an aggregate; it writes rows in place.
+        order = (
+            {"order_by": "user_id"}
+            if connection.features.supports_aggregate_order_by_clause
+            else {}
+        )
         listing = memberships.aggregate(
             listing=StringAgg(
                 Concat(Cast("user_id", CharField()), Value(_FIELD), _name()),
                 Value(_ROW),
+                **order,
             )
         )["listing"]
         return cls(listing)

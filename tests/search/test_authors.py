@@ -117,3 +117,18 @@ def test_polish_letters_sort_with_their_plain_ones():
         "Marek Zięba",
         "Żaneta Bąk",
     ]
+
+
+def test_the_listing_does_not_change_when_a_member_row_is_written(member_factory, member, group):
+    """The options are kept under the listing's digest: read in whatever order the rows
+    lay, a member or a membership written (and moved by PostgreSQL to the end of its
+    table, as a sign-in does) made a new digest, and the options were rendered again for
+    nothing."""
+    for name in ("Adam Lis", "Beata Kos", "Celina Wrona"):
+        member_factory(group, full_name=name)
+    memberships = Membership.objects.filter(group=group)
+    before = Authors.of(memberships).listing
+    first = memberships.order_by("user_id").select_related("user").first()
+    first.save()
+    first.user.save()
+    assert Authors.of(Membership.objects.filter(group=group)).listing == before

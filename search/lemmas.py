@@ -34,6 +34,14 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@functools.lru_cache(maxsize=100_000)
+def forms(word: str) -> tuple[str, str]:
+    """The folded form and the folded lemma of one word, remembered: an excerpt reads
+    them for every word it passes, and indexing for every word of a text."""
+    folded = word.casefold()
+    return fold(folded), lemma(folded)
+
+
 @functools.cache
 def _ukrainian():
     # Loading the dictionary takes a moment and some memory: once, on first use.
@@ -77,8 +85,9 @@ def index_text(*texts: str) -> str:
     seen: dict[str, None] = {}
     for text in texts:
         for word in words(text):
-            seen[fold(word)] = None
-            seen[lemma(word)] = None
+            folded, base = forms(word)
+            seen[folded] = None
+            seen[base] = None
     return " " + " ".join(seen) + " " if seen else ""
 
 
@@ -86,6 +95,5 @@ def query_terms(text: str) -> list[tuple[str, ...]]:
     """What a query asks for: per word, the forms any of which must be in an entry."""
     terms: dict[tuple[str, ...], None] = {}
     for word in words(text)[:QUERY_WORDS_MAX]:
-        forms = tuple(dict.fromkeys([fold(word), lemma(word)]))
-        terms[forms] = None
+        terms[tuple(dict.fromkeys(forms(word)))] = None
     return list(terms)

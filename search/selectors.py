@@ -7,6 +7,7 @@ kind in one, the page of results (with its group, thread and author) in another.
 import datetime as dt
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -14,7 +15,7 @@ from django.db.models import BooleanField, FloatField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString, mark_safe
 
-from search.lemmas import fold, lemma, query_terms
+from search.lemmas import forms, query_terms
 from search.models import Audience, Entry, Kind
 
 EXCERPT_CHARS = 240
@@ -63,9 +64,9 @@ def _matching(queryset: QuerySet[Entry], terms: list[tuple[str, ...]]) -> QueryS
                 output_field=BooleanField(),
             )
         )
-    for forms in terms:
+    for either_form in terms:
         either = Q()
-        for form in forms:
+        for form in either_form:
             either |= Q(lemmas__contains=f" {form} ")
         queryset = queryset.filter(either)
     return queryset
@@ -99,6 +100,26 @@ def _sql(queryset: QuerySet) -> tuple[str, list]:
     return sql, list(params)
 
 
+class _ForEachKind:
+    """A statement that differs from kind to kind in one parameter, compiled once: the
+    ORM compiling it again for each of seven kinds was most of the CPU a search spent
+    on its counts and on its first results of each kind."""
+
+    KIND = "\x00kind"  # no entry's kind: where it lands among the parameters is filled
+
+    def __init__(self, statement: Callable[[str], tuple[str, list]]) -> None:
+        self.sql, self.params = statement(self.KIND)
+        places = [n for n, param in enumerate(self.params) if param == self.KIND]
+        if len(places) != 1:
+            raise ValueError("the statement does not name its kind once")
+        self.place = places[0]
+
+    def of(self, kind: str) -> tuple[str, list]:
+        params = list(self.params)
+        params[self.place] = kind
+        return self.sql, params
+
+
 @dataclass
 class Found:
     counts: dict[str, int]  # per kind, before the kind filter, each at most LIMIT
@@ -108,6 +129,10 @@ class Found:
     terms: list[tuple[str, ...]]
     order: str
     kind: str
+    # The statements of `_ids_sql` by (start, stop, candidates), compiled once.
+    _statements: dict[tuple[int, int, int], "_ForEachKind"] = field(
+        default_factory=dict, repr=False
+    )
 
     def _ids_sql(
         self, kind: str, start: int, stop: int, candidates: int = LIMIT
@@ -116,6 +141,14 @@ class Found:
         (id, rank, date), ordered by rank then newest (rank is 0 when ordering by date).
         Best first ranks the newest `candidates` matches only."""
         stop = min(stop, LIMIT)
+        shape = (start, stop, candidates)
+        if shape not in self._statements:
+            self._statements[shape] = _ForEachKind(
+                lambda kind: self._kind_ids_sql(kind, start, stop, candidates)
+            )
+        return self._statements[shape].of(kind)
+
+    def _kind_ids_sql(self, kind: str, start: int, stop: int, candidates: int) -> tuple[str, list]:
         newest = self.matching.filter(kind=kind).order_by("-date", "-pk")
         if self.order == "best" and connection.vendor == "postgresql":
             # The rank is computed for the candidates only: reading the vector of every
@@ -179,8 +212,11 @@ def _rows(ids: list[int]) -> list[Entry]:
 def _counts(matching: QuerySet[Entry]) -> dict[str, int]:
     """The matches of each kind, counted up to LIMIT + 1, in one statement."""
     parts, params = [], []
+    each_kind = _ForEachKind(
+        lambda kind: _sql(matching.filter(kind=kind).order_by().values("pk")[: LIMIT + 1])
+    )
     for kind in Kind.values:
-        sql, more = _sql(matching.filter(kind=kind).order_by().values("pk")[: LIMIT + 1])
+        sql, more = each_kind.of(kind)
         parts.append(f"SELECT %s, COUNT(*) FROM ({sql}) AS {kind}")  # noqa: S608
         params += [kind, *more]
     with connection.cursor() as cursor:
@@ -212,8 +248,8 @@ def entry_search(*, scope: Scope, query: str, filters: Filters) -> Found | None:
 
 
 def _matches(word: str, wanted: set[str]) -> bool:
-    word = word.casefold()
-    return fold(word) in wanted or lemma(word) in wanted
+    folded, base = forms(word)
+    return folded in wanted or base in wanted
 
 
 def excerpt(text: str, query: str, *, chars: int = EXCERPT_CHARS) -> SafeString:

@@ -109,3 +109,23 @@ def test_over_the_limit_the_search_across_groups_stays_in_ones_own(
     page = response.content.decode()
     assert "<mark>Umowa</mark> numer 5" in page
     assert "innej grupie" not in page
+
+
+def test_each_kind_is_counted_and_shown_in_its_own_section(
+    client, login, member, group, thread, write
+):
+    """The counts and the first results of every kind are one statement compiled once
+    and given each kind in turn: each section holds its own kind and its own count."""
+    for n in range(3):
+        post(write, member, thread, f"Stawki w gminie numer {n}")
+    login(member)
+    response = search(client, group, "stawki")
+    sections = {section.kind: section for section in response.context["sections"]}
+    # The thread's title and its first message, and the three messages.
+    assert {kind: section.count for kind, section in sections.items()} == {
+        "thread": 1,
+        "message": 4,
+    }
+    for kind, section in sections.items():
+        assert {result.kind for result in section.results} == {kind}
+    assert len(sections["message"].results) == 4

@@ -105,6 +105,31 @@ def test_postgres_url_turns_on_connection_pooling():
     assert result.stdout.split() == ["django.db.backends.postgresql", "20", "0"], result.stderr
 
 
+@pytest.mark.parametrize(("value", "expected"), [(None, ["True", "5"]), ("0", ["None", "None"])])
+def test_postgres_prepares_statements_unless_told_not_to(value, expected):
+    env = {
+        "PATH": os.environ["PATH"],
+        "SECRET_KEY": GOOD_KEY,
+        "DATABASE_URL": "postgres://gwd@db.internal:5432/gwd",
+    }
+    if value is not None:
+        env["DATABASE_PREPARED_STATEMENTS"] = value
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from gwd import settings as s; o = s.DATABASES['default']['OPTIONS']; "
+            "print(o.get('server_side_binding'), o.get('prepare_threshold'))",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == expected, result.stderr
+
+
 def test_redis_url_switches_channel_layer_and_cache():
     result = subprocess.run(
         [

@@ -210,16 +210,21 @@ def group_access(*, user: User, slug: str, capability: Capability | str) -> Grou
         raise Http404
     if not isinstance(slug, str) or not slug_re.fullmatch(slug):
         raise Http404  # a slug from a form can hold anything, a NUL PostgreSQL refuses
-    group = Group.objects.filter(slug=slug).first()
-    if group is None:
-        raise Http404
+    # A member's group and membership in one statement, as every group page begins.
     membership = (
-        Membership.objects.filter(user=user, group=group, status=Membership.Status.ACTIVE)
-        .select_related("institution")
+        Membership.objects.filter(user=user, group__slug=slug, status=Membership.Status.ACTIVE)
+        .select_related("group", "institution")
         .first()
     )
-    if membership is None and not user.is_staff:
-        raise Http404
+    if membership is not None:
+        group = membership.group
+    elif user.is_staff:
+        found = Group.objects.filter(slug=slug).first()
+        if found is None:
+            raise Http404
+        group = found
+    else:
+        raise Http404  # no such group, or not theirs: the same answer
     access = GroupAccess(
         user=user,
         group=group,

@@ -81,3 +81,21 @@ def test_an_id_past_64_bits_looked_up_through_a_foreign_key_is_not_found(group, 
     access = group_access(user=member, slug=group.slug, capability="view")
     with pytest.raises(Http404):
         group_object_get(access, Membership.objects.all(), 2**64 + 5, pk_field="user_id")
+
+
+def test_a_member_is_let_in_with_one_statement(
+    member, group, other_group, django_assert_num_queries
+):
+    """Every group page starts here: the member's group and membership are one read."""
+    with django_assert_num_queries(1):
+        access = group_access(user=member, slug=group.slug, capability=Capability.VIEW)
+    assert access.group == group
+    assert access.membership.group is access.group
+    # Another group, one that does not exist and a removed membership: the same 404.
+    with django_assert_num_queries(1), pytest.raises(Http404):
+        group_access(user=member, slug=other_group.slug, capability=Capability.VIEW)
+    with pytest.raises(Http404):
+        group_access(user=member, slug="no-such-group", capability=Capability.VIEW)
+    Membership.objects.filter(user=member, group=group).update(status=Membership.Status.REMOVED)
+    with pytest.raises(Http404):
+        group_access(user=member, slug=group.slug, capability=Capability.VIEW)

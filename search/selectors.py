@@ -205,7 +205,8 @@ class Found:
 def _rows(ids: list[int]) -> list[Entry]:
     if not ids:
         return []
-    rows = Entry.objects.select_related("group", "author").in_bulk(ids)
+    # Not the lemmas: as long as the text again, and only the index reads them.
+    rows = Entry.objects.select_related("group", "author").defer("lemmas").in_bulk(ids)
     return [rows[pk] for pk in ids if pk in rows]
 
 

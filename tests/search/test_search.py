@@ -442,3 +442,17 @@ def test_a_messages_file_is_not_found_on_its_own(facilitator, group):
     )
     entry_refresh("document", document.pk)
     assert not Entry.objects.filter(document=document).exists()
+
+
+def test_the_results_are_read_without_the_words_the_index_keeps(
+    client, login, member, thread, group
+):
+    """An entry's lemmas are as long as its text again (a document's can be a book's):
+    the results show the text, so only the text is read."""
+    login(member)
+    url = reverse("search:group-search", kwargs={"slug": group.slug})
+    with CaptureQueriesContext(connection) as captured:
+        assert "<mark>stawki</mark> na 2027" in client.get(url, {"q": "stawki"}).content.decode()
+    rows = [q["sql"] for q in captured.captured_queries if '"search_entry"."text"' in q["sql"]]
+    assert rows, "the results' rows are read"
+    assert all('"search_entry"."lemmas"' not in sql for sql in rows)

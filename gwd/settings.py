@@ -128,10 +128,11 @@ if _database["ENGINE"] == "django.db.backends.postgresql":
         _database["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
     _database["CONN_HEALTH_CHECKS"] = True
     # Parameters sent apart from the statement, and a statement a connection has run
-    # five times prepared: PostgreSQL then plans it once per connection, not per
-    # request. Planning was a third of a search's database CPU (its counts, first
-    # results and authors: 8 ms a search) and most of a small page's. A pooler in
-    # transaction mode that cannot keep prepared statements needs this off.
+    # five times prepared: PostgreSQL parses it once per connection, and plans it once
+    # where a generic plan serves. Measured on the benchmark's data (docs/performance.md,
+    # 2026-12-03): the 404 page's database CPU 0.72 → 0.44 ms, a search's 18.0 → 16.3
+    # and 27.3 → 25.5 ms. A pooler in transaction mode that cannot keep prepared
+    # statements needs this off.
     if env_bool("DATABASE_PREPARED_STATEMENTS", True):
         _database["OPTIONS"]["server_side_binding"] = True
         _database["OPTIONS"]["prepare_threshold"] = 5

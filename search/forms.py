@@ -47,16 +47,12 @@ class Authors:
         # In the order of the ids, not of the rows on disk: a sign-in rewrites a member's
         # row, which PostgreSQL moves, and the listing read in the new order made a new
         # digest. SQLite before 3.44 cannot order an aggregate; it writes rows in place.
-        order = (
-            {"order_by": "user_id"}
-            if connection.features.supports_aggregate_order_by_clause
-            else {}
-        )
+        order = "user_id" if connection.features.supports_aggregate_order_by_clause else None
         listing = memberships.aggregate(
             listing=StringAgg(
                 Concat(Cast("user_id", CharField()), Value(_FIELD), _name()),
                 Value(_ROW),
-                **order,
+                order_by=order,
             )
         )["listing"]
         return cls(listing)

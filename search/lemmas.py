@@ -34,10 +34,11 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-@functools.lru_cache(maxsize=100_000)
+@functools.lru_cache(maxsize=200_000)
 def forms(word: str) -> tuple[str, str]:
-    """The folded form and the folded lemma of one word, remembered: an excerpt reads
-    them for every word it passes, and indexing for every word of a text."""
+    """The folded form and the folded lemma of one word, remembered (the one cache of
+    both): an excerpt reads them for every word it passes, and indexing for every word
+    of a text."""
     folded = word.casefold()
     return fold(folded), lemma(folded)
 
@@ -50,9 +51,8 @@ def _ukrainian():
     return pymorphy3.MorphAnalyzer(lang="uk")
 
 
-@functools.lru_cache(maxsize=200_000)
 def lemma(word: str) -> str:
-    """The folded dictionary form of one lower-case word."""
+    """The folded dictionary form of one lower-case word; `forms` remembers it."""
     if CYRILLIC.search(word):
         found = _ukrainian().parse(word)
         base = found[0].normal_form if found else word

@@ -45,12 +45,13 @@ def test_env_origins_need_a_scheme():
         env_origins("CSRF_TRUSTED_ORIGINS", [], environ={"CSRF_TRUSTED_ORIGINS": "gwd.pl"})
 
 
-def load_settings(**env: str) -> subprocess.CompletedProcess:
-    """Import the settings in a fresh interpreter with exactly this environment."""
+def load_settings(code: str = "import gwd.settings", **env: str) -> subprocess.CompletedProcess:
+    """Import the settings in a fresh interpreter with exactly this environment (and run
+    `code`, which may print what it read of them)."""
     clean = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp")}
     clean.update(env)
     return subprocess.run(
-        [sys.executable, "-c", "import gwd.settings"],
+        [sys.executable, "-c", code],
         cwd=ROOT,
         env=clean,
         capture_output=True,
@@ -107,25 +108,13 @@ def test_postgres_url_turns_on_connection_pooling():
 
 @pytest.mark.parametrize(("value", "expected"), [(None, ["True", "5"]), ("0", ["None", "None"])])
 def test_postgres_prepares_statements_unless_told_not_to(value, expected):
-    env = {
-        "PATH": os.environ["PATH"],
-        "SECRET_KEY": GOOD_KEY,
-        "DATABASE_URL": "postgres://gwd@db.internal:5432/gwd",
-    }
-    if value is not None:
-        env["DATABASE_PREPARED_STATEMENTS"] = value
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from gwd import settings as s; o = s.DATABASES['default']['OPTIONS']; "
-            "print(o.get('server_side_binding'), o.get('prepare_threshold'))",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    told = {} if value is None else {"DATABASE_PREPARED_STATEMENTS": value}
+    result = load_settings(
+        "from gwd import settings as s; o = s.DATABASES['default']['OPTIONS']; "
+        "print(o.get('server_side_binding'), o.get('prepare_threshold'))",
+        SECRET_KEY=GOOD_KEY,
+        DATABASE_URL="postgres://gwd@db.internal:5432/gwd",
+        **told,
     )
     assert result.stdout.split() == expected, result.stderr
 

@@ -7,7 +7,8 @@ from django.db import connection
 from groups.models import Group
 
 pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
+    connection.vendor != "postgresql",
+    reason="SQLite has no prepared statements to keep; the PostgreSQL run checks them",
 )
 
 

@@ -89,6 +89,10 @@ def _filtered(queryset: QuerySet[Entry], filters: Filters) -> QuerySet[Entry]:
 # table (docs/search.md, Speed). Past this many a kind reads "1 000+", and its pages
 # reach the newest LIMIT matches, best first among them or newest first.
 LIMIT = 1_000
+# The kinds not chosen, and every kind on the overview, are counted only this far: their
+# tabs and headings need no more than "200+", and counting a common word's messages to
+# LIMIT read the rows of thousands of them, most of such a search's SQL.
+GLANCE = 200
 # The overview shows the first five of each kind: best first, they are the best of the
 # newest this many, since ranking reads each candidate's words again (a document's are
 # long, kept aside by PostgreSQL) and a thousand of them were most of the overview's SQL.
@@ -122,8 +126,9 @@ class _ForEachKind:
 
 @dataclass
 class Found:
-    counts: dict[str, int]  # per kind, before the kind filter, each at most LIMIT
-    more: frozenset[str]  # the kinds with more than LIMIT matches
+    counts: dict[str, int]  # per kind, before the kind filter: the chosen at most LIMIT,
+    # the others at most GLANCE
+    more: frozenset[str]  # the kinds with more matches than they were counted to
     total: int  # of the chosen kind (or all), at most LIMIT a kind
     matching: QuerySet[Entry]  # matched and filtered, of every kind
     terms: list[tuple[str, ...]]
@@ -210,14 +215,18 @@ def _rows(ids: list[int]) -> list[Entry]:
     return [rows[pk] for pk in ids if pk in rows]
 
 
-def _counts(matching: QuerySet[Entry]) -> dict[str, int]:
-    """The matches of each kind, counted up to LIMIT + 1, in one statement."""
-    parts, params = [], []
-    each_kind = _ForEachKind(
-        lambda kind: _sql(matching.filter(kind=kind).order_by().values("pk")[: LIMIT + 1])
+def _counted_to(matching: QuerySet[Entry], most: int) -> _ForEachKind:
+    return _ForEachKind(
+        lambda kind: _sql(matching.filter(kind=kind).order_by().values("pk")[: most + 1])
     )
+
+
+def _counts(matching: QuerySet[Entry], caps: dict[str, int]) -> dict[str, int]:
+    """The matches of each kind, each counted up to its cap + 1, in one statement."""
+    parts, params = [], []
+    statements = {most: _counted_to(matching, most) for most in set(caps.values())}
     for kind in Kind.values:
-        sql, more = each_kind.of(kind)
+        sql, more = statements[caps[kind]].of(kind)
         parts.append(f"SELECT %s, COUNT(*) FROM ({sql}) AS {kind}")  # noqa: S608
         params += [kind, *more]
     with connection.cursor() as cursor:
@@ -233,9 +242,11 @@ def entry_search(*, scope: Scope, query: str, filters: Filters) -> Found | None:
         return None
     entries = Entry.objects.filter(scope.q())
     matching = _filtered(_matching(entries, terms), filters)
-    counted = _counts(matching) if scope.readers or scope.managers else {}
-    more = frozenset(kind for kind, n in counted.items() if n > LIMIT)
-    counts = {kind: min(n, LIMIT) for kind, n in counted.items()}
+    # The chosen kind as far as its pages reach, the others at a glance.
+    caps = {kind: LIMIT if kind == filters.kind else min(GLANCE, LIMIT) for kind in Kind.values}
+    counted = _counts(matching, caps) if scope.readers or scope.managers else {}
+    more = frozenset(kind for kind, n in counted.items() if n > caps[kind])
+    counts = {kind: min(n, caps[kind]) for kind, n in counted.items()}
     total = counts.get(filters.kind, 0) if filters.kind else sum(counts.values())
     return Found(
         counts=counts,

@@ -1,6 +1,7 @@
-"""A word found in most entries: the counts stop at search.selectors.LIMIT and say so,
-and the pages reach the newest LIMIT matches of a kind, still within what a person may
-read. LIMIT is lowered here so a handful of messages is "more than LIMIT"."""
+"""A word found in most entries: the counts stop and say so, and the pages reach the newest
+LIMIT matches of a kind, still within what a person may read. A chosen kind is counted up
+to search.selectors.LIMIT, the others up to GLANCE. Both are lowered here so a handful of
+messages is "more than" either."""
 
 # ruff: noqa: F811 (the fixtures of test_search are used here under their names)
 
@@ -15,6 +16,7 @@ from tests.search.test_search import found, meetings, post, search, thread, writ
 @pytest.fixture
 def limit(monkeypatch):
     monkeypatch.setattr(selectors, "LIMIT", 3)
+    monkeypatch.setattr(selectors, "GLANCE", 2)
     return 3
 
 
@@ -36,7 +38,9 @@ def test_a_kind_with_more_than_the_limit_shows_its_newest_and_says_there_are_mor
         m.pk for m in reversed(many[2:])
     ]
     assert response.context["more_here"]
-    assert '<span class="badge badge--muted">3+</span>' in response.content.decode()
+    page = response.content.decode()
+    assert '<span class="badge badge--muted">3+</span>' in page
+    assert "widać najnowsze 3" in page
     assert response.context["page"].paginator.num_pages == 1
     # A page past the newest three is the last page, not an error.
     assert search(client, group, "umowa", kind="message", page=2).status_code == 200
@@ -48,10 +52,44 @@ def test_the_overview_counts_a_common_kind_as_more_and_links_its_newest(
     login(member)
     response = search(client, group, "umowa")
     (section,) = response.context["sections"]
-    assert (section.kind, section.count, section.more) == ("message", 3, True)
+    # Without a kind chosen, every kind is counted at a glance: "2+", not "3+".
+    assert (section.kind, section.count, section.more) == ("message", 2, True)
     page = response.content.decode()
-    assert '<span class="badge badge--muted">3+</span>' in page
+    assert '<span class="badge badge--muted">2+</span>' in page
     assert "<mark>Umowa</mark> numer 5" in page
+    assert "Pokaż więcej wyników tego rodzaju" in page
+    assert "Pokaż najnowsze" not in page
+
+
+def test_the_kinds_not_chosen_are_counted_at_a_glance(
+    client, login, member, group, thread, write, limit, settings
+):
+    """The chosen kind is counted as far as its pages reach, the others only as far as
+    their tabs need: counting a common word's messages to a thousand was most of the
+    search's SQL."""
+    settings.MESSAGE_RATE = "100/10seconds"
+    post(write, member, thread, "Umowa numer 1")
+    write(
+        services.thread_create,
+        actor=member,
+        group=group,
+        title="Umowa",
+        body="Umowa",
+        client_id="umowa-thread",
+    )
+    for n in range(2, 5):
+        post(write, member, thread, f"Umowa numer {n}")
+    login(member)
+    # One thread titled "Umowa"; five messages, its first among them.
+    response = search(client, group, "umowa", kind="thread")
+    found = response.context["found"]
+    assert found.counts == {"thread": 1, "message": 2}
+    assert found.more == frozenset({"message"})
+    response = search(client, group, "umowa", kind="message")
+    found = response.context["found"]
+    assert found.counts == {"thread": 1, "message": 3}
+    assert found.more == frozenset({"message"})
+    assert found.total == 3
 
 
 def test_a_kind_under_the_limit_keeps_its_exact_count(client, login, member, group, many):

@@ -24,7 +24,8 @@ contend for the two cores.
 --only WORD… measures only the pages whose names hold one of the words, and
 --daphnes N runs N daphne processes with the clients spread over them, as nginx spreads
 requests over deploy/'s daphnes: one Python process runs one request at a time, and on
-two cores a second one is what the deployment would have.
+two cores a second one is what the deployment would have. --threads N sets each daphne's
+HTTP_THREADS, the requests it runs at once.
 
     .venv/bin/python bench/pages.py --members 2000 --messages 100000 --documents 10000
 
@@ -436,6 +437,11 @@ def main() -> None:
         help="GWD's daphne processes, the clients spread over them (as nginx does over"
         " deploy/'s four); the CPU columns add theirs up, RSS is the largest",
     )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        help="HTTP_THREADS of each daphne process (the settings' default when not given)",
+    )
     parser.add_argument("--seconds", type=float, default=20, help="per page")
     parser.add_argument("--warmup", type=float, default=2, help="seconds per page, not counted")
     parser.add_argument("--query", default="umowa termomodernizacja", help="the search")
@@ -477,6 +483,8 @@ def main() -> None:
         else:
             database = f"PostgreSQL {recreate_postgres_database(database_url)}"
     env = environment(work, database_url)
+    if args.threads is not None:
+        env["HTTP_THREADS"] = str(args.threads)
     print(
         f"{dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}; {os.cpu_count()} CPUs; "
         f"Python {platform.python_version()}; {database}; load average {os.getloadavg()[0]:.2f}; "
@@ -618,7 +626,8 @@ def main() -> None:
 
     print(
         f"\n{args.clients} clients, {args.seconds:g} s per page after {args.warmup:g} s warm-up; "
-        f"{args.daphnes} daphne process{'es' if args.daphnes > 1 else ''}; "
+        f"{args.daphnes} daphne process{'es' if args.daphnes > 1 else ''}"
+        f"{f' of {args.threads} threads' if args.threads is not None else ''}; "
         f"{args.members} members, {args.messages} messages, {args.documents} documents; "
         f"{database}, {os.cpu_count()} CPUs; queries and SQL ms: one request, measured apart\n"
     )

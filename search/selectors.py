@@ -7,7 +7,6 @@ kind in one, the page of results (with its group, thread and author) in another.
 import datetime as dt
 import html
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -17,6 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from search.lemmas import forms, query_terms
 from search.models import Audience, Entry, Kind
+from search.statements import Statement
 
 EXCERPT_CHARS = 240
 
@@ -104,24 +104,8 @@ def _sql(queryset: QuerySet) -> tuple[str, list]:
     return sql, list(params)
 
 
-class _ForEachKind:
-    """A statement that differs from kind to kind in one parameter, compiled once: the
-    ORM compiling it again for each of seven kinds was most of the CPU a search spent
-    on its counts and on its first results of each kind."""
-
-    KIND = "\x00kind"  # no entry's kind: where it lands among the parameters is filled
-
-    def __init__(self, statement: Callable[[str], tuple[str, list]]) -> None:
-        self.sql, self.params = statement(self.KIND)
-        places = [n for n, param in enumerate(self.params) if param == self.KIND]
-        if len(places) != 1:
-            raise ValueError("the statement does not name its kind once")
-        self.place = places[0]
-
-    def of(self, kind: str) -> tuple[str, list]:
-        params = list(self.params)
-        params[self.place] = kind
-        return self.sql, params
+# No entry's kind: where it lands among a statement's parameters, each kind is put.
+KIND = "\x00kind"
 
 
 @dataclass
@@ -135,9 +119,7 @@ class Found:
     order: str
     kind: str
     # The statements of `_ids_sql` by (start, stop, candidates), compiled once.
-    _statements: dict[tuple[int, int, int], "_ForEachKind"] = field(
-        default_factory=dict, repr=False
-    )
+    _statements: dict[tuple[int, int, int], Statement] = field(default_factory=dict, repr=False)
 
     def _ids_sql(
         self, kind: str, start: int, stop: int, candidates: int = LIMIT
@@ -148,8 +130,10 @@ class Found:
         stop = min(stop, LIMIT)
         shape = (start, stop, candidates)
         if shape not in self._statements:
-            self._statements[shape] = _ForEachKind(
-                lambda kind: self._kind_ids_sql(kind, start, stop, candidates)
+            # Compiled once and given each kind: the ORM compiling it again for each
+            # of seven kinds was most of the CPU of the first results of each kind.
+            self._statements[shape] = Statement(
+                lambda kind: self._kind_ids_sql(kind, start, stop, candidates), KIND
             )
         return self._statements[shape].of(kind)
 
@@ -215,9 +199,9 @@ def _rows(ids: list[int]) -> list[Entry]:
     return [rows[pk] for pk in ids if pk in rows]
 
 
-def _counted_to(matching: QuerySet[Entry], most: int) -> _ForEachKind:
-    return _ForEachKind(
-        lambda kind: _sql(matching.filter(kind=kind).order_by().values("pk")[: most + 1])
+def _counted_to(matching: QuerySet[Entry], most: int) -> Statement:
+    return Statement(
+        lambda kind: _sql(matching.filter(kind=kind).order_by().values("pk")[: most + 1]), KIND
     )
 
 

@@ -232,7 +232,7 @@ def group_search(request: AuthenticatedHttpRequest, access: GroupAccess) -> Http
     """Everything one group wrote that this person may read."""
     group = access.group
     scope = Scope(readers=[group.pk], managers=[group.pk] if access.can_manage else [])
-    authors = Authors.of(Membership.objects.filter(group=group))
+    authors = Authors.of([group.pk])
     return _search(
         request,
         scope=scope,
@@ -256,7 +256,7 @@ def search_everywhere(request: AuthenticatedHttpRequest) -> HttpResponse:
             readers.append(membership.group_id)
         if Capability.MANAGE in allowed:
             managers.append(membership.group_id)
-    authors = Authors.of(Membership.objects.filter(group_id__in=readers))
+    authors = Authors.of(readers)
     return _search(
         request,
         scope=Scope(readers=readers, managers=managers),

@@ -91,7 +91,7 @@ def _filtered(queryset: QuerySet[Entry], filters: Filters) -> QuerySet[Entry]:
 LIMIT = 1_000
 # The kinds not chosen, and every kind on the overview, are counted only this far: their
 # tabs and headings need no more than "200+", and counting a common word's messages to
-# LIMIT read the rows of thousands of them, most of such a search's SQL.
+# LIMIT read 8,000 rows to find them, most of such a search's SQL (docs/search.md).
 GLANCE = 200
 # The overview shows the first five of each kind: best first, they are the best of the
 # newest this many, since ranking reads each candidate's words again (a document's are
